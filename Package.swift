@@ -1,0 +1,64 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The rule targets (ElectionRules, NameOrder, Allocation) stay free of Vapor so that their
+// tests build and run in seconds; Store, Documents and WebApp carry the server stack.
+let package = Package(
+    name: "Xuanju",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "xuanju", targets: ["xuanju"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    ],
+    targets: [
+        .target(name: "NameOrder", resources: [.copy("Resources/strokes.tsv"), .copy("Resources/stroke-overrides.tsv")]),
+        .target(name: "ElectionRules", dependencies: ["NameOrder"]),
+        .target(name: "Allocation", dependencies: ["ElectionRules", "NameOrder"]),
+        .target(name: "Documents", dependencies: ["ElectionRules", "NameOrder"]),
+        .target(name: "Store", dependencies: [
+            "ElectionRules", "NameOrder", "Allocation",
+            .product(name: "Fluent", package: "fluent"),
+            .product(name: "FluentKit", package: "fluent-kit"),
+            .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+            .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "WebApp", dependencies: [
+            "Store", "ElectionRules", "NameOrder", "Allocation", "Documents",
+            .product(name: "Vapor", package: "vapor"),
+            .product(name: "Fluent", package: "fluent"),
+            .product(name: "Leaf", package: "leaf"),
+        ], resources: [.copy("Resources")]),
+        .executableTarget(name: "xuanju", dependencies: [
+            "WebApp", "Store", "ElectionRules", "NameOrder", "Allocation", "Documents",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "ElectionRulesTests", dependencies: [
+            "ElectionRules", "Documents",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "NameOrderTests", dependencies: [
+            "NameOrder",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "WebAppTests", dependencies: [
+            "WebApp", "Store",
+            .product(name: "XCTVapor", package: "vapor"),
+            .product(name: "VaporTesting", package: "vapor"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)
