@@ -1,0 +1,97 @@
+import Foundation
+import NameOrder
+
+public enum ContenderStatus: String, Codable, Sendable {
+    case elected
+    case tie
+    case belowThreshold = "below-threshold"
+    case outranked
+}
+
+/// One person in the result: a listed candidate or a write-in.
+public struct ContenderResult: Codable, Sendable, Equatable {
+    public let name: String
+    public let forVotes: Int
+    public let againstVotes: Int
+    public let abstain: Int
+    public let writeIn: Bool
+    public var status: ContenderStatus
+
+    enum CodingKeys: String, CodingKey {
+        case name, forVotes = "for", againstVotes = "against", abstain, writeIn, status
+    }
+}
+
+/// Seats still open and who stands for them (tie-break or supplementary round).
+public struct SeatContest: Codable, Sendable, Equatable {
+    public let seats: Int
+    public let candidates: [String]
+}
+
+public struct Outcome: Sendable, Equatable {
+    /// By for-votes descending, equal counts in 姓氏笔画 order.
+    public let results: [ContenderResult]
+    /// In 姓氏笔画 order.
+    public let elected: [String]
+    public let tieBreak: SeatContest?
+    public let shortfall: Int
+    public let supplementary: SeatContest?
+}
+
+public enum OutcomeRules {
+    /// RULES.md §6: who is elected, who goes to a tie-break vote, how many seats stay open and
+    /// who would stand in the supplementary election. `threshold` nil means no threshold
+    /// (a tie-break vote: the most votes win).
+    public static func decide(contenders: [ContenderResult], seats: Int, threshold: Int?,
+                              marginRatio: Ratio, order: NameOrder = NameOrder()) -> Outcome {
+        let ranked = rankByVotes(contenders, order: order)
+        let winning = threshold ?? 0
+        let qualifiers = ranked.filter { $0.forVotes >= winning }
+        var status = [ContenderStatus](repeating: .belowThreshold, count: ranked.count)
+        var tieBreak: SeatContest?
+        if qualifiers.count <= seats {
+            for i in 0..<qualifiers.count { status[i] = .elected }
+        } else {
+            let cutVotes = qualifiers[seats - 1].forVotes
+            if qualifiers[seats].forVotes < cutVotes {
+                for i in 0..<qualifiers.count { status[i] = i < seats ? .elected : .outranked }
+            } else {
+                // The k-th and (k+1)-th tie: everyone above is elected, the tied group votes again.
+                var above = 0
+                for i in 0..<qualifiers.count {
+                    if qualifiers[i].forVotes > cutVotes { status[i] = .elected; above += 1 }
+                    else if qualifiers[i].forVotes == cutVotes { status[i] = .tie }
+                    else { status[i] = .outranked }
+                }
+                let tied = qualifiers.filter { $0.forVotes == cutVotes }.map(\.name)
+                tieBreak = SeatContest(seats: seats - above, candidates: order.sorted(tied))
+            }
+        }
+        let results = zip(ranked, status).map { contender, s -> ContenderResult in
+            var r = contender
+            r.status = s
+            return r
+        }
+        let elected = order.sorted(results.filter { $0.status == .elected }.map(\.name))
+        let shortfall = tieBreak == nil ? max(0, seats - elected.count) : 0
+        var supplementary: SeatContest?
+        if shortfall > 0 {
+            // Listed candidates only, by for-votes, ties in 姓氏笔画 order (already so ranked).
+            let pool = results.filter { $0.status != .elected && !$0.writeIn }.map(\.name)
+            let wanted = Margin.supplementaryCandidates(shortfall: shortfall, ratio: marginRatio)
+            supplementary = SeatContest(seats: shortfall, candidates: Array(pool.prefix(wanted)))
+        }
+        return Outcome(results: results, elected: elected, tieBreak: tieBreak,
+                       shortfall: shortfall, supplementary: supplementary)
+    }
+
+    /// For-votes descending, equal counts in 姓氏笔画 order, identical names in input order.
+    public static func rankByVotes(_ contenders: [ContenderResult], order: NameOrder) -> [ContenderResult] {
+        let keyed = contenders.enumerated().map { (key: order.key($0.element.name), offset: $0.offset, c: $0.element) }
+        return keyed.sorted { x, y in
+            if x.c.forVotes != y.c.forVotes { return x.c.forVotes > y.c.forVotes }
+            if x.key != y.key { return x.key < y.key }
+            return x.offset < y.offset
+        }.map(\.c)
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import NameOrder
+
+/// A malformed round: the field at fault and a Chinese message. Nothing is counted.
+public struct CountInputError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let field: String
+    public let message: String
+    public init(field: String, message: String) { self.field = field; self.message = message }
+    public var description: String { "\(field): \(message)" }
+}
+
+/// One round as the organization department enters it (`xuanju count` input).
+public struct RoundInput: Sendable {
+    public var profile: RuleProfile
+    public var kind: RoundKind
+    public var seats: Int
+    public var candidates: [String]
+    public var expected: Int
+    public var present: Int
+    public var issued: Int
+    public var marginRatio: Ratio
+    public var options: RuleOptions
+    public var ballots: [Ballot]
+
+    public init(profile: RuleProfile = .basic, kind: RoundKind = .formal, seats: Int, candidates: [String],
+                expected: Int, present: Int, issued: Int? = nil, marginRatio: Ratio = Ratio(1, 5),
+                options: RuleOptions = .init(), ballots: [Ballot]) {
+        self.profile = profile
+        self.kind = kind
+        self.seats = seats
+        self.candidates = candidates
+        self.expected = expected
+        self.present = present
+        self.issued = issued ?? present
+        self.marginRatio = marginRatio
+        self.options = options
+        self.ballots = ballots
+    }
+}
+
+public struct QuorumReport: Codable, Sendable, Equatable {
+    public let met: Bool
+    public let expected: Int
+    public let present: Int
+}
+
+/// The count of one round (`xuanju count` output).
+public struct RoundReport: Codable, Sendable, Equatable {
+    public let quorum: QuorumReport
+    public let counted: Bool
+    public let void: Bool
+    public let returned: Int
+    public let valid: Int
+    public let invalid: Int
+    public let threshold: Int?
+    public let results: [ContenderResult]
+    public let elected: [String]
+    public let tieBreak: SeatContest?
+    public let shortfall: Int
+    public let supplementary: SeatContest?
+    public let problems: [String]
+}
+
+public enum RoundCounter {
+    /// Checks the input; the first fault found is thrown and nothing is counted.
+    public static func validate(_ input: RoundInput) throws(CountInputError) {
+        if input.seats < 1 { throw CountInputError(field: "seats", message: "应选名额必须是正整数") }
+        if input.candidates.isEmpty { throw CountInputError(field: "candidates", message: "候选人名单为空") }
+        var seen = Set<String>()
+        for (i, name) in input.candidates.enumerated() {
+            if name.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw CountInputError(field: "candidates[\(i)]", message: "候选人姓名为空")
+            }
+            if !seen.insert(name).inserted {
+                throw CountInputError(field: "candidates[\(i)]", message: "候选人「\(name)」重复")
+            }
+        }
+        if input.expected < 0 { throw CountInputError(field: "expected", message: "应到会人数不能为负数") }
+        if input.present < 0 { throw CountInputError(field: "present", message: "实到会人数不能为负数") }
+        if input.issued < 0 { throw CountInputError(field: "issued", message: "发出选票数不能为负数") }
+        if input.present > input.expected {
+            throw CountInputError(field: "present", message: "实到会人数\(input.present)多于应到会人数\(input.expected)")
+        }
+        if input.issued > input.present {
+            throw CountInputError(field: "issued", message: "发出选票数\(input.issued)多于实到会人数\(input.present)")
+        }
+        if input.marginRatio.numerator > input.marginRatio.denominator {
+            throw CountInputError(field: "marginRatio", message: "差额比例不能大于1")
+        }
+        for (b, ballot) in input.ballots.enumerated() {
+            let field = "ballots[\(b)]"
+            switch ballot {
+            case .declaredInvalid(let reason):
+                if reason.trimmingCharacters(in: .whitespaces).isEmpty {
+                    throw CountInputError(field: "\(field).invalid", message: "无效票须注明原因")
+                }
+            case .marked(let marks):
+                for (list, key) in [(marks.forMarks, "for"), (marks.againstMarks, "against"), (marks.unreadable, "unreadable")] {
+                    if Set(list).count != list.count {
+                        throw CountInputError(field: "\(field).\(key)", message: "同一候选人重复标记")
+                    }
+                    if let bad = list.first(where: { !input.candidates.indices.contains($0) }) {
+                        throw CountInputError(field: "\(field).\(key)", message: "候选人序号\(bad)超出名单")
+                    }
+                }
+                let forSet = Set(marks.forMarks), againstSet = Set(marks.againstMarks), unreadable = Set(marks.unreadable)
+                if let both = forSet.intersection(againstSet).first {
+                    throw CountInputError(field: field, message: "「\(input.candidates[both])」同时标记赞成和不赞成")
+                }
+                if let both = unreadable.intersection(forSet.union(againstSet)).first {
+                    throw CountInputError(field: "\(field).unreadable", message: "「\(input.candidates[both])」既有可辨认标记又有无法辨认标记")
+                }
+                var writeIns = Set<String>()
+                for (w, name) in marks.writeIns.enumerated() {
+                    let wf = "\(field).writeIns[\(w)]"
+                    if name.trimmingCharacters(in: .whitespaces).isEmpty {
+                        throw CountInputError(field: wf, message: "另选人姓名为空")
+                    }
+                    if seen.contains(name) {
+                        throw CountInputError(field: wf, message: "另选人「\(name)」是名单上的候选人，应在其姓名下标记")
+                    }
+                    if !writeIns.insert(name).inserted {
+                        throw CountInputError(field: wf, message: "同一张选票重复另选「\(name)」")
+                    }
+                }
+                if input.kind == .tieBreak && !marks.writeIns.isEmpty {
+                    throw CountInputError(field: "\(field).writeIns", message: "重新投票只在并列的人中进行，不能另选他人")
+                }
+            }
+        }
+    }
+
+    /// Counts one round (RULES.md §2–§7).
+    public static func count(_ input: RoundInput, order: NameOrder = NameOrder()) throws(CountInputError) -> RoundReport {
+        try validate(input)
+        var problems: [String] = []
+        let quorumMet = Quorum.isMet(expected: input.expected, present: input.present,
+                                     profile: input.profile, options: input.options)
+        let quorum = QuorumReport(met: quorumMet, expected: input.expected, present: input.present)
+        let returned = input.ballots.count
+        let base = Threshold.base(profile: input.profile, kind: input.kind, expected: input.expected, present: input.present)
+        let threshold: Int? = input.kind == .tieBreak ? nil : Threshold.smallestWinning(base: base)
+
+        if let minimum = minimumCandidates(input), input.candidates.count < minimum {
+            problems.append("候选人\(input.candidates.count)名，少于差额要求的\(minimum)名（应选\(input.seats)名，差额比例\(input.marginRatio)）")
+        }
+        func notCounted(void: Bool) -> RoundReport {
+            RoundReport(quorum: quorum, counted: false, void: void, returned: returned, valid: 0, invalid: 0,
+                        threshold: threshold, results: [], elected: [], tieBreak: nil, shortfall: 0,
+                        supplementary: nil, problems: problems)
+        }
+        guard quorumMet else {
+            problems.insert(quorumProblem(input), at: 0)
+            return notCounted(void: false)
+        }
+        guard returned <= input.issued else {
+            problems.insert("收回选票\(returned)张，多于发出选票\(input.issued)张，本次选举无效，应重新投票", at: 0)
+            return notCounted(void: true)
+        }
+
+        var box = BallotBox(candidateCount: input.candidates.count, reserveBallots: returned)
+        var writeInVotes: [String: Int] = [:]
+        var writeInOrder: [String] = []
+        for ballot in input.ballots {
+            let evaluated = BallotRules.evaluate(ballot, seats: input.seats, options: input.options)
+            box.append(evaluated)
+            if case .valid(_, _, let writeIns) = evaluated {
+                for name in writeIns {
+                    if writeInVotes[name] == nil { writeInOrder.append(name) }
+                    writeInVotes[name, default: 0] += 1
+                }
+            }
+        }
+        let tally = box.tally()
+        var contenders = input.candidates.indices.map { j in
+            ContenderResult(name: input.candidates[j], forVotes: tally.forVotes[j], againstVotes: tally.againstVotes[j],
+                            abstain: tally.abstentions(j), writeIn: false, status: .belowThreshold)
+        }
+        contenders += writeInOrder.map {
+            ContenderResult(name: $0, forVotes: writeInVotes[$0]!, againstVotes: 0, abstain: 0, writeIn: true, status: .belowThreshold)
+        }
+        let outcome = OutcomeRules.decide(contenders: contenders, seats: input.seats, threshold: threshold,
+                                          marginRatio: input.marginRatio, order: order)
+        if let tie = outcome.tieBreak {
+            problems.append("得票并列，需对\(tie.candidates.joined(separator: "、"))重新投票，决定剩余\(tie.seats)个名额")
+        }
+        if outcome.shortfall > 0 {
+            problems.append("当选人数不足应选名额，缺\(outcome.shortfall)名：可另行选举，或经会议决定减少名额")
+            if let s = outcome.supplementary, s.candidates.count < Margin.supplementaryCandidates(shortfall: s.seats, ratio: input.marginRatio) {
+                problems.append("未当选的候选人只有\(s.candidates.count)名，不足另行选举的差额要求")
+            }
+        }
+        for name in Set(contenders.flatMap { order.unknownCharacters(in: $0.name) }).sorted() {
+            problems.append("「\(name)」不在笔画表中，按码位排在最后，请人工核对顺序")
+        }
+        return RoundReport(quorum: quorum, counted: true, void: false, returned: returned,
+                           valid: tally.valid, invalid: returned - tally.valid, threshold: threshold,
+                           results: outcome.results, elected: outcome.elected, tieBreak: outcome.tieBreak,
+                           shortfall: outcome.shortfall, supplementary: outcome.supplementary, problems: problems)
+    }
+
+    static func minimumCandidates(_ input: RoundInput) -> Int? {
+        switch input.kind {
+        case .formal: return Margin.minimumCandidates(seats: input.seats, ratio: input.marginRatio)
+        case .supplementary: return Margin.supplementaryCandidates(shortfall: input.seats, ratio: input.marginRatio)
+        case .preliminary, .tieBreak: return nil
+        }
+    }
+
+    static func quorumProblem(_ input: RoundInput) -> String {
+        let rule: String
+        switch input.profile {
+        case .basic: rule = input.options.quorumStrict ? "超过应到会人数的五分之四" : "达到应到会人数的五分之四"
+        case .localCongress: rule = "超过应到会人数的半数"
+        case .localPlenary: rule = "超过应到会人数的三分之二"
+        }
+        return "实到会有选举权人数\(input.present)未\(rule)（应到\(input.expected)人），会议无效，不能计票"
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import PropertyBased
+@testable import ElectionRules
+
+/// A random round built deterministically from a seed, so failures reproduce.
+struct RandomRound {
+    static func make(candidates n: Int, seats: Int, ballots count: Int, seed: Int, profile: RuleProfile = .basic) -> RoundInput {
+        var rng = SplitMix(seed: UInt64(truncatingIfNeeded: seed))
+        let names = Array(["王一", "李二", "张三", "刘四", "陈五", "杨六", "赵七", "黄八"].prefix(n))
+        let writeInNames = ["孙甲", "周乙"]
+        var list: [Ballot] = []
+        for _ in 0..<count {
+            if rng.next() % 10 == 0 { list.append(.declaredInvalid(reason: "无法辨认")); continue }
+            var marks = BallotMarks()
+            for j in 0..<n {
+                switch rng.next() % 3 {
+                case 0: marks.forMarks.append(j)
+                case 1: marks.againstMarks.append(j)
+                default: break
+                }
+            }
+            if !marks.againstMarks.isEmpty && rng.next() % 4 == 0 {
+                marks.writeIns = [writeInNames[Int(rng.next() % 2)]]
+            }
+            list.append(.marked(marks))
+        }
+        let present = count + Int(rng.next() % 3)
+        return RoundInput(profile: profile, seats: seats, candidates: names, expected: present + Int(rng.next() % 2),
+                          present: present, ballots: list)
+    }
+}
+
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The obvious row-by-row tally, to check the bit-plane core against.
+func referenceTally(_ input: RoundInput) -> (for: [Int], against: [Int], valid: Int) {
+    var f = [Int](repeating: 0, count: input.candidates.count), a = f, valid = 0
+    for ballot in input.ballots {
+        guard case .valid(let fm, let am, _) = BallotRules.evaluate(ballot, seats: input.seats, options: input.options) else { continue }
+        valid += 1
+        for j in fm { f[j] += 1 }
+        for j in am { a[j] += 1 }
+    }
+    return (f, a, valid)
+}
+
+@Suite struct CountingProperties {
+    static let shape = (Gen.int(in: 1...8), Gen.int(in: 1...8), Gen.int(in: 0...200), Gen.int(in: 0...Int.max))
+
+    @Test func countsAddUpAndMatchTheRowByRowTally() async {
+        await propertyCheck(count: 300, input: Self.shape.0, Self.shape.1, Self.shape.2, Self.shape.3) { n, s, b, seed in
+            let input = RandomRound.make(candidates: n, seats: min(s, n), ballots: b, seed: seed)
+            guard let report = try? RoundCounter.count(input), report.counted else { return }
+            let reference = referenceTally(input)
+            #expect(report.valid == reference.valid)
+            for r in report.results where !r.writeIn {
+                #expect(r.forVotes + r.againstVotes + r.abstain == report.valid)
+                let j = input.candidates.firstIndex(of: r.name)!
+                #expect(r.forVotes == reference.for[j] && r.againstVotes == reference.against[j])
+            }
+        }
+    }
+
+    @Test func nobodyElectedWithHalfOrLessAndNeverMoreThanSeats() async {
+        await propertyCheck(count: 300, input: Self.shape.0, Self.shape.1, Self.shape.2, Self.shape.3) { n, s, b, seed in
+            for profile in RuleProfile.allCases {
+                let input = RandomRound.make(candidates: n, seats: min(s, n), ballots: b, seed: seed, profile: profile)
+                guard let report = try? RoundCounter.count(input), report.counted else { continue }
+                let base = Threshold.base(profile: profile, kind: .formal, expected: input.expected, present: input.present)
+                #expect(report.elected.count <= input.seats)
+                for r in report.results where r.status == .elected { #expect(2 * r.forVotes > base) }
+                let open = input.seats - report.elected.count
+                #expect(open == report.shortfall + (report.tieBreak?.seats ?? 0))
+            }
+        }
+    }
+
+    @Test func ballotOrderDoesNotChangeTheResult() async {
+        await propertyCheck(count: 200, input: Self.shape.0, Self.shape.1, Self.shape.2, Self.shape.3) { n, s, b, seed in
+            var input = RandomRound.make(candidates: n, seats: min(s, n), ballots: b, seed: seed)
+            let first = try? RoundCounter.count(input)
+            var rng = SplitMix(seed: UInt64(truncatingIfNeeded: seed) ^ 0xABCD)
+            input.ballots.shuffle(using: &rng)
+            #expect(first == (try? RoundCounter.count(input)))
+        }
+    }
+
+    @Test func anInvalidBallotChangesNoCandidatesCounts() async {
+        await propertyCheck(count: 200, input: Self.shape.0, Self.shape.1, Self.shape.2, Self.shape.3) { n, s, b, seed in
+            var input = RandomRound.make(candidates: n, seats: min(s, n), ballots: b, seed: seed)
+            input.present += 1; input.expected += 1; input.issued = input.present
+            guard let before = try? RoundCounter.count(input), before.counted else { return }
+            input.ballots.insert(.declaredInvalid(reason: "撕毁"), at: input.ballots.count / 2)
+            guard let after = try? RoundCounter.count(input) else { Issue.record("count failed"); return }
+            #expect(after.invalid == before.invalid + 1 && after.valid == before.valid)
+            let votes = { (r: RoundReport) in r.results.map { [$0.name: [$0.forVotes, $0.againstVotes, $0.abstain]] } }
+            #expect(votes(after) == votes(before))
+        }
+    }
+}
