@@ -1,0 +1,87 @@
+import Foundation
+import FluentKit
+import SQLKit
+import Crypto
+
+/// Every kind of audited event, defined in one place.
+public enum AuditAction: String, Sendable, CaseIterable {
+    case storeInitialized = "store.initialized"
+    case userCreated = "user.created"
+    case loginSucceeded = "auth.login"
+    case loginFailed = "auth.login.refused"
+    case logout = "auth.logout"
+    case accessRefused = "access.refused"
+    case organizationsImported = "organizations.imported"
+    case membersImported = "members.imported"
+    case electionCreated = "election.created"
+    case quotasSet = "election.quotas.set"
+}
+
+/// Append-only, hash-chained audit log: each entry's hash covers its fields and the previous
+/// entry's hash, so changing or deleting any row breaks every hash after it.
+public enum AuditLog {
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    @discardableResult
+    public static func append(_ action: AuditAction, actor: String, object: String,
+                              before: String = "", after: String = "", on database: any Database) async throws -> AuditEntry {
+        try await database.transaction { db in
+            // Serialize appenders on PostgreSQL so two servers cannot fork the chain.
+            if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT pg_advisory_xact_lock(7341)").run()
+            }
+            let last = try await AuditEntry.query(on: db).sort(\.$id, .descending).first()
+            let entry = AuditEntry()
+            entry.at = timestamp()
+            entry.actor = actor
+            entry.action = action.rawValue
+            entry.object = object
+            entry.before = before
+            entry.after = after
+            entry.prevHash = last?.hash ?? genesisHash
+            entry.hash = hash(of: entry)
+            try await entry.create(on: db)
+            return entry
+        }
+    }
+
+    public static func hash(of entry: AuditEntry) -> String {
+        let fields = [entry.at, entry.actor, entry.action, entry.object, entry.before, entry.after, entry.prevHash]
+        // Length-prefixed so that no two field lists give the same text.
+        let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
+        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public struct Verification: Sendable, Equatable {
+        public let entries: Int
+        /// The first entry whose hash or link does not hold, with what is wrong.
+        public let firstBroken: (seq: Int, reason: String)?
+
+        public static func == (a: Verification, b: Verification) -> Bool {
+            a.entries == b.entries && a.firstBroken?.seq == b.firstBroken?.seq && a.firstBroken?.reason == b.firstBroken?.reason
+        }
+    }
+
+    public static func verify(on database: any Database) async throws -> Verification {
+        var previous = genesisHash
+        var count = 0
+        for entry in try await AuditEntry.query(on: database).sort(\.$id, .ascending).all() {
+            count += 1
+            let seq = entry.id ?? -1
+            if entry.prevHash != previous {
+                return Verification(entries: count, firstBroken: (seq, "与上一条记录的链接不符（上一条被改动或删除）"))
+            }
+            if hash(of: entry) != entry.hash {
+                return Verification(entries: count, firstBroken: (seq, "内容与哈希不符（本条被改动）"))
+            }
+            previous = entry.hash
+        }
+        return Verification(entries: count, firstBroken: nil)
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import FluentKit
+import FluentSQLiteDriver
+import FluentPostgresDriver
+
+/// Where the data lives: an embedded SQLite file (default) or PostgreSQL via DATABASE_URL.
+public enum DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    public static let defaultSQLitePath = "xuanju.sqlite"
+
+    /// `--db PATH` wins over nothing; `DATABASE_URL` selects PostgreSQL.
+    public static func resolve(dbPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> DatabaseTarget {
+        if let url = environment["DATABASE_URL"], !url.isEmpty {
+            if dbPath != nil { throw StoreError.configuration("--db 与 DATABASE_URL 不能同时使用") }
+            try validatePostgresURL(url)
+            return .postgres(url: url)
+        }
+        let path = dbPath ?? defaultSQLitePath
+        try validateSQLitePath(path)
+        return .sqlite(path: path)
+    }
+
+    public var name: String {
+        switch self {
+        case .sqlite: return "sqlite"
+        case .postgres: return "postgres"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return "SQLite \(path)"
+        case .postgres(let url):
+            // Never print the password.
+            guard var parts = URLComponents(string: url) else { return "PostgreSQL" }
+            if parts.password != nil { parts.password = "***" }
+            return "PostgreSQL \(parts.string ?? "")"
+        }
+    }
+
+    static func validatePostgresURL(_ url: String) throws(StoreError) {
+        guard let parts = URLComponents(string: url), let scheme = parts.scheme,
+              ["postgres", "postgresql"].contains(scheme), let host = parts.host, !host.isEmpty,
+              parts.path.count > 1, (try? SQLPostgresConfiguration(url: url)) != nil else {
+            throw StoreError.configuration("DATABASE_URL 格式不正确，应为 postgres://用户:密码@主机:端口/数据库")
+        }
+        if let port = parts.port, !(1...65535).contains(port) {
+            throw StoreError.configuration("DATABASE_URL 端口不正确：\(port)")
+        }
+    }
+
+    static func validateSQLitePath(_ path: String) throws(StoreError) {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { throw StoreError.configuration("--db \(path) 是目录，不是数据库文件") }
+            if !fm.isReadableFile(atPath: path) || !fm.isWritableFile(atPath: path) {
+                throw StoreError.configuration("--db \(path) 无法读写")
+            }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw StoreError.configuration("--db \(path)：目录 \(directory) 不存在")
+        }
+        guard fm.isWritableFile(atPath: directory) else {
+            throw StoreError.configuration("--db \(path)：目录 \(directory) 不可写")
+        }
+    }
+
+    /// Registers this target with Fluent as the default database.
+    public func configure(_ databases: Databases) throws {
+        switch self {
+        case .sqlite(let path):
+            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        case .postgres(let url):
+            databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url), sqlLogLevel: .trace), as: .psql)
+        }
+    }
+}
+
+/// Expected failures of the store, with a Chinese message for the user.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case configuration(String)
+    case notFound(String)
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .configuration(let m), .notFound(let m), .invalid(let m): return m
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+
+/// Deterministic synthetic roster: the same member count gives the same data every time.
+public struct DemoGenerator: Sendable {
+    public struct OrganizationRow: Sendable {
+        public let id: UUID
+        public let name: String
+        public let kind: OrganizationKind
+        public let parentID: UUID?
+        public let path: String
+    }
+
+    public struct MemberRow: Sendable {
+        public let id: UUID
+        public let name: String
+        public let gender: String
+        public let ethnicity: String
+        public let idNumber: String
+        public let birthDate: String
+        public let joinDate: String
+        public let status: String
+        public let organizationID: UUID
+        public let position: String
+        public let category: String
+        public let title: String
+        public let titleLevel: String
+        public let honours: String
+        public let npcDeputy: Bool
+        public let cppccMember: Bool
+    }
+
+    public let memberCount: Int
+    public private(set) var organizations: [OrganizationRow] = []
+    /// Member slots per branch, in order: branch i receives `branchSizes[i]` members.
+    public private(set) var branches: [(id: UUID, regionCode: String, share: Int)] = []
+    public private(set) var unitIDs: [String: UUID] = [:]
+    public private(set) var cityID = UUID()
+    public private(set) var townID = UUID()
+
+    public init(memberCount: Int) {
+        self.memberCount = memberCount
+        var rng = DemoRandom(seed: 20_260_901)
+        var ids = IDSource(rng: DemoRandom(seed: 7))
+        cityID = ids.next()
+        organizations.append(OrganizationRow(id: cityID, name: DemoScenario.cityName, kind: .cityCommittee, parentID: nil, path: "/\(cityID)/"))
+        let totalWeight = DemoScenario.units.reduce(0) { $0 + $1.share } + DemoScenario.townShare
+        var assigned = 0
+        var groups: [(parent: UUID, path: String, prefix: String, region: String, members: Int, committees: Int)] = []
+        for unit in DemoScenario.units {
+            let id = ids.next()
+            unitIDs[unit.key] = id
+            let path = "/\(cityID)/\(id)/"
+            let name = unit.key == "shizhi" ? "中共常德市直机关工作委员会" : "中共\(unit.name)委员会"
+            organizations.append(OrganizationRow(id: id, name: name, kind: .unitCommittee, parentID: cityID, path: path))
+            let members = Int(Double(memberCount) * unit.share / totalWeight)
+            assigned += members
+            groups.append((id, path, unit.name, unit.regionCode, members, 0))
+        }
+        // The town is its own tree (speech 1 is a different place); it takes the remainder.
+        townID = ids.next()
+        organizations.append(OrganizationRow(id: townID, name: DemoScenario.townName, kind: .committee, parentID: nil, path: "/\(townID)/"))
+        groups.append((townID, "/\(townID)/", "泥城镇", DemoScenario.townRegionCode, memberCount - assigned, -1))
+
+        let committeeNames = ["城关镇", "经济开发区", "教育局", "卫生健康局", "农业农村局", "交通运输局", "国有资产", "街道", "工业园区", "乡"]
+        for group in groups {
+            let branchCount = max(1, group.members / 40)
+            var perBranch = [Int](repeating: group.members / branchCount, count: branchCount)
+            for k in 0..<(group.members % branchCount) { perBranch[k] += 1 }
+            var made = 0
+            let isTown = group.committees < 0
+            let committees = isTown ? 1 : max(1, branchCount / 12)
+            for c in 0..<committees {
+                let committeeID: UUID, committeePath: String
+                if isTown {
+                    committeeID = group.parent; committeePath = group.path
+                } else {
+                    committeeID = ids.next()
+                    committeePath = group.path + "\(committeeID)/"
+                    let label = committeeNames[c % committeeNames.count] + (c >= committeeNames.count ? "\(c / committeeNames.count + 1)" : "")
+                    organizations.append(OrganizationRow(id: committeeID, name: "中共\(group.prefix)\(label)委员会", kind: .committee, parentID: group.parent, path: committeePath))
+                }
+                let branchesHere = branchCount / committees + (c < branchCount % committees ? 1 : 0)
+                let generalID = ids.next()
+                let generalPath = committeePath + "\(generalID)/"
+                organizations.append(OrganizationRow(id: generalID, name: "中共\(group.prefix)第\(c + 1)总支部委员会", kind: .generalBranch, parentID: committeeID, path: generalPath))
+                for b in 0..<branchesHere {
+                    let branchID = ids.next()
+                    let kind = ["社区", "村", "机关", "学校", "企业"][Int(rng.next() % 5)]
+                    organizations.append(OrganizationRow(id: branchID, name: "中共\(group.prefix)\(kind)第\(c + 1)-\(b + 1)支部委员会", kind: .branch, parentID: generalID, path: generalPath + "\(branchID)/"))
+                    branches.append((branchID, group.region, perBranch[made]))
+                    made += 1
+                }
+            }
+        }
+    }
+
+    /// Members, generated lazily in branch order; `body` receives each.
+    public func forEachMember(_ body: (MemberRow) throws -> Void) rethrows {
+        var rng = DemoRandom(seed: 1_921_0701)
+        var ids = IDSource(rng: DemoRandom(seed: 11))
+        // How many IDs each (region, birth date) already has: the 3-digit sequence is unique.
+        var issued: [String: Int] = [:]
+        for branch in branches {
+            for _ in 0..<branch.share {
+                try body(makeMember(&rng, id: ids.next(), issued: &issued, organization: branch.id, region: branch.regionCode))
+            }
+        }
+    }
+
+    func makeMember(_ rng: inout DemoRandom, id: UUID, issued: inout [String: Int], organization: UUID, region: String) -> MemberRow {
+        let female = rng.chance(0.31)
+        let ethnicity = DemoNames.pick(DemoNames.ethnicities, &rng)
+        let name = DemoNames.name(female: female, ethnicity: ethnicity, &rng)
+        let age = 22 + Int(rng.next() % 64)
+        let birthYear = 2026 - age - (rng.chance(0.67) ? 0 : 1)
+        let birthMonth = 1 + Int(rng.next() % 12), birthDay = 1 + Int(rng.next() % 28)
+        let joinYear = min(2025, birthYear + 18 + Int(rng.next() % UInt64(max(1, min(age - 18, 40)))))
+        let birth = String(format: "%04d-%02d-%02d", birthYear, birthMonth, birthDay)
+        let join = String(format: "%04d-%02d-%02d", joinYear, 1 + Int(rng.next() % 12), 1 + Int(rng.next() % 28))
+        let roll = rng.next() % 1000
+        let status = roll < 4 ? "留党察看" : roll < 64 ? "预备党员" : "正式党员"
+        let category = DemoNames.pick(DemoNames.categories, &rng)
+        let (title, level) = category == "专业技术人员" ? DemoNames.pick(DemoNames.titles, &rng) : ("", "")
+        var honours = "[]"
+        if category == "先进模范人物" || rng.chance(0.02) {
+            let (honour, honourLevel) = DemoNames.pick(DemoNames.honours, &rng)
+            honours = #"[{"name":"\#(honour)","level":"\#(honourLevel)","year":\#(2012 + Int(rng.next() % 14))}]"#
+        }
+        let position = category == "领导干部" ? DemoNames.pick(DemoNames.leaderPositions, &rng) : DemoNames.pick(DemoNames.positions, &rng)
+        let dayKey = region + birth.replacingOccurrences(of: "-", with: "")
+        let order = issued[dayKey, default: 0]
+        issued[dayKey] = order + 1
+        precondition(order < 440, "too many members born on one day in one region")
+        let sequence = 110 + order * 2 + (female ? 0 : 1)   // the 17th digit: odd = male, even = female
+        let unique = dayKey + String(format: "%03d", sequence)
+        return MemberRow(id: id, name: name, gender: female ? "女" : "男", ethnicity: ethnicity,
+                         idNumber: unique + String(IDNumber.checkCharacter(for: unique)),
+                         birthDate: birth, joinDate: join, status: status, organizationID: organization,
+                         position: position, category: category, title: title, titleLevel: level, honours: honours,
+                         npcDeputy: rng.chance(0.002), cppccMember: rng.chance(0.002))
+    }
+}
+
+/// 居民身份证 numbers (GB 11643-1999).
+public enum IDNumber {
+    static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    static let checks: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
+
+    public static func checkCharacter(for first17: String) -> Character {
+        let digits = first17.compactMap { $0.wholeNumberValue }
+        precondition(digits.count == 17)
+        return checks[zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 } % 11]
+    }
+
+    public static func isValid(_ number: String) -> Bool {
+        guard number.count == 18, number.prefix(17).allSatisfy(\.isNumber) else { return false }
+        return checkCharacter(for: String(number.prefix(17))) == Character(number.suffix(1).uppercased())
+    }
+
+    /// 4301**********1234: the region's first four digits and the last four only.
+    public static func masked(_ number: String) -> String {
+        guard number.count == 18 else { return String(repeating: "*", count: number.count) }
+        return number.prefix(4) + String(repeating: "*", count: 10) + number.suffix(4)
+    }
+}
+
+/// SplitMix64: small, fast and the same on every machine.
+public struct DemoRandom: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) < p * 1_000_000 }
+}
+
+/// Deterministic UUIDs, so the demo database is the same for the same N.
+struct IDSource {
+    var rng: DemoRandom
+    mutating func next() -> UUID {
+        let a = rng.next(), b = rng.next()
+        return UUID(uuid: (UInt8(a >> 56 & 0xff), UInt8(a >> 48 & 0xff), UInt8(a >> 40 & 0xff), UInt8(a >> 32 & 0xff),
+                           UInt8(a >> 24 & 0xff), UInt8(a >> 16 & 0xff), UInt8((a >> 8 & 0x0f) | 0x40), UInt8(a & 0xff),
+                           UInt8((b >> 56 & 0x3f) | 0x80), UInt8(b >> 48 & 0xff), UInt8(b >> 40 & 0xff), UInt8(b >> 32 & 0xff),
+                           UInt8(b >> 24 & 0xff), UInt8(b >> 16 & 0xff), UInt8(b >> 8 & 0xff), UInt8(b & 0xff)))
+    }
+}

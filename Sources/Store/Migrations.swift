@@ -1,0 +1,88 @@
+import FluentKit
+import SQLKit
+
+/// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
+public enum StoreMigrations {
+    public static let all: [any AsyncMigration] = [CreateCoreSchema()]
+}
+
+struct CreateCoreSchema: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Organization.schema)
+            .id()
+            .field("name", .string, .required)
+            .field("kind", .string, .required)
+            .field("parent_id", .uuid, .references(Organization.schema, .id))
+            .field("path", .string, .required)
+            .field("closed", .bool, .required)
+            .create()
+        try await database.schema(Member.schema)
+            .id()
+            .field("name", .string, .required)
+            .field("gender", .string, .required)
+            .field("ethnicity", .string, .required)
+            .field("id_number", .string, .required)
+            .field("birth_date", .string, .required)
+            .field("join_date", .string, .required)
+            .field("status", .string, .required)
+            .field("organization_id", .uuid, .required, .references(Organization.schema, .id))
+            .field("position", .string, .required)
+            .field("category", .string, .required)
+            .field("title", .string, .required)
+            .field("title_level", .string, .required)
+            .field("honours", .string, .required)
+            .field("npc_deputy", .bool, .required)
+            .field("cppcc_member", .bool, .required)
+            .unique(on: "id_number")
+            .create()
+        try await database.schema(User.schema)
+            .id()
+            .field("username", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("display_name", .string, .required)
+            .field("role", .string, .required)
+            .field("organization_id", .uuid, .references(Organization.schema, .id))
+            .unique(on: "username")
+            .create()
+        try await database.schema(Election.schema)
+            .id()
+            .field("name", .string, .required)
+            .field("organization_id", .uuid, .required, .references(Organization.schema, .id))
+            .field("profile", .string, .required)
+            .field("seats", .int, .required)
+            .field("candidate_places", .int, .required)
+            .field("margin_ratio", .string, .required)
+            .field("reference_date", .string, .required)
+            .field("settings", .string, .required)
+            .create()
+        try await database.schema(ElectionQuota.schema)
+            .id()
+            .field("election_id", .uuid, .required, .references(Election.schema, .id))
+            .field("organization_id", .uuid, .required, .references(Organization.schema, .id))
+            .field("places", .int, .required)
+            .create()
+        try await database.schema(AuditEntry.schema)
+            .field("seq", .int, .identifier(auto: true))
+            .field("at", .string, .required)
+            .field("actor", .string, .required)
+            .field("action", .string, .required)
+            .field("object", .string, .required)
+            .field("before", .string, .required)
+            .field("after", .string, .required)
+            .field("prev_hash", .string, .required)
+            .field("hash", .string, .required)
+            .create()
+        // Searches by organization subtree and by name must stay fast on 300,000 members.
+        if let sql = database as? any SQLDatabase {
+            try await sql.create(index: "members_organization_idx").on(Member.schema).column("organization_id").run()
+            try await sql.create(index: "members_name_idx").on(Member.schema).column("name").run()
+            try await sql.create(index: "organizations_path_idx").on(Organization.schema).column("path").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [AuditEntry.schema, ElectionQuota.schema, Election.schema, User.schema, Member.schema, Organization.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import FluentKit
+
+/// Levels of the organization tree (市委 → 区县委/工委 → 党委 → 总支 → 支部).
+public enum OrganizationKind: String, Codable, Sendable, CaseIterable {
+    case cityCommittee = "市委"
+    case unitCommittee = "区县委"
+    case committee = "党委"
+    case generalBranch = "总支"
+    case branch = "支部"
+}
+
+public final class Organization: Model, @unchecked Sendable {
+    public static let schema = "organizations"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @Field(key: "kind") public var kind: String
+    @OptionalField(key: "parent_id") public var parentID: UUID?
+    /// Materialized path of ids ("/root/unit/…/") so a unit's whole subtree is one prefix query.
+    @Field(key: "path") public var path: String
+    @Field(key: "closed") public var closed: Bool
+
+    public init() {}
+    public init(id: UUID, name: String, kind: OrganizationKind, parentID: UUID?, path: String) {
+        self.id = id; self.name = name; self.kind = kind.rawValue; self.parentID = parentID
+        self.path = path; self.closed = false
+    }
+}
+
+public final class Member: Model, @unchecked Sendable {
+    public static let schema = "members"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @Field(key: "gender") public var gender: String
+    @Field(key: "ethnicity") public var ethnicity: String
+    @Field(key: "id_number") public var idNumber: String
+    @Field(key: "birth_date") public var birthDate: String
+    @Field(key: "join_date") public var joinDate: String
+    @Field(key: "status") public var status: String
+    @Field(key: "organization_id") public var organizationID: UUID
+    @Field(key: "position") public var position: String
+    @Field(key: "category") public var category: String
+    @Field(key: "title") public var title: String
+    @Field(key: "title_level") public var titleLevel: String
+    /// JSON array of {"name","level","year"}.
+    @Field(key: "honours") public var honours: String
+    @Field(key: "npc_deputy") public var npcDeputy: Bool
+    @Field(key: "cppcc_member") public var cppccMember: Bool
+
+    public init() {}
+}
+
+public enum UserRole: String, Codable, Sendable, CaseIterable {
+    case systemAdmin = "系统管理员"
+    case departmentAdmin = "组织部管理员"
+    case unitAdmin = "单位管理员"
+    case counter = "计票员"
+    case scrutineer = "监票人"
+    case readOnly = "只读"
+}
+
+public final class User: Model, @unchecked Sendable {
+    public static let schema = "users"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "username") public var username: String
+    @Field(key: "password_hash") public var passwordHash: String
+    @Field(key: "display_name") public var displayName: String
+    @Field(key: "role") public var role: String
+    @OptionalField(key: "organization_id") public var organizationID: UUID?
+
+    public init() {}
+    public init(username: String, passwordHash: String, displayName: String, role: UserRole, organizationID: UUID?) {
+        self.username = username; self.passwordHash = passwordHash; self.displayName = displayName
+        self.role = role.rawValue; self.organizationID = organizationID
+    }
+}
+
+/// An election with its rules and targets; details the later stages need live in `settings`.
+public final class Election: Model, @unchecked Sendable {
+    public static let schema = "elections"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "name") public var name: String
+    @Field(key: "organization_id") public var organizationID: UUID
+    @Field(key: "profile") public var profile: String
+    @Field(key: "seats") public var seats: Int
+    @Field(key: "candidate_places") public var candidatePlaces: Int
+    @Field(key: "margin_ratio") public var marginRatio: String
+    @Field(key: "reference_date") public var referenceDate: String
+    /// JSON: composition targets, deadlines, meeting kind.
+    @Field(key: "settings") public var settings: String
+
+    public init() {}
+}
+
+public final class ElectionQuota: Model, @unchecked Sendable {
+    public static let schema = "election_quotas"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "election_id") public var electionID: UUID
+    @Field(key: "organization_id") public var organizationID: UUID
+    @Field(key: "places") public var places: Int
+
+    public init() {}
+    public init(electionID: UUID, organizationID: UUID, places: Int) {
+        self.electionID = electionID; self.organizationID = organizationID; self.places = places
+    }
+}
+
+/// One entry of the append-only, hash-chained audit log.
+public final class AuditEntry: Model, @unchecked Sendable {
+    public static let schema = "audit_log"
+    @ID(custom: "seq", generatedBy: .database) public var id: Int?
+    @Field(key: "at") public var at: String
+    @Field(key: "actor") public var actor: String
+    @Field(key: "action") public var action: String
+    @Field(key: "object") public var object: String
+    @Field(key: "before") public var before: String
+    @Field(key: "after") public var after: String
+    @Field(key: "prev_hash") public var prevHash: String
+    @Field(key: "hash") public var hash: String
+
+    public init() {}
+}

@@ -1,0 +1,51 @@
+import Foundation
+import FluentKit
+import Logging
+import NIOCore
+import NIOPosix
+
+/// A Fluent database outside the web server (demo, audit verify, tests): owns its thread
+/// pool and the Databases registry, runs the migrations on open.
+public final class XuanjuStore: @unchecked Sendable {
+    public let target: DatabaseTarget
+    public let databases: Databases
+    private let threadPool: NIOThreadPool
+    private let logger: Logger
+
+    public init(target: DatabaseTarget, logger: Logger = Logger(label: "xuanju.store")) throws {
+        self.target = target
+        self.logger = logger
+        threadPool = NIOThreadPool(numberOfThreads: 2)
+        threadPool.start()
+        databases = Databases(threadPool: threadPool, on: MultiThreadedEventLoopGroup.singleton)
+        try target.configure(databases)
+    }
+
+    public var database: any Database {
+        databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!
+    }
+
+    public func migrate() async throws {
+        let migrations = Migrations()
+        migrations.add(StoreMigrations.all)
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger,
+                                on: MultiThreadedEventLoopGroup.singleton.any())
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    /// Drops every table (tests only).
+    public func revertAll() async throws {
+        let migrations = Migrations()
+        migrations.add(StoreMigrations.all)
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger,
+                                on: MultiThreadedEventLoopGroup.singleton.any())
+        try await migrator.setupIfNeeded().get()
+        try await migrator.revertAllBatches().get()
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+        try? await threadPool.shutdownGracefully()
+    }
+}

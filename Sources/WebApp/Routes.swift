@@ -1,0 +1,92 @@
+import Foundation
+import Vapor
+import Fluent
+import Store
+
+struct LoginForm: Content {
+    var username: String
+    var password: String
+}
+
+struct LoginPage: Encodable {
+    let csrf: String
+    let error: String?
+    let username: String
+}
+
+struct HomePage: Encodable {
+    struct ElectionRow: Encodable {
+        let name: String
+        let seats: Int
+        let candidatePlaces: Int
+        let marginRatio: String
+        let quotas: [QuotaRow]
+    }
+    struct QuotaRow: Encodable { let unit: String; let places: Int }
+    let csrf: String
+    let displayName: String
+    let role: String
+    let organizations: Int
+    let members: Int
+    let fullMembers: Int
+    let elections: [ElectionRow]
+}
+
+func routes(_ app: Application) throws {
+    app.get("healthz") { req async throws -> Response in
+        let name = req.application.storage[DatabaseTargetKey.self]?.name ?? "unknown"
+        _ = try await User.query(on: req.db).count()   // the database answers
+        return try await ["status": "ok", "database": name].encodeResponse(for: req)
+    }
+
+    app.get("login") { req async throws -> View in
+        if req.auth.has(User.self) { throw Abort.redirect(to: "/") }
+        return try await req.view.render("login", LoginPage(csrf: CSRF.token(for: req), error: nil, username: ""))
+    }
+
+    app.post("login") { req async throws -> Response in
+        try CSRF.verify(req)
+        let form = try req.content.decode(LoginForm.self)
+        let user = try await User.query(on: req.db).filter(\.$username == form.username).first()
+        guard let user, try Bcrypt.verify(form.password, created: user.passwordHash) else {
+            try await AuditLog.append(.loginFailed, actor: form.username, object: "session",
+                                      after: "来自 \(req.remoteAddress?.ipAddress ?? "未知地址")", on: req.db)
+            let page = LoginPage(csrf: CSRF.token(for: req), error: "用户名或密码不正确", username: form.username)
+            let response = try await req.view.render("login", page).encodeResponse(for: req)
+            response.status = .unauthorized
+            return response
+        }
+        req.auth.login(user)
+        try await AuditLog.append(.loginSucceeded, actor: user.username, object: "session", on: req.db)
+        return req.redirect(to: "/")
+    }
+
+    let protected = app.grouped(LoginRequired())
+    protected.post("logout") { req async throws -> Response in
+        try CSRF.verify(req)
+        let user = try req.auth.require(User.self)
+        try await AuditLog.append(.logout, actor: user.username, object: "session", on: req.db)
+        req.auth.logout(User.self)
+        req.session.destroy()
+        return req.redirect(to: "/login")
+    }
+
+    protected.get { req async throws -> View in
+        let user = try req.auth.require(User.self)
+        let units = Dictionary(try await Organization.query(on: req.db).filter(\.$kind == OrganizationKind.unitCommittee.rawValue).all()
+            .map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var rows: [HomePage.ElectionRow] = []
+        for election in try await Election.query(on: req.db).sort(\.$name).all() {
+            let quotas = try await ElectionQuota.query(on: req.db).filter(\.$electionID == election.id!).all()
+                .map { HomePage.QuotaRow(unit: units[$0.organizationID] ?? "?", places: $0.places) }
+            rows.append(.init(name: election.name, seats: election.seats, candidatePlaces: election.candidatePlaces,
+                              marginRatio: election.marginRatio, quotas: quotas))
+        }
+        let page = HomePage(csrf: CSRF.token(for: req), displayName: user.displayName, role: user.role,
+                            organizations: try await Organization.query(on: req.db).count(),
+                            members: try await Member.query(on: req.db).count(),
+                            fullMembers: try await Member.query(on: req.db).filter(\.$status == "正式党员").count(),
+                            elections: rows)
+        return try await req.view.render("home", page)
+    }
+}

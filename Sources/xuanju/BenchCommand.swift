@@ -1,0 +1,111 @@
+import Foundation
+import ArgumentParser
+import ElectionRules
+import NameOrder
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "性能测量（与同一进程中的对照一起打印）", subcommands: [CountBench.self, NamesBench.self])
+}
+
+/// Counting throughput next to a plain read of the same bytes, measured in the same run.
+struct CountBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "count", abstract: "计票速度：位平面计数 vs. 同样字节的纯内存读取")
+
+    @Option var ballots = 10_000_000
+    @Option var candidates = 68
+    @Option var seats = 56
+    @Option(help: "重复次数，取最快一次") var repeats = 5
+    @Option(help: "线程数") var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        guard ballots > 0, candidates > 0, seats > 0, repeats > 0 else { throw ValidationError("参数须为正整数") }
+        let box = Self.randomBox(ballots: ballots, candidates: candidates, seats: seats)
+        let bytes = Double(box.planeBytes)
+        var countBest = Double.infinity, readBest = Double.infinity
+        var checksum: UInt64 = 0
+        var tally = box.tally(threads: threads)
+        for _ in 0..<repeats {
+            var t = DispatchTime.now().uptimeNanoseconds
+            checksum &+= box.readBaseline(threads: threads)
+            readBest = min(readBest, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+            t = DispatchTime.now().uptimeNanoseconds
+            tally = box.tally(threads: threads)
+            countBest = min(countBest, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+        }
+        print("选票 \(ballots) 张，候选人 \(candidates) 名，应选 \(seats) 名，线程 \(threads)，位平面 \(String(format: "%.1f", bytes / 1e6)) MB")
+        print(String(format: "计票：%.4f 秒，%.0f 张/秒，%.2f GB/秒", countBest, Double(ballots) / countBest, bytes / countBest / 1e9))
+        print(String(format: "纯内存读取基线：%.4f 秒，%.2f GB/秒", readBest, bytes / readBest / 1e9))
+        print(String(format: "计票速度为基线的 %.0f%%", readBest / countBest * 100))
+        print("有效票 \(tally.valid)，第一名候选人赞成 \(tally.forVotes[0])（校验和 \(checksum % 1000)）")
+    }
+
+    /// Random marks (for/against/abstain each about a third); ballots with more for-marks than
+    /// seats are marked invalid, as entry would.
+    static func randomBox(ballots: Int, candidates: Int, seats: Int) -> BallotBox {
+        let words = (ballots + 63) / 64
+        var rng = BenchRandom(seed: 42)
+        var forPlanes = [[UInt64]](), againstPlanes = [[UInt64]]()
+        for _ in 0..<candidates {
+            var f = [UInt64](repeating: 0, count: words), a = f
+            for w in 0..<words {
+                let x = rng.next(), y = rng.next()
+                f[w] = x & y          // ~1/4 for
+                a[w] = ~x & y & rng.next() | (~x & ~y & rng.next())   // ~1/4 against, disjoint from for
+            }
+            if ballots % 64 != 0 { f[words - 1] &= (1 << UInt64(ballots % 64)) - 1; a[words - 1] &= (1 << UInt64(ballots % 64)) - 1 }
+            forPlanes.append(f); againstPlanes.append(a)
+        }
+        // A ballot is invalid when its for-marks exceed the seats: count per ballot once.
+        var valid = [UInt64](repeating: 0, count: words)
+        var perBallot = [UInt8](repeating: 0, count: 64)
+        for w in 0..<words {
+            for k in 0..<64 { perBallot[k] = 0 }
+            for j in 0..<candidates {
+                var bits = forPlanes[j][w]
+                while bits != 0 { perBallot[bits.trailingZeroBitCount] &+= 1; bits &= bits - 1 }
+            }
+            var mask: UInt64 = 0
+            let limit = min(64, ballots - w * 64)
+            for k in 0..<limit where Int(perBallot[k]) <= seats { mask |= 1 << UInt64(k) }
+            valid[w] = mask
+        }
+        return BallotBox(ballotCount: ballots, forPlanes: forPlanes, againstPlanes: againstPlanes, validPlane: valid)
+    }
+}
+
+struct NamesBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "names", abstract: "姓氏笔画排序速度 vs. 同样姓名的码位排序")
+    @Option var count = 300_000
+
+    func run() throws {
+        var rng = BenchRandom(seed: 7)
+        let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万覃向")
+        let given = Array("伟刚勇毅俊峰强军平保东文辉力明永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发武新利清飞彬秀娟英华慧巧美娜静淑惠珠翠雅芝玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月")
+        let names = (0..<count).map { _ in
+            String(surnames[Int(rng.next() % UInt64(surnames.count))]) + String((0..<(rng.next() % 3 == 0 ? 1 : 2)).map { _ in given[Int(rng.next() % UInt64(given.count))] })
+        }
+        let order = NameOrder()
+        _ = order.key("王")   // load the stroke table outside the timing
+        var t = DispatchTime.now().uptimeNanoseconds
+        let sorted = order.sorted(names)
+        let strokeTime = Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9
+        t = DispatchTime.now().uptimeNanoseconds
+        let plain = names.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+        let plainTime = Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9
+        print(String(format: "姓氏笔画排序 %d 个姓名：%.3f 秒", count, strokeTime))
+        print(String(format: "同样姓名按码位排序（对照）：%.3f 秒", plainTime))
+        print("首尾：\(sorted.first ?? "") … \(sorted.last ?? "")（对照首个 \(plain.first ?? "")）")
+    }
+}
+
+struct BenchRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import ArgumentParser
+import WebApp
+import Store
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "生成演示数据库：常德市十个单位的组织与党员、省党代会代表推荐和泥城镇党员大会")
+
+    @Option(help: "党员人数（结果对同一人数总是相同）") var members = 20_000
+    @Option(help: "SQLite 数据库文件（须不存在或为空）") var db: String?
+    @Flag(help: "生成后启动网页服务") var serve = false
+    @Option(help: "监听地址（与 --serve 一起用）") var host = "127.0.0.1"
+    @Option(help: "端口（与 --serve 一起用）") var port = 8080
+
+    func validate() throws {
+        guard (1...5_000_000).contains(members) else { throw ValidationError("--members 应在 1 到 5000000 之间") }
+    }
+
+    func run() async throws {
+        let target = try DatabaseTarget.resolve(dbPath: db)
+        if case .sqlite(let path) = target, let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
+            throw CommandError("\(path) 已存在：演示数据只写入新数据库，请删除它或用 --db 指定新文件")
+        }
+        let started = Date()
+        let store = try XuanjuStore(target: target)
+        do {
+            try await store.migrate()
+            if let password = try await Accounts.ensureAdmin(password: ProcessInfo.processInfo.environment["XUANJU_ADMIN_PASSWORD"],
+                                                              hash: WebApp.hashPassword, on: store.database) {
+                print("管理员账号 admin 的初始密码：\(password)（只显示这一次，请登录后修改）")
+            }
+            let generator = DemoGenerator(memberCount: members)
+            let bar = ProgressBar(label: "写入党员", total: members)
+            let written = try await DemoLoader.load(generator, into: store.database, progress: { done, _ in bar.update(done) })
+            let stored = try await DemoLoader.count(on: store.database)
+            guard stored == written, stored.members == members else {
+                throw CommandError("数据库中的数量与生成的不一致：生成 \(written)，数据库 \(stored)")
+            }
+            print("演示数据已写入 \(target)：\(stored)，用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒")
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        await store.shutdown()
+        if serve { try await runWebServer(target: target, host: host, port: port) }
+    }
+}
+
