@@ -24,7 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
-        .target(name: "NameOrder", resources: [.copy("Resources/strokes.tsv"), .copy("Resources/stroke-overrides.tsv")]),
+        .target(name: "NameOrder", exclude: ["STROKE-DATA.md"], resources: [.copy("Resources/strokes.tsv"), .copy("Resources/stroke-overrides.tsv")]),
         .target(name: "ElectionRules", dependencies: ["NameOrder"]),
         .target(name: "Allocation", dependencies: ["ElectionRules", "NameOrder"]),
         .target(name: "Documents", dependencies: ["ElectionRules", "NameOrder"]),

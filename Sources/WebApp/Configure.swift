@@ -24,6 +24,9 @@ public enum WebApp {
     public static func configure(_ app: Application, settings: WebAppSettings) async throws -> String? {
         try settings.target.configure(app.databases)
         app.storage[DatabaseTargetKey.self] = settings.target
+        // Routes before anything that may boot the application: the responder keeps the
+        // routes it finds when it is first built.
+        try routes(app)
         app.migrations.add(StoreMigrations.all)
         app.migrations.add(SessionRecord.migration)
         try await app.autoMigrate()
@@ -46,7 +49,6 @@ public enum WebApp {
         app.leaf.cache.isEnabled = app.environment.isRelease
         app.views.use(.leaf)
 
-        try routes(app)
         return try await Accounts.ensureAdmin(password: settings.adminPassword, hash: { try Bcrypt.hash($0) }, on: app.db)
     }
 }

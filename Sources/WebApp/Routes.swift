@@ -2,6 +2,7 @@ import Foundation
 import Vapor
 import Fluent
 import Store
+import ElectionRules
 
 struct LoginForm: Content {
     var username: String
@@ -19,8 +20,9 @@ struct HomePage: Encodable {
         let name: String
         let seats: Int
         let candidatePlaces: Int
-        let marginRatio: String
+        let marginPercent: String
         let quotas: [QuotaRow]
+        let quotaTotal: Int
     }
     struct QuotaRow: Encodable { let unit: String; let places: Int }
     let csrf: String
@@ -79,8 +81,9 @@ func routes(_ app: Application) throws {
         for election in try await Election.query(on: req.db).sort(\.$name).all() {
             let quotas = try await ElectionQuota.query(on: req.db).filter(\.$electionID == election.id!).all()
                 .map { HomePage.QuotaRow(unit: units[$0.organizationID] ?? "?", places: $0.places) }
+            let percent = Ratio(decimal: election.marginRatio).map { "\(Decimal($0.numerator * 100) / Decimal($0.denominator))%" } ?? election.marginRatio
             rows.append(.init(name: election.name, seats: election.seats, candidatePlaces: election.candidatePlaces,
-                              marginRatio: election.marginRatio, quotas: quotas))
+                              marginPercent: percent, quotas: quotas, quotaTotal: quotas.map(\.places).reduce(0, +)))
         }
         let page = HomePage(csrf: CSRF.token(for: req), displayName: user.displayName, role: user.role,
                             organizations: try await Organization.query(on: req.db).count(),

@@ -16,6 +16,7 @@ struct CountBench: ParsableCommand {
     @Option var seats = 56
     @Option(help: "重复次数，取最快一次") var repeats = 5
     @Option(help: "线程数") var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "另起一行以 JSON 打印每名候选人的赞成票（供 bench/ 对照核对）") var tally = false
 
     func run() throws {
         guard ballots > 0, candidates > 0, seats > 0, repeats > 0 else { throw ValidationError("参数须为正整数") }
@@ -23,20 +24,21 @@ struct CountBench: ParsableCommand {
         let bytes = Double(box.planeBytes)
         var countBest = Double.infinity, readBest = Double.infinity
         var checksum: UInt64 = 0
-        var tally = box.tally(threads: threads)
+        var counts = box.tally(threads: threads)
         for _ in 0..<repeats {
             var t = DispatchTime.now().uptimeNanoseconds
             checksum &+= box.readBaseline(threads: threads)
             readBest = min(readBest, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
             t = DispatchTime.now().uptimeNanoseconds
-            tally = box.tally(threads: threads)
+            counts = box.tally(threads: threads)
             countBest = min(countBest, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
         }
         print("选票 \(ballots) 张，候选人 \(candidates) 名，应选 \(seats) 名，线程 \(threads)，位平面 \(String(format: "%.1f", bytes / 1e6)) MB")
         print(String(format: "计票：%.4f 秒，%.0f 张/秒，%.2f GB/秒", countBest, Double(ballots) / countBest, bytes / countBest / 1e9))
         print(String(format: "纯内存读取基线：%.4f 秒，%.2f GB/秒", readBest, bytes / readBest / 1e9))
         print(String(format: "计票速度为基线的 %.0f%%", readBest / countBest * 100))
-        print("有效票 \(tally.valid)，第一名候选人赞成 \(tally.forVotes[0])（校验和 \(checksum % 1000)）")
+        print("有效票 \(counts.valid)，第一名候选人赞成 \(counts.forVotes[0])（校验和 \(checksum % 1000)）")
+        if tally { print("TALLY " + counts.forVotes.map(String.init).joined(separator: ",")) }
     }
 
     /// Random marks (for/against/abstain each about a third); ballots with more for-marks than

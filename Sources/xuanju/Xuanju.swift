@@ -24,7 +24,8 @@ struct Xuanju: AsyncParsableCommand {
                 Foundation.exit(0)
             }
             let line = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            FileHandle.standardError.write(Data("错误：\(line)（xuanju --help 查看用法）\n".utf8))
+            let hint = code == .validationFailure ? "（xuanju --help 查看用法）" : ""
+            FileHandle.standardError.write(Data("错误：\(line)\(hint)\n".utf8))
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
         }
     }
