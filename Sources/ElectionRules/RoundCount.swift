@@ -21,6 +21,9 @@ public struct RoundInput: Sendable {
     public var marginRatio: Ratio
     public var options: RuleOptions
     public var ballots: [Ballot]
+    /// 监票人 and 计票人 of the round; none may be a candidate (RULES.md §8).
+    public var scrutineers: [String] = []
+    public var counters: [String] = []
 
     public init(profile: RuleProfile = .basic, kind: RoundKind = .formal, seats: Int, candidates: [String],
                 expected: Int, present: Int, issued: Int? = nil, marginRatio: Ratio = Ratio(1, 5),
@@ -84,6 +87,7 @@ public enum RoundCounter {
         if input.issued > input.present {
             throw CountInputError(field: "issued", message: "发出选票数\(input.issued)多于实到会人数\(input.present)")
         }
+        try ScrutineerRules.validate(scrutineers: input.scrutineers, counters: input.counters, candidates: input.candidates)
         if input.marginRatio.numerator > input.marginRatio.denominator {
             throw CountInputError(field: "marginRatio", message: "差额比例不能大于1")
         }

@@ -15,7 +15,7 @@ public enum RoundInputParser {
             throw CountInputError(field: "(根)", message: "不是合法的 JSON：\(error.localizedDescription)")
         }
         let known: Set<String> = ["profile", "kind", "seats", "candidates", "expected", "present", "issued",
-                                  "marginRatio", "options", "ballots"]
+                                  "marginRatio", "options", "ballots", "scrutineers", "counters"]
         if let unknown = root.keys.filter({ !known.contains($0) }).sorted().first {
             throw CountInputError(field: unknown, message: "未知字段")
         }
@@ -55,8 +55,11 @@ public enum RoundInputParser {
                 ballots.append(try ballot(item, field: "ballots[\(b)]", index: index))
             }
         }
-        return RoundInput(profile: profile, kind: kind, seats: seats, candidates: candidates, expected: expected,
-                          present: present, issued: issued, marginRatio: ratio, options: options, ballots: ballots)
+        var input = RoundInput(profile: profile, kind: kind, seats: seats, candidates: candidates, expected: expected,
+                               present: present, issued: issued, marginRatio: ratio, options: options, ballots: ballots)
+        if let raw = root["scrutineers"] { input.scrutineers = try strings(raw, field: "scrutineers", allowEmpty: true) }
+        if let raw = root["counters"] { input.counters = try strings(raw, field: "counters", allowEmpty: true) }
+        return input
     }
 
     static func ballot(_ item: Any, field: String, index: [String: Int]) throws(CountInputError) -> Ballot {

@@ -186,13 +186,14 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
 
     @Test func jsonParserReportsUnknownCandidatesAndBadNumbers() throws {
         func fault(_ json: String) -> CountInputError? {
-            do { _ = try RoundInputParser.parse(Data(json.utf8)); return nil } catch { return error }
+            do { _ = try RoundCounter.count(try RoundInputParser.parse(Data(json.utf8))); return nil } catch { return error }
         }
         #expect(fault(#"{"seats":1,"candidates":["王一"],"expected":5,"present":5,"ballots":[{"for":["赵六"]}]}"#)?.field == "ballots[0].for")
         #expect(fault(#"{"seats":1.5,"candidates":["王一"],"expected":5,"present":5}"#)?.field == "seats")
         #expect(fault(#"{"candidates":["王一"],"expected":5,"present":5}"#)?.field == "seats")
         #expect(fault(#"{"seats":1,"candidates":["王一"],"expected":5,"present":5,"colour":1}"#)?.field == "colour")
         #expect(fault("not json")?.field == "(根)")
+        #expect(fault(#"{"seats":1,"candidates":["王一","李二"],"expected":5,"present":5,"scrutineers":["赵五","王一"]}"#)?.field == "scrutineers[1]")
         let input = try RoundInputParser.parse(Data(#"{"profile":"local-congress","seats":56,"candidates":["王一"],"expected":5,"present":5,"marginRatio":0.21,"options":{"quorumStrict":true}}"#.utf8))
         #expect(input.profile == .localCongress && input.marginRatio == Ratio(21, 100) && input.options.quorumStrict && input.issued == 5)
     }
