@@ -3,37 +3,17 @@ import Foundation
 /// Reads the `xuanju count` JSON. Errors name the field, in Chinese, and nothing is counted.
 public enum RoundInputParser {
     public static func parse(_ data: Data) throws(CountInputError) -> RoundInput {
-        let root: [String: Any]
-        do {
-            guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw CountInputError(field: "(根)", message: "输入必须是一个 JSON 对象")
-            }
-            root = object
-        } catch let error as CountInputError {
-            throw error
-        } catch {
-            throw CountInputError(field: "(根)", message: "不是合法的 JSON：\(error.localizedDescription)")
-        }
-        let known: Set<String> = ["profile", "kind", "seats", "candidates", "expected", "present", "issued",
-                                  "marginRatio", "options", "ballots", "scrutineers", "counters"]
-        if let unknown = root.keys.filter({ !known.contains($0) }).sorted().first {
-            throw CountInputError(field: unknown, message: "未知字段")
-        }
-        let profile: RuleProfile = try enumValue(root["profile"], field: "profile") ?? .basic
-        let kind: RoundKind = try enumValue(root["kind"], field: "kind") ?? .formal
-        let seats = try integer(root["seats"], field: "seats", required: true)!
-        let candidates = try strings(root["candidates"], field: "candidates")
-        let expected = try integer(root["expected"], field: "expected", required: true)!
-        let present = try integer(root["present"], field: "present", required: true)!
-        let issued = try integer(root["issued"], field: "issued", required: false)
-        var ratio = Ratio(1, 5)
-        if let raw = root["marginRatio"] {
-            let text = (raw as? String) ?? "\(raw)"
-            guard !isBoolean(raw), let parsed = Ratio(decimal: text) else {
-                throw CountInputError(field: "marginRatio", message: "差额比例应是0到1之间的小数，例如0.2")
-            }
-            ratio = parsed
-        }
+        let root = try JSONInput.object(data)
+        try JSONInput.rejectUnknownKeys(root, known: ["profile", "kind", "seats", "candidates", "expected", "present", "issued",
+                                                      "marginRatio", "options", "ballots", "scrutineers", "counters"])
+        let profile: RuleProfile = try JSONInput.enumValue(root["profile"], field: "profile") ?? .basic
+        let kind: RoundKind = try JSONInput.enumValue(root["kind"], field: "kind") ?? .formal
+        let seats = try JSONInput.integer(root["seats"], field: "seats", required: true)!
+        let candidates = try JSONInput.strings(root["candidates"], field: "candidates")
+        let expected = try JSONInput.integer(root["expected"], field: "expected", required: true)!
+        let present = try JSONInput.integer(root["present"], field: "present", required: true)!
+        let issued = try JSONInput.integer(root["issued"], field: "issued", required: false)
+        let ratio = try JSONInput.ratio(root["marginRatio"], field: "marginRatio") ?? Ratio(1, 5)
         var options = RuleOptions()
         if let raw = root["options"] {
             guard let dict = raw as? [String: Any] else { throw CountInputError(field: "options", message: "应是对象") }
@@ -41,10 +21,10 @@ public enum RoundInputParser {
                 throw CountInputError(field: "options.\(key)", message: "未知选项")
             }
             if let strict = dict["quorumStrict"] {
-                guard isBoolean(strict), let value = strict as? Bool else { throw CountInputError(field: "options.quorumStrict", message: "应为 true 或 false") }
+                guard JSONInput.isBoolean(strict), let value = strict as? Bool else { throw CountInputError(field: "options.quorumStrict", message: "应为 true 或 false") }
                 options.quorumStrict = value
             }
-            options.partialInvalid = try enumValue(dict["partialInvalid"], field: "options.partialInvalid") ?? .markOnly
+            options.partialInvalid = try JSONInput.enumValue(dict["partialInvalid"], field: "options.partialInvalid") ?? .markOnly
         }
         var ballots: [Ballot] = []
         if let raw = root["ballots"] {
@@ -57,8 +37,8 @@ public enum RoundInputParser {
         }
         var input = RoundInput(profile: profile, kind: kind, seats: seats, candidates: candidates, expected: expected,
                                present: present, issued: issued, marginRatio: ratio, options: options, ballots: ballots)
-        if let raw = root["scrutineers"] { input.scrutineers = try strings(raw, field: "scrutineers", allowEmpty: true) }
-        if let raw = root["counters"] { input.counters = try strings(raw, field: "counters", allowEmpty: true) }
+        if let raw = root["scrutineers"] { input.scrutineers = try JSONInput.strings(raw, field: "scrutineers", allowEmpty: true) }
+        if let raw = root["counters"] { input.counters = try JSONInput.strings(raw, field: "counters", allowEmpty: true) }
         return input
     }
 
@@ -73,7 +53,7 @@ public enum RoundInputParser {
             throw CountInputError(field: "\(field).\(key)", message: "未知字段")
         }
         func marks(_ key: String) throws(CountInputError) -> [Int] {
-            let names = try strings(dict[key] ?? [Any](), field: "\(field).\(key)", allowEmpty: true)
+            let names = try JSONInput.strings(dict[key] ?? [Any](), field: "\(field).\(key)", allowEmpty: true)
             var out: [Int] = []
             for name in names {
                 guard let j = index[name] else {
@@ -84,45 +64,8 @@ public enum RoundInputParser {
             return out
         }
         return .marked(BallotMarks(for: try marks("for"), against: try marks("against"),
-                                   writeIns: try strings(dict["writeIns"] ?? [Any](), field: "\(field).writeIns", allowEmpty: true),
+                                   writeIns: try JSONInput.strings(dict["writeIns"] ?? [Any](), field: "\(field).writeIns", allowEmpty: true),
                                    unreadable: try marks("unreadable")))
-    }
-
-    static func integer(_ value: Any?, field: String, required: Bool) throws(CountInputError) -> Int? {
-        guard let value else {
-            if required { throw CountInputError(field: field, message: "缺少此项") }
-            return nil
-        }
-        guard !isBoolean(value), let number = value as? NSNumber, let n = Int(exactly: number.doubleValue) else {
-            throw CountInputError(field: field, message: "应是整数")
-        }
-        return n
-    }
-
-    /// JSON true/false arrive as NSNumber too; on Linux `is Bool` also matches 0 and 1.
-    static func isBoolean(_ value: Any) -> Bool {
-        guard let number = value as? NSNumber else { return value is Bool }
-        return String(cString: number.objCType) == "c"
-    }
-
-    static func strings(_ value: Any?, field: String, allowEmpty: Bool = false) throws(CountInputError) -> [String] {
-        guard let value else { throw CountInputError(field: field, message: "缺少此项") }
-        guard let list = value as? [Any] else { throw CountInputError(field: field, message: "应是姓名数组") }
-        var out: [String] = []
-        for (i, item) in list.enumerated() {
-            guard let s = item as? String else { throw CountInputError(field: "\(field)[\(i)]", message: "应是姓名字符串") }
-            out.append(s)
-        }
-        if out.isEmpty && !allowEmpty { throw CountInputError(field: field, message: "不能为空") }
-        return out
-    }
-
-    static func enumValue<T: RawRepresentable>(_ value: Any?, field: String) throws(CountInputError) -> T? where T.RawValue == String {
-        guard let value else { return nil }
-        guard let s = value as? String, let v = T(rawValue: s) else {
-            throw CountInputError(field: field, message: "无法识别的取值「\(value)」")
-        }
-        return v
     }
 }
 

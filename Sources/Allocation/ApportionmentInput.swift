@@ -1,0 +1,54 @@
+import Foundation
+import ElectionRules
+
+/// Reads the `xuanju apportion` JSON (see the issue): seats, method, base, weights, units.
+public enum ApportionmentInput {
+    public static func parse(_ data: Data) throws(CountInputError) -> ApportionmentRequest {
+        let root = try JSONInput.object(data)
+        try JSONInput.rejectUnknownKeys(root, known: ["seats", "method", "base", "weights", "units"])
+        let seats = try JSONInput.integer(root["seats"], field: "seats", required: true)!
+        let method: ApportionmentMethod = try JSONInput.enumValue(root["method"], field: "method") ?? .hamilton
+        let base = try JSONInput.integer(root["base"], field: "base", required: false) ?? 0
+        var memberWeight = Ratio(1, 1), organizationWeight = Ratio(0, 1)
+        if let raw = root["weights"] {
+            guard let weights = raw as? [String: Any] else { throw CountInputError(field: "weights", message: "应是对象") }
+            try JSONInput.rejectUnknownKeys(weights, known: ["members", "organizations"], prefix: "weights.")
+            memberWeight = try JSONInput.ratio(weights["members"], field: "weights.members") ?? Ratio(0, 1)
+            organizationWeight = try JSONInput.ratio(weights["organizations"], field: "weights.organizations") ?? Ratio(0, 1)
+        }
+        guard let list = root["units"] as? [Any] else { throw CountInputError(field: "units", message: "缺少单位数组") }
+        var units: [ApportionmentUnit] = []
+        for (i, item) in list.enumerated() {
+            let field = "units[\(i)]"
+            guard let unit = item as? [String: Any] else { throw CountInputError(field: field, message: "应是对象") }
+            try JSONInput.rejectUnknownKeys(unit, known: ["id", "name", "members", "organizations", "minimum", "fixed"], prefix: "\(field).")
+            guard let id = unit["id"] as? String else { throw CountInputError(field: "\(field).id", message: "缺少单位编号") }
+            var fixed: Int?
+            if let raw = unit["fixed"], !(raw is NSNull) { fixed = try JSONInput.integer(raw, field: "\(field).fixed", required: true) }
+            units.append(ApportionmentUnit(
+                id: id, name: unit["name"] as? String ?? "",
+                members: try JSONInput.integer(unit["members"], field: "\(field).members", required: memberWeight.numerator > 0) ?? 0,
+                organizations: try JSONInput.integer(unit["organizations"], field: "\(field).organizations", required: organizationWeight.numerator > 0) ?? 0,
+                minimum: try JSONInput.integer(unit["minimum"], field: "\(field).minimum", required: false) ?? 0,
+                fixed: fixed))
+        }
+        return ApportionmentRequest(seats: seats, method: method, base: base, memberWeight: memberWeight,
+                                    organizationWeight: organizationWeight, units: units)
+    }
+}
+
+extension ApportionmentResult {
+    /// A Chinese 名额分配 table.
+    public func text(names: [String: String]) -> String {
+        var lines = ["名额分配", String(repeating: "=", count: 30), "单位　　　　　　　名额　　份额"]
+        for a in allocation {
+            let name = names[a.id].flatMap { $0.isEmpty ? nil : $0 } ?? a.id
+            lines.append(name + String(repeating: "　", count: max(0, 9 - name.count)) + String(format: "%4d　%8.3f", a.seats, a.quota))
+        }
+        lines.append("合计　　　　　　　" + String(format: "%4d", allocation.reduce(0) { $0 + $1.seats }))
+        for tie in ties {
+            lines.append("并列：\(tie.units.joined(separator: "、")) 争最后\(tie.seats)个名额，需人工决定（已分配的不含这\(tie.seats)个）")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
