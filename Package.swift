@@ -26,7 +26,8 @@ let package = Package(
     targets: [
         .target(name: "NameOrder", exclude: ["STROKE-DATA.md"], resources: [.copy("Resources/strokes.tsv"), .copy("Resources/stroke-overrides.tsv")]),
         .target(name: "ElectionRules", dependencies: ["NameOrder"]),
-        .target(name: "Allocation", dependencies: ["ElectionRules", "NameOrder"]),
+        .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
+        .target(name: "Allocation", dependencies: ["ElectionRules", "NameOrder", "CGLPK"]),
         .target(name: "Documents", dependencies: ["ElectionRules", "NameOrder"]),
         .target(name: "Store", dependencies: [
             "ElectionRules", "NameOrder", "Allocation",
