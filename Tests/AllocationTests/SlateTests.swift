@@ -144,3 +144,14 @@ struct SplitMix {
         #expect(fault(#"{"referenceDate":"2026-13-01","units":[{"id":"a","quota":1}],"pool":[]}"#) == "referenceDate")
     }
 }
+
+@Suite struct PresetTests {
+    @Test func seedTargetsOnFiftySixSeats() {
+        let preset = CompositionPresets.provincialCongress
+        #expect(preset.map(\.id) == ["women", "minority", "age50", "age35", "cadre", "professional", "model"])
+        let needed = Dictionary(preset.map { ($0.id, $0.needed(places: 56)) }, uniquingKeysWith: { a, _ in a })
+        // 20% of 56 → 12 (11 would be 19.6%); 11% → 7; 60% → 34; ≈68% → 38; ≈20% → 11; ≈12% → 7; ≈5% → 3.
+        #expect(needed == ["women": 12, "minority": 7, "age50": 34, "cadre": 38, "professional": 11, "model": 7, "age35": 3])
+        #expect(preset.filter { $0.level == .mandatory }.map(\.id) == ["women", "minority", "age50"])
+    }
+}

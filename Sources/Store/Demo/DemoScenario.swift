@@ -1,4 +1,5 @@
 import Foundation
+import Allocation
 
 /// The seed's scenario (speech 3: 常德市 recommends 68 candidates for 56 provincial seats;
 /// speech 1: 泥城镇 members elect delegates), as data for the demo and the tests.
@@ -38,16 +39,8 @@ public enum DemoScenario {
     public static let provincialMarginRatio = "0.21"
     public static let referenceDate = "2026-09-01"
 
-    /// Composition targets of speech 3 (RULES.md §10).
-    public static let compositionTargetsJSON = """
-    [{"id":"women","label":"妇女","where":{"gender":"女"},"min":0.20,"level":"mandatory"},
-     {"id":"minority","label":"少数民族","where":{"ethnicity":{"not":"汉族"}},"min":0.11,"level":"mandatory"},
-     {"id":"age50","label":"50岁以下","where":{"ageAtMost":50},"min":0.60,"level":"mandatory"},
-     {"id":"age35","label":"35岁以下（含35岁）","where":{"ageAtMost":35},"approx":0.05,"tolerance":1,"level":"guidance"},
-     {"id":"cadre","label":"各级领导干部","where":{"category":"领导干部"},"approx":0.68,"tolerance":1,"level":"guidance"},
-     {"id":"professional","label":"专业技术人员","where":{"category":"专业技术人员"},"approx":0.20,"tolerance":1,"level":"guidance"},
-     {"id":"model","label":"先进模范人物","where":{"category":"先进模范人物"},"approx":0.12,"tolerance":1,"level":"guidance"}]
-    """
+    /// Composition targets of speech 3 (RULES.md §10), kept with the rules that read them.
+    public static let compositionTargetsJSON = CompositionPresets.provincialCongressJSON
     public static let deadlinesJSON = """
     [{"step":"区县（市）与市委组织部衔接初步人选名单","due":"2026-08-25"},
      {"step":"完成代表候选人初步人选考察","due":"2026-08-31"},
