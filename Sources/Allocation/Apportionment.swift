@@ -88,7 +88,9 @@ public enum Apportionment {
                 for (i, unit) in units.enumerated() {
                     if let k = open.firstIndex(of: i) {
                         let quota = openTotal == 0 ? 0 : Double(weights[i]) * Double(available) / Double(openTotal)
-                        allocation.append(UnitAllocation(id: unit.id, seats: request.base + share.seats[k], quota: quota + Double(request.base)))
+                        // Four decimals: the share is for people to read, the seats are exact.
+                        let shown = ((quota + Double(request.base)) * 10_000).rounded() / 10_000
+                        allocation.append(UnitAllocation(id: unit.id, seats: request.base + share.seats[k], quota: shown))
                     } else {
                         allocation.append(UnitAllocation(id: unit.id, seats: seats[i], quota: Double(seats[i])))
                     }
