@@ -25,21 +25,22 @@ public final class XuanjuStore: @unchecked Sendable {
         databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!
     }
 
-    public func migrate() async throws {
+    private func makeMigrator() -> Migrator {
         let migrations = Migrations()
         migrations.add(StoreMigrations.all)
-        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger,
-                                on: MultiThreadedEventLoopGroup.singleton.any())
+        return Migrator(databases: databases, migrations: migrations, logger: logger,
+                        on: MultiThreadedEventLoopGroup.singleton.any())
+    }
+
+    public func migrate() async throws {
+        let migrator = makeMigrator()
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
     }
 
     /// Drops every table (tests only).
     public func revertAll() async throws {
-        let migrations = Migrations()
-        migrations.add(StoreMigrations.all)
-        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger,
-                                on: MultiThreadedEventLoopGroup.singleton.any())
+        let migrator = makeMigrator()
         try await migrator.setupIfNeeded().get()
         try await migrator.revertAllBatches().get()
     }

@@ -23,9 +23,7 @@ struct Apportion: ParsableCommand {
         }
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            try printJSON(result)
         case .text:
             print(result.text(names: Dictionary(request.units.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })))
         }

@@ -45,7 +45,7 @@ struct CountBench: ParsableCommand {
     /// seats are marked invalid, as entry would.
     static func randomBox(ballots: Int, candidates: Int, seats: Int) -> BallotBox {
         let words = (ballots + 63) / 64
-        var rng = BenchRandom(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var forPlanes = [[UInt64]](), againstPlanes = [[UInt64]]()
         for _ in 0..<candidates {
             var f = [UInt64](repeating: 0, count: words), a = f
@@ -80,7 +80,7 @@ struct NamesBench: ParsableCommand {
     @Option var count = 300_000
 
     func run() throws {
-        var rng = BenchRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万覃向")
         let given = Array("伟刚勇毅俊峰强军平保东文辉力明永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发武新利清飞彬秀娟英华慧巧美娜静淑惠珠翠雅芝玉萍红娥玲芬芳燕彩春菊兰凤洁梅琳素云莲真环雪荣爱妹霞香月")
         let names = (0..<count).map { _ in
@@ -97,17 +97,5 @@ struct NamesBench: ParsableCommand {
         print(String(format: "姓氏笔画排序 %d 个姓名：%.3f 秒", count, strokeTime))
         print(String(format: "同样姓名按码位排序（对照）：%.3f 秒", plainTime))
         print("首尾：\(sorted.first ?? "") … \(sorted.last ?? "")（对照首个 \(plain.first ?? "")）")
-    }
-}
-
-struct BenchRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

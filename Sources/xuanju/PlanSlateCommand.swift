@@ -21,9 +21,7 @@ struct PlanSlate: ParsableCommand {
         let plan = SlatePlanner.plan(request)
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(plan), as: UTF8.self))
+            try printJSON(plan)
         case .text:
             print(plan.text(request: request))
         }

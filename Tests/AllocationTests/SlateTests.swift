@@ -54,7 +54,7 @@ private func bruteForce(_ request: SlateRequest) -> (deviation: Int, support: In
 }
 
 private func randomRequest(seed: Int) -> SlateRequest {
-    var rng = SplitMix(seed: UInt64(truncatingIfNeeded: seed))
+    var rng = SplitMix64(seed: UInt64(truncatingIfNeeded: seed))
     let units = ["a", "b", "c"]
     var pool: [Nominee] = []
     for i in 0..<Int(7 + rng.next() % 5) {
@@ -70,18 +70,6 @@ private func randomRequest(seed: Int) -> SlateRequest {
     if rng.next() % 3 == 0 { request.excluded = [pool[pool.count - 1].id] }
     if request.required == request.excluded { request.excluded = [] }
     return request
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 @Suite struct SlateTests {

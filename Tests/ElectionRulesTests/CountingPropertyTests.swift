@@ -6,7 +6,7 @@ import PropertyBased
 /// A random round built deterministically from a seed, so failures reproduce.
 struct RandomRound {
     static func make(candidates n: Int, seats: Int, ballots count: Int, seed: Int, profile: RuleProfile = .basic) -> RoundInput {
-        var rng = SplitMix(seed: UInt64(truncatingIfNeeded: seed))
+        var rng = SplitMix64(seed: UInt64(truncatingIfNeeded: seed))
         let names = Array(["王一", "李二", "张三", "刘四", "陈五", "杨六", "赵七", "黄八"].prefix(n))
         let writeInNames = ["孙甲", "周乙"]
         var list: [Ballot] = []
@@ -28,18 +28,6 @@ struct RandomRound {
         let present = count + Int(rng.next() % 3)
         return RoundInput(profile: profile, seats: seats, candidates: names, expected: present + Int(rng.next() % 2),
                           present: present, ballots: list)
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
@@ -90,7 +78,7 @@ func referenceTally(_ input: RoundInput) -> (for: [Int], against: [Int], valid: 
         await propertyCheck(count: 200, input: Self.shape.0, Self.shape.1, Self.shape.2, Self.shape.3) { n, s, b, seed in
             var input = RandomRound.make(candidates: n, seats: min(s, n), ballots: b, seed: seed)
             let first = try? RoundCounter.count(input)
-            var rng = SplitMix(seed: UInt64(truncatingIfNeeded: seed) ^ 0xABCD)
+            var rng = SplitMix64(seed: UInt64(truncatingIfNeeded: seed) ^ 0xABCD)
             input.ballots.shuffle(using: &rng)
             #expect(first == (try? RoundCounter.count(input)))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ElectionRules
 
 /// Deterministic synthetic roster: the same member count gives the same data every time.
 public struct DemoGenerator: Sendable {
@@ -164,17 +165,9 @@ public enum IDNumber {
     }
 }
 
-/// SplitMix64: small, fast and the same on every machine.
-public struct DemoRandom: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+public typealias DemoRandom = SplitMix64
+
+extension SplitMix64 {
     mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) < p * 1_000_000 }
 }
 
