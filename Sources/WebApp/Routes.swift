@@ -64,6 +64,7 @@ func routes(_ app: Application) throws {
     }
 
     let protected = app.grouped(LoginRequired())
+    RosterRoutes.register(protected)
     protected.post("logout") { req async throws -> Response in
         try CSRF.verify(req)
         let user = try req.auth.require(User.self)

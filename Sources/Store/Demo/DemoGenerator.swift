@@ -127,7 +127,13 @@ public struct DemoGenerator: Sendable {
             let (honour, honourLevel) = DemoNames.pick(DemoNames.honours, &rng)
             honours = #"[{"name":"\#(honour)","level":"\#(honourLevel)","year":\#(2012 + Int(rng.next() % 14))}]"#
         }
-        let position = category == "领导干部" ? DemoNames.pick(DemoNames.leaderPositions, &rng) : DemoNames.pick(DemoNames.positions, &rng)
+        let position: String
+        switch category {
+        case "领导干部": position = DemoNames.pick(DemoNames.leaderPositions, &rng)
+        case "专业技术人员": position = DemoNames.pick(DemoNames.professionalPositions, &rng)
+        case "离退休人员": position = "退休"
+        default: position = DemoNames.pick(DemoNames.positions, &rng)
+        }
         let dayKey = region + birth.replacingOccurrences(of: "-", with: "")
         let order = issued[dayKey, default: 0]
         issued[dayKey] = order + 1

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+import Fluent
+@testable import WebApp
+import Store
+
+/// Role × route × own-unit / other-unit object, with the expected answer written out.
+@Suite(.serialized) struct AuthorizationMatrixTests {
+    struct Actor { let username: String; let role: UserRole; let unit: String? }
+    static let actors = [
+        Actor(username: "sys", role: .systemAdmin, unit: nil),
+        Actor(username: "dept", role: .departmentAdmin, unit: nil),
+        Actor(username: "unit", role: .unitAdmin, unit: "wuling"),
+        Actor(username: "reader", role: .readOnly, unit: "wuling"),
+        Actor(username: "counter", role: .counter, unit: "wuling"),
+        Actor(username: "scrutineer", role: .scrutineer, unit: "wuling"),
+    ]
+    /// Expected status per route, in the order of `actors`.
+    static let matrix: [(route: String, expected: [HTTPStatus])] = [
+        ("/members", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
+        ("/members/OWN", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
+        ("/members/OTHER", [.ok, .ok, .notFound, .notFound, .forbidden, .forbidden]),
+        ("/organizations", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
+        ("/", [.ok, .ok, .ok, .ok, .ok, .ok]),
+    ]
+
+    @Test func everyRoleGetsTheWrittenAnswer() async throws {
+        let app = try await Application.make(.testing)
+        let path = NSTemporaryDirectory() + "xuanju-authz-\(UUID().uuidString).sqlite"
+        do {
+            try await WebApp.configure(app, settings: WebAppSettings(target: .sqlite(path: path), adminPassword: "x-admin-pw"))
+            let generator = DemoGenerator(memberCount: 400)
+            _ = try await DemoLoader.load(generator, into: app.db)
+            let wuling = try #require(generator.unitIDs["wuling"]), dingcheng = try #require(generator.unitIDs["dingcheng"])
+            let wulingPath = try #require(try await Organization.find(wuling, on: app.db)).path
+            let dingchengPath = try #require(try await Organization.find(dingcheng, on: app.db)).path
+            let directory = MemberDirectory(database: app.db)
+            var all = MemberSearch(); all.pageSize = 1
+            let own = try #require(try await directory.search(all, scopePath: wulingPath).rows.first).member
+            let other = try #require(try await directory.search(all, scopePath: dingchengPath).rows.first).member
+            let wulingTotal = try await directory.search(all, scopePath: wulingPath).total
+
+            var cookies: [String: HTTPHeaders] = [:]
+            for actor in Self.actors {
+                let user = User(username: actor.username, passwordHash: try Bcrypt.hash("pw-\(actor.username)", cost: 4),
+                                displayName: actor.username, role: actor.role, organizationID: actor.unit.flatMap { generator.unitIDs[$0] })
+                try await user.create(on: app.db)
+                cookies[actor.username] = try await login(app, actor.username, "pw-\(actor.username)")
+            }
+            for (route, expected) in Self.matrix {
+                let url = route.replacingOccurrences(of: "OWN", with: own.id!.uuidString).replacingOccurrences(of: "OTHER", with: other.id!.uuidString)
+                for (actor, status) in zip(Self.actors, expected) {
+                    try await app.testing().test(.GET, url, headers: cookies[actor.username]!) { res in
+                        #expect(res.status == status, "\(actor.role.rawValue) GET \(route)")
+                    }
+                }
+            }
+            // A unit admin's list holds only their own unit's members.
+            try await app.testing().test(.GET, "/members", headers: cookies["unit"]!) { res in
+                #expect(res.body.string.contains("共 \(wulingTotal) 名党员"))
+                #expect(!res.body.string.contains(other.idNumber))
+            }
+            // 只读 sees the masked ID number, 组织部管理员 the full one.
+            try await app.testing().test(.GET, "/members/\(own.id!.uuidString)", headers: cookies["reader"]!) { res in
+                #expect(res.body.string.contains(IDNumber.masked(own.idNumber)))
+                #expect(!res.body.string.contains(own.idNumber))
+            }
+            try await app.testing().test(.GET, "/members/\(own.id!.uuidString)", headers: cookies["dept"]!) { res in
+                #expect(res.body.string.contains(own.idNumber))
+            }
+            // Refusals are audited.
+            let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()
+            #expect(refused == Self.matrix.flatMap(\.expected).filter { $0 == .forbidden }.count)
+        } catch {
+            try await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    func login(_ app: Application, _ username: String, _ password: String) async throws -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        var token = ""
+        try await app.testing().test(.GET, "login") { res in
+            headers.cookie = ["xuanju_session": .init(string: res.headers.setCookie?["xuanju_session"]?.string ?? "")]
+            let html = res.body.string
+            if let r = html.range(of: #"name="csrf" value=""#) { token = String(html[r.upperBound...].prefix { $0 != "\"" }) }
+        }
+        try await app.testing().test(.POST, "login", headers: headers, beforeRequest: { req in
+            try req.content.encode(["username": username, "password": password, "csrf": token], as: .urlEncodedForm)
+        }) { res in #expect(res.status == .seeOther, "login \(username)") }
+        return headers
+    }
+}
+
+@Suite struct MemberSearchTests {
+    @Test func searchFiltersAndAgeBands() async throws {
+        let store = try XuanjuStore(target: .sqlite(path: NSTemporaryDirectory() + "xuanju-search-\(UUID().uuidString).sqlite"))
+        try await store.migrate()
+        let generator = DemoGenerator(memberCount: 2_000)
+        _ = try await DemoLoader.load(generator, into: store.database)
+        var all: [DemoGenerator.MemberRow] = []
+        generator.forEachMember { all.append($0) }
+        let directory = MemberDirectory(database: store.database)
+        var search = MemberSearch()
+        search.gender = "女"; search.maxAge = 35; search.pageSize = 10_000
+        let women35 = try await directory.search(search, scopePath: nil)
+        let expected = all.filter { m in
+            let b = m.birthDate.split(separator: "-").compactMap { Int($0) }
+            let age = 2026 - b[0] - ((9, 1) < (b[1], b[2]) ? 1 : 0)
+            return m.gender == "女" && age <= 35
+        }
+        #expect(women35.total == expected.count && women35.total > 0)
+        var byID = MemberSearch(); byID.text = all[17].idNumber
+        #expect(try await directory.search(byID, scopePath: nil).rows.map(\.member.name) == [all[17].name])
+        var byName = MemberSearch(); byName.text = all[5].name; byName.pageSize = 500
+        #expect(try await directory.search(byName, scopePath: nil).rows.contains { $0.member.idNumber == all[5].idNumber })
+        var paged = MemberSearch(); paged.page = 3; paged.pageSize = 50
+        let page3 = try await directory.search(paged, scopePath: nil)
+        #expect(page3.rows.count == 50 && page3.total == 2_000 && page3.pageCount == 40)
+        await store.shutdown()
+    }
+}
