@@ -134,7 +134,7 @@ public struct OrganizationTree: Sendable {
         let byParent = Dictionary(grouping: organizations) { org in org.parentID.flatMap { ids.contains($0) ? $0 : nil } }
         var ordered: [Node] = []
         func visit(_ parent: UUID?, depth: Int) {
-            for org in (byParent[parent] ?? []).sorted(by: { $0.name < $1.name }) {
+            for org in (byParent[parent] ?? []).sorted(by: { $0.name.compare($1.name, options: .numeric) == .orderedAscending }) {
                 ordered.append(Node(organization: org, depth: depth, members: members[org.id!] ?? 0, organizations: children[org.id!] ?? 0))
                 visit(org.id, depth: depth + 1)
             }
