@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "WebAppTests", dependencies: [
             "WebApp", "Store",
+            .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "XCTVapor", package: "vapor"),
             .product(name: "VaporTesting", package: "vapor"),
         ]),

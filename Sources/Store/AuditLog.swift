@@ -11,6 +11,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case loginFailed = "auth.login.refused"
     case logout = "auth.logout"
     case accessRefused = "access.refused"
+    case loginLockedOut = "auth.login.locked"
+    case passwordChanged = "user.password.changed"
     case organizationsImported = "organizations.imported"
     case membersImported = "members.imported"
     case electionCreated = "election.created"
@@ -79,9 +81,27 @@ public enum AuditLog {
         return Verification(entries: count, firstBroken: nil)
     }
 
-    static func timestamp() -> String {
+    static func timestamp(_ date: Date = Date()) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
+        return formatter.string(from: date)
+    }
+
+    /// Refused logins for a user name since `date`: the rate limit reads the shared log, so
+    /// every server behind the balancer sees the same count.
+    public static func failedLogins(for username: String, since date: Date, on database: any Database) async throws -> Int {
+        try await AuditEntry.query(on: database)
+            .filter(\.$action == AuditAction.loginFailed.rawValue)
+            .filter(\.$actor == username)
+            .filter(\.$at >= timestamp(date))
+            .count()
+    }
+
+    /// The newest entries first, one page.
+    public static func page(_ page: Int, size: Int, on database: any Database) async throws -> (entries: [AuditEntry], total: Int) {
+        let total = try await AuditEntry.query(on: database).count()
+        let entries = try await AuditEntry.query(on: database).sort(\.$id, .descending)
+            .range(((page - 1) * size)..<(page * size)).all()
+        return (entries, total)
     }
 }

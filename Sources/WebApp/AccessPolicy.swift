@@ -9,6 +9,7 @@ enum Capability: String {
     case viewRoster = "查看党员名册"
     case seeFullIDNumbers = "查看完整身份证号"
     case viewOrganizations = "查看党组织"
+    case viewAuditLog = "查看审计日志"
 }
 
 struct Access {
@@ -21,8 +22,9 @@ struct Access {
         switch (role, capability) {
         case (.systemAdmin, _), (.departmentAdmin, _): return true
         case (.unitAdmin, .viewRoster), (.unitAdmin, .seeFullIDNumbers), (.unitAdmin, .viewOrganizations): return true
+        case (.unitAdmin, .viewAuditLog): return false
         case (.readOnly, .viewRoster), (.readOnly, .viewOrganizations): return true
-        case (.readOnly, .seeFullIDNumbers): return false
+        case (.readOnly, .seeFullIDNumbers), (.readOnly, .viewAuditLog): return false
         case (.counter, _), (.scrutineer, _): return false
         }
     }

@@ -49,6 +49,15 @@ func routes(_ app: Application) throws {
     app.post("login") { req async throws -> Response in
         try CSRF.verify(req)
         let form = try req.content.decode(LoginForm.self)
+        // Five refused attempts in 15 minutes lock the name for the rest of that window.
+        let window = Date().addingTimeInterval(-15 * 60)
+        if try await AuditLog.failedLogins(for: form.username, since: window, on: req.db) >= 5 {
+            try await AuditLog.append(.loginLockedOut, actor: form.username, object: "session", on: req.db)
+            let page = LoginPage(csrf: CSRF.token(for: req), error: "登录失败次数过多，请15分钟后再试", username: form.username)
+            let response = try await req.view.render("login", page).encodeResponse(for: req)
+            response.status = .tooManyRequests
+            return response
+        }
         let user = try await User.query(on: req.db).filter(\.$username == form.username).first()
         guard let user, try Bcrypt.verify(form.password, created: user.passwordHash) else {
             try await AuditLog.append(.loginFailed, actor: form.username, object: "session",
@@ -65,6 +74,7 @@ func routes(_ app: Application) throws {
 
     let protected = app.grouped(LoginRequired())
     RosterRoutes.register(protected)
+    AccountRoutes.register(protected)
     protected.post("logout") { req async throws -> Response in
         try CSRF.verify(req)
         let user = try req.auth.require(User.self)

@@ -23,6 +23,8 @@ import Store
         ("/members/OWN", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
         ("/members/OTHER", [.ok, .ok, .notFound, .notFound, .forbidden, .forbidden]),
         ("/organizations", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
+        ("/audit", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("/account/password", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("/", [.ok, .ok, .ok, .ok, .ok, .ok]),
     ]
 

@@ -4,6 +4,8 @@ import Vapor
 import VaporTesting
 @testable import WebApp
 import Store
+import Fluent
+import SQLKit
 
 private func withXuanjuApp(_ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
@@ -83,6 +85,47 @@ private func csrfToken(in html: String) -> String? {
             let actions = try await AuditEntry.query(on: app.db).all().map(\.action)
             #expect(actions.contains(AuditAction.loginFailed.rawValue) && actions.contains(AuditAction.loginSucceeded.rawValue))
             #expect(try await AuditLog.verify(on: app.db).firstBroken == nil)
+        }
+    }
+
+    @Test func fiveRefusedLoginsLockTheNameAndPasswordsCanBeChanged() async throws {
+        try await withXuanjuApp { app in
+            var headers = HTTPHeaders()
+            var token = ""
+            try await app.testing().test(.GET, "login") { res in
+                headers.cookie = ["xuanju_session": .init(string: res.headers.setCookie?["xuanju_session"]?.string ?? "")]
+                token = csrfToken(in: res.body.string) ?? ""
+            }
+            func attempt(_ password: String) async throws -> HTTPStatus {
+                var status = HTTPStatus.ok
+                try await app.testing().test(.POST, "login", headers: headers, beforeRequest: { req in
+                    try req.content.encode(["username": "admin", "password": password, "csrf": token], as: .urlEncodedForm)
+                }) { res in status = res.status }
+                return status
+            }
+            for _ in 0..<5 { #expect(try await attempt("wrong") == .unauthorized) }
+            // Even the right password is refused while the name is locked.
+            #expect(try await attempt("管理员密码123") == .tooManyRequests)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.loginLockedOut.rawValue).count() == 1)
+            // Clear the refusals (as if 15 minutes had passed) and change the password.
+            let sql = try #require(app.db as? any SQLDatabase)
+            try await sql.raw("UPDATE audit_log SET at = '2000-01-01T00:00:00.000Z' WHERE action = 'auth.login.refused'").run()
+            #expect(try await attempt("管理员密码123") == .seeOther)
+            try await app.testing().test(.POST, "account/password", headers: headers, beforeRequest: { req in
+                try req.content.encode(["current": "管理员密码123", "new": "短", "confirm": "短", "csrf": token], as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .badRequest && res.body.string.contains("至少10个字符"))
+            }
+            try await app.testing().test(.POST, "account/password", headers: headers, beforeRequest: { req in
+                try req.content.encode(["current": "管理员密码123", "new": "新的管理员密码456", "confirm": "新的管理员密码456", "csrf": token],
+                                       as: .urlEncodedForm)
+            }) { res in #expect(res.status == .ok && res.body.string.contains("密码已修改")) }
+            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "admin").first())
+            #expect(try Bcrypt.verify("新的管理员密码456", created: admin.passwordHash))
+            // The tampering above is what the audit page is for: it reports the broken chain.
+            try await app.testing().test(.GET, "audit", headers: headers) { res in
+                #expect(res.status == .ok && res.body.string.contains("被破坏"))
+            }
         }
     }
 }

@@ -1,0 +1,72 @@
+import Foundation
+import Vapor
+import Fluent
+import Store
+
+struct PasswordPage: Encodable {
+    let csrf: String, displayName: String, role: String
+    let error: String?, done: Bool
+}
+
+struct PasswordForm: Content {
+    var current: String
+    var new: String
+    var confirm: String
+}
+
+struct AuditPage: Encodable {
+    struct Row: Encodable { let seq: Int; let at: String; let actor: String; let action: String; let object: String; let after: String }
+    let csrf: String, displayName: String, role: String
+    let chain: String, chainIntact: Bool
+    let rows: [Row]
+    let total: Int, page: Int, pageCount: Int
+}
+
+enum AccountRoutes {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get("account", "password", use: passwordForm)
+        routes.post("account", "password", use: changePassword)
+        routes.get("audit", use: audit)
+    }
+
+    @Sendable static func passwordForm(_ req: Request) async throws -> View {
+        let user = try req.auth.require(User.self)
+        return try await req.view.render("password", PasswordPage(csrf: CSRF.token(for: req), displayName: user.displayName,
+                                                                  role: user.role, error: nil, done: false))
+    }
+
+    @Sendable static func changePassword(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let user = try req.auth.require(User.self)
+        let form = try req.content.decode(PasswordForm.self)
+        func page(_ error: String?, done: Bool = false, status: HTTPStatus = .ok) async throws -> Response {
+            let response = try await req.view.render("password", PasswordPage(csrf: CSRF.token(for: req), displayName: user.displayName,
+                                                                              role: user.role, error: error, done: done)).encodeResponse(for: req)
+            response.status = status
+            return response
+        }
+        guard try Bcrypt.verify(form.current, created: user.passwordHash) else { return try await page("当前密码不正确", status: .badRequest) }
+        guard form.new.count >= 10 else { return try await page("新密码至少10个字符", status: .badRequest) }
+        guard form.new == form.confirm else { return try await page("两次输入的新密码不一致", status: .badRequest) }
+        guard form.new != form.current else { return try await page("新密码不能与当前密码相同", status: .badRequest) }
+        user.passwordHash = try Bcrypt.hash(form.new)
+        try await user.save(on: req.db)
+        try await AuditLog.append(.passwordChanged, actor: user.username, object: "user:\(user.username)", on: req.db)
+        return try await page(nil, done: true)
+    }
+
+    @Sendable static func audit(_ req: Request) async throws -> View {
+        let access = try await Access.require(.viewAuditLog, for: req)
+        let pageNumber = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let size = 100
+        let (entries, total) = try await AuditLog.page(pageNumber, size: size, on: req.db)
+        let verification = try await AuditLog.verify(on: req.db)
+        let chain = verification.firstBroken.map { "第 \($0.seq) 条被破坏：\($0.reason)" } ?? "哈希链完好（共 \(verification.entries) 条）"
+        return try await req.view.render("audit", AuditPage(
+            csrf: CSRF.token(for: req), displayName: access.user.displayName, role: access.user.role,
+            chain: chain, chainIntact: verification.firstBroken == nil,
+            rows: entries.map { .init(seq: $0.id ?? 0, at: String($0.at.prefix(19)).replacingOccurrences(of: "T", with: " "),
+                                      actor: $0.actor, action: $0.action, object: $0.object, after: $0.after) },
+            total: total, page: pageNumber, pageCount: max(1, (total + size - 1) / size)))
+    }
+}
