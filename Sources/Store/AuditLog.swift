@@ -19,6 +19,26 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case quotasSet = "election.quotas.set"
 }
 
+extension AuditAction {
+    /// How the audit page names the event.
+    public var label: String {
+        switch self {
+        case .storeInitialized: return "初始化数据库"
+        case .userCreated: return "创建用户"
+        case .loginSucceeded: return "登录"
+        case .loginFailed: return "登录被拒绝"
+        case .logout: return "退出"
+        case .accessRefused: return "越权访问被拒绝"
+        case .loginLockedOut: return "登录已锁定"
+        case .passwordChanged: return "修改密码"
+        case .organizationsImported: return "导入党组织"
+        case .membersImported: return "导入党员"
+        case .electionCreated: return "创建选举"
+        case .quotasSet: return "设定名额分配"
+        }
+    }
+}
+
 /// Append-only, hash-chained audit log: each entry's hash covers its fields and the previous
 /// entry's hash, so changing or deleting any row breaks every hash after it.
 public enum AuditLog {

@@ -66,7 +66,7 @@ enum AccountRoutes {
             csrf: CSRF.token(for: req), displayName: access.user.displayName, role: access.user.role,
             chain: chain, chainIntact: verification.firstBroken == nil,
             rows: entries.map { .init(seq: $0.id ?? 0, at: String($0.at.prefix(19)).replacingOccurrences(of: "T", with: " "),
-                                      actor: $0.actor, action: $0.action, object: $0.object, after: $0.after) },
+                                      actor: $0.actor, action: AuditAction(rawValue: $0.action)?.label ?? $0.action, object: $0.object, after: $0.after) },
             total: total, page: pageNumber, pageCount: max(1, (total + size - 1) / size)))
     }
 }
