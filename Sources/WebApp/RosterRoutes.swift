@@ -2,6 +2,7 @@ import Foundation
 import Vapor
 import Fluent
 import Store
+import ElectionRules
 
 struct MemberListPage: Encodable {
     struct Row: Encodable {
@@ -32,7 +33,7 @@ struct OrganizationTreePage: Encodable {
 }
 
 enum RosterRoutes {
-    static let statuses = ["正式党员", "预备党员", "留党察看"]
+    static let statuses = MemberStanding.allCases.map(\.rawValue)
     static let genders = ["男", "女"]
     static let ethnicities = ["汉族", "土家族", "回族", "苗族", "维吾尔族", "白族", "侗族"]
     static let categories = ["领导干部", "专业技术人员", "先进模范人物", "一线工人", "农民", "企业管理人员", "机关工作人员", "离退休人员"]

@@ -99,7 +99,7 @@ func routes(_ app: Application) throws {
         let page = HomePage(csrf: CSRF.token(for: req), displayName: user.displayName, role: user.role,
                             organizations: try await Organization.query(on: req.db).count(),
                             members: try await Member.query(on: req.db).count(),
-                            fullMembers: try await Member.query(on: req.db).filter(\.$status == "正式党员").count(),
+                            fullMembers: try await Member.query(on: req.db).filter(\.$status == MemberStanding.full.rawValue).count(),
                             elections: rows)
         return try await req.view.render("home", page)
     }

@@ -46,7 +46,7 @@ public struct DemoGenerator: Sendable {
         organizations.append(OrganizationRow(id: cityID, name: DemoScenario.cityName, kind: .cityCommittee, parentID: nil, path: "/\(cityID)/"))
         let totalWeight = DemoScenario.units.reduce(0) { $0 + $1.share } + DemoScenario.townShare
         var assigned = 0
-        var groups: [(parent: UUID, path: String, prefix: String, region: String, members: Int, committees: Int)] = []
+        var groups: [(parent: UUID, path: String, prefix: String, region: String, members: Int, isTown: Bool)] = []
         for unit in DemoScenario.units {
             let id = ids.next()
             unitIDs[unit.key] = id
@@ -55,12 +55,12 @@ public struct DemoGenerator: Sendable {
             organizations.append(OrganizationRow(id: id, name: name, kind: .unitCommittee, parentID: cityID, path: path))
             let members = Int(Double(memberCount) * unit.share / totalWeight)
             assigned += members
-            groups.append((id, path, unit.name, unit.regionCode, members, 0))
+            groups.append((id, path, unit.name, unit.regionCode, members, false))
         }
         // The town is its own tree (speech 1 is a different place); it takes the remainder.
         townID = ids.next()
         organizations.append(OrganizationRow(id: townID, name: DemoScenario.townName, kind: .committee, parentID: nil, path: "/\(townID)/"))
-        groups.append((townID, "/\(townID)/", "泥城镇", DemoScenario.townRegionCode, memberCount - assigned, -1))
+        groups.append((townID, "/\(townID)/", "泥城镇", DemoScenario.townRegionCode, memberCount - assigned, true))
 
         let committeeNames = ["城关镇", "经济开发区", "教育局", "卫生健康局", "农业农村局", "交通运输局", "国有资产", "街道", "工业园区", "乡"]
         for group in groups {
@@ -68,7 +68,8 @@ public struct DemoGenerator: Sendable {
             var perBranch = [Int](repeating: group.members / branchCount, count: branchCount)
             for k in 0..<(group.members % branchCount) { perBranch[k] += 1 }
             var made = 0
-            let isTown = group.committees < 0
+            // The town committee holds its branches itself; city units get 党委 of about 12 branches.
+            let isTown = group.isTown
             let committees = isTown ? 1 : max(1, branchCount / 12)
             for c in 0..<committees {
                 let committeeID: UUID, committeePath: String
@@ -95,16 +96,31 @@ public struct DemoGenerator: Sendable {
         }
     }
 
-    /// Members, generated lazily in branch order; `body` receives each.
+    /// Members, generated lazily in branch order, so a loader can stream them in batches.
+    public func members() -> Members { Members(generator: self) }
+
     public func forEachMember(_ body: (MemberRow) throws -> Void) rethrows {
+        for member in members() { try body(member) }
+    }
+
+    public struct Members: Sequence, IteratorProtocol {
+        let generator: DemoGenerator
         var rng = DemoRandom(seed: 1_921_0701)
         var ids = IDSource(rng: DemoRandom(seed: 11))
         // How many IDs each (region, birth date) already has: the 3-digit sequence is unique.
         var issued: [String: Int] = [:]
-        for branch in branches {
-            for _ in 0..<branch.share {
-                try body(makeMember(&rng, id: ids.next(), issued: &issued, organization: branch.id, region: branch.regionCode))
+        var branch = 0
+        var madeInBranch = 0
+
+        public mutating func next() -> MemberRow? {
+            while branch < generator.branches.count && madeInBranch == generator.branches[branch].share {
+                branch += 1
+                madeInBranch = 0
             }
+            guard branch < generator.branches.count else { return nil }
+            madeInBranch += 1
+            let here = generator.branches[branch]
+            return generator.makeMember(&rng, id: ids.next(), issued: &issued, organization: here.id, region: here.regionCode)
         }
     }
 
@@ -119,7 +135,7 @@ public struct DemoGenerator: Sendable {
         let birth = String(format: "%04d-%02d-%02d", birthYear, birthMonth, birthDay)
         let join = String(format: "%04d-%02d-%02d", joinYear, 1 + Int(rng.next() % 12), 1 + Int(rng.next() % 28))
         let roll = rng.next() % 1000
-        let status = roll < 4 ? "留党察看" : roll < 64 ? "预备党员" : "正式党员"
+        let status = (roll < 4 ? MemberStanding.disciplinaryProbation : roll < 64 ? .probationary : .full).rawValue
         let category = DemoNames.pick(DemoNames.categories, &rng)
         let (title, level) = category == "专业技术人员" ? DemoNames.pick(DemoNames.titles, &rng) : ("", "")
         var honours = "[]"

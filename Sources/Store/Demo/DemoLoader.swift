@@ -56,10 +56,7 @@ public enum DemoLoader {
                 batch.removeAll(keepingCapacity: true)
                 progress(written, generator.memberCount)
             }
-            var rows: [DemoGenerator.MemberRow] = []
-            rows.reserveCapacity(generator.memberCount)
-            generator.forEachMember { rows.append($0) }
-            for row in rows {
+            for row in generator.members() {
                 batch.append(row)
                 if batch.count == batchSize { try await flush() }
             }
