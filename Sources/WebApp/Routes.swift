@@ -53,19 +53,13 @@ func routes(_ app: Application) throws {
         let window = Date().addingTimeInterval(-15 * 60)
         if try await AuditLog.failedLogins(for: form.username, since: window, on: req.db) >= 5 {
             try await AuditLog.append(.loginLockedOut, actor: form.username, object: "session", on: req.db)
-            let page = LoginPage(csrf: CSRF.token(for: req), error: "登录失败次数过多，请15分钟后再试", username: form.username)
-            let response = try await req.view.render("login", page).encodeResponse(for: req)
-            response.status = .tooManyRequests
-            return response
+            return try await loginPage(req, error: "登录失败次数过多，请15分钟后再试", username: form.username, status: .tooManyRequests)
         }
         let user = try await User.query(on: req.db).filter(\.$username == form.username).first()
         guard let user, try Bcrypt.verify(form.password, created: user.passwordHash) else {
             try await AuditLog.append(.loginFailed, actor: form.username, object: "session",
                                       after: "来自 \(req.remoteAddress?.ipAddress ?? "未知地址")", on: req.db)
-            let page = LoginPage(csrf: CSRF.token(for: req), error: "用户名或密码不正确", username: form.username)
-            let response = try await req.view.render("login", page).encodeResponse(for: req)
-            response.status = .unauthorized
-            return response
+            return try await loginPage(req, error: "用户名或密码不正确", username: form.username, status: .unauthorized)
         }
         req.auth.login(user)
         try await AuditLog.append(.loginSucceeded, actor: user.username, object: "session", on: req.db)
@@ -103,4 +97,12 @@ func routes(_ app: Application) throws {
                             elections: rows)
         return try await req.view.render("home", page)
     }
+}
+
+/// The login form again, with the reason it was refused.
+private func loginPage(_ req: Request, error: String, username: String, status: HTTPStatus) async throws -> Response {
+    let page = LoginPage(csrf: CSRF.token(for: req), error: error, username: username)
+    let response = try await req.view.render("login", page).encodeResponse(for: req)
+    response.status = status
+    return response
 }

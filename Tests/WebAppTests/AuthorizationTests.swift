@@ -83,17 +83,9 @@ import Store
     }
 
     func login(_ app: Application, _ username: String, _ password: String) async throws -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        var token = ""
-        try await app.testing().test(.GET, "login") { res in
-            headers.cookie = ["xuanju_session": .init(string: res.headers.setCookie?["xuanju_session"]?.string ?? "")]
-            let html = res.body.string
-            if let r = html.range(of: #"name="csrf" value=""#) { token = String(html[r.upperBound...].prefix { $0 != "\"" }) }
-        }
-        try await app.testing().test(.POST, "login", headers: headers, beforeRequest: { req in
-            try req.content.encode(["username": username, "password": password, "csrf": token], as: .urlEncodedForm)
-        }) { res in #expect(res.status == .seeOther, "login \(username)") }
-        return headers
+        let session = try await TestSession.open(app)
+        #expect(try await session.logIn(app, username, password) == .seeOther, "login \(username)")
+        return session.headers
     }
 }
 

@@ -20,11 +20,6 @@ private func withXuanjuApp(_ body: (Application) async throws -> Void) async thr
     try await app.asyncShutdown()
 }
 
-private func csrfToken(in html: String) -> String? {
-    guard let range = html.range(of: #"name="csrf" value=""#) else { return nil }
-    return String(html[range.upperBound...].prefix { $0 != "\"" })
-}
-
 @Suite(.serialized) struct WebAppTests {
     @Test func healthzReportsTheDatabase() async throws {
         try await withXuanjuApp { app in
@@ -52,15 +47,9 @@ private func csrfToken(in html: String) -> String? {
 
     @Test func adminLogsInWithCSRFAndSeesTheHomePage() async throws {
         try await withXuanjuApp { app in
-            var cookie = ""
-            var token = ""
-            try await app.testing().test(.GET, "login") { res in
-                cookie = res.headers.setCookie?["xuanju_session"]?.string ?? ""
-                token = csrfToken(in: res.body.string) ?? ""
-            }
+            let session = try await TestSession.open(app)
+            let (cookie, token, headers) = (session.cookie, session.csrf, session.headers)
             #expect(!cookie.isEmpty && !token.isEmpty)
-            var headers = HTTPHeaders()
-            headers.cookie = ["xuanju_session": .init(string: cookie)]
             // Without the token the form is refused.
             try await app.testing().test(.POST, "login", headers: headers, beforeRequest: { req in
                 try req.content.encode(["username": "admin", "password": "管理员密码123"], as: .urlEncodedForm)
@@ -90,18 +79,10 @@ private func csrfToken(in html: String) -> String? {
 
     @Test func fiveRefusedLoginsLockTheNameAndPasswordsCanBeChanged() async throws {
         try await withXuanjuApp { app in
-            var headers = HTTPHeaders()
-            var token = ""
-            try await app.testing().test(.GET, "login") { res in
-                headers.cookie = ["xuanju_session": .init(string: res.headers.setCookie?["xuanju_session"]?.string ?? "")]
-                token = csrfToken(in: res.body.string) ?? ""
-            }
+            let session = try await TestSession.open(app)
+            let (headers, token) = (session.headers, session.csrf)
             func attempt(_ password: String) async throws -> HTTPStatus {
-                var status = HTTPStatus.ok
-                try await app.testing().test(.POST, "login", headers: headers, beforeRequest: { req in
-                    try req.content.encode(["username": "admin", "password": password, "csrf": token], as: .urlEncodedForm)
-                }) { res in status = res.status }
-                return status
+                try await session.logIn(app, "admin", password)
             }
             for _ in 0..<5 { #expect(try await attempt("wrong") == .unauthorized) }
             // Even the right password is refused while the name is locked.
