@@ -22,15 +22,16 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
     ],
     targets: [
         .target(name: "NameOrder", exclude: ["STROKE-DATA.md"], resources: [.copy("Resources/strokes.tsv"), .copy("Resources/stroke-overrides.tsv")]),
         .target(name: "ElectionRules", dependencies: ["NameOrder"]),
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
         .target(name: "Allocation", dependencies: ["ElectionRules", "NameOrder", "CGLPK"]),
-        .target(name: "Documents", dependencies: ["ElectionRules", "NameOrder"]),
+        .target(name: "Documents", dependencies: ["ElectionRules", "NameOrder", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Store", dependencies: [
-            "ElectionRules", "NameOrder", "Allocation",
+            "ElectionRules", "NameOrder", "Allocation", "Documents",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -59,7 +60,8 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Documents"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "WebAppTests", dependencies: [
             "WebApp", "Store",
             .product(name: "SQLKit", package: "sql-kit"),

@@ -2,6 +2,7 @@ import Foundation
 import Vapor
 import Fluent
 import Store
+import Documents
 
 /// What a role may do; the organization scope is checked separately (RULES: every route checks
 /// role and scope). Switches are exhaustive so a new role must be decided everywhere.

@@ -3,6 +3,7 @@ import Testing
 import FluentKit
 import SQLKit
 @testable import Store
+import Documents
 
 /// The backends every store test runs on: SQLite always, PostgreSQL when the test command
 /// started one (XUANJU_TEST_DATABASE_URL). Under CI a missing PostgreSQL is a failure.

@@ -5,6 +5,7 @@ import VaporTesting
 import Fluent
 @testable import WebApp
 import Store
+import Documents
 
 /// Role × route × own-unit / other-unit object, with the expected answer written out.
 @Suite(.serialized) struct AuthorizationMatrixTests {

@@ -1,5 +1,6 @@
 import Foundation
 import ElectionRules
+import Documents
 
 /// Deterministic synthetic roster: the same member count gives the same data every time.
 public struct DemoGenerator: Sendable {
@@ -131,7 +132,7 @@ public struct DemoGenerator: Sendable {
         let age = 22 + Int(rng.next() % 64)
         let birthYear = 2026 - age - (rng.chance(0.67) ? 0 : 1)
         let birthMonth = 1 + Int(rng.next() % 12), birthDay = 1 + Int(rng.next() % 28)
-        let joinYear = min(2025, birthYear + 18 + Int(rng.next() % UInt64(max(1, min(age - 18, 40)))))
+        let joinYear = min(2025, birthYear + 19 + Int(rng.next() % UInt64(max(1, min(age - 18, 40)))))
         let birth = String(format: "%04d-%02d-%02d", birthYear, birthMonth, birthDay)
         let join = String(format: "%04d-%02d-%02d", joinYear, 1 + Int(rng.next() % 12), 1 + Int(rng.next() % 28))
         let roll = rng.next() % 1000
@@ -161,29 +162,6 @@ public struct DemoGenerator: Sendable {
                          birthDate: birth, joinDate: join, status: status, organizationID: organization,
                          position: position, category: category, title: title, titleLevel: level, honours: honours,
                          npcDeputy: rng.chance(0.002), cppccMember: rng.chance(0.002))
-    }
-}
-
-/// 居民身份证 numbers (GB 11643-1999).
-public enum IDNumber {
-    static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    static let checks: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
-
-    public static func checkCharacter(for first17: String) -> Character {
-        let digits = first17.compactMap { $0.wholeNumberValue }
-        precondition(digits.count == 17)
-        return checks[zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 } % 11]
-    }
-
-    public static func isValid(_ number: String) -> Bool {
-        guard number.count == 18, number.prefix(17).allSatisfy(\.isNumber) else { return false }
-        return checkCharacter(for: String(number.prefix(17))) == Character(number.suffix(1).uppercased())
-    }
-
-    /// 4301**********1234: the region's first four digits and the last four only.
-    public static func masked(_ number: String) -> String {
-        guard number.count == 18 else { return String(repeating: "*", count: number.count) }
-        return number.prefix(4) + String(repeating: "*", count: 10) + number.suffix(4)
     }
 }
 

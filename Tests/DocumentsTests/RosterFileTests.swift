@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import Documents
+
+/// The committed files in Tests/Fixtures were written by openpyxl (scripts/make_roster_fixtures.py).
+func fixture(_ name: String) throws -> Data {
+    try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)"))
+}
+
+let fixtureToday = CalendarDate(year: 2026, month: 11, day: 29)!
+
+@Suite struct RosterFileTests {
+    @Test func readsAWorkbookAnotherProgramWrote() throws {
+        let parsed = try RosterFile.read(try fixture("roster-openpyxl.xlsx"), file: "roster-openpyxl.xlsx", today: fixtureToday)
+        #expect(parsed.problems.isEmpty, "\(parsed.problems)")
+        #expect(parsed.records.map(\.row) == [2, 3, 4])
+        let first = parsed.records[0].record
+        #expect(first.name == "王龑" && first.birthDate == "1980-05-01" && first.joinDate == "2003-07-01")
+        #expect(first.honours == [.init(name: "市优秀共产党员", level: "市级", year: 2021)])
+        #expect(parsed.records[1].record.name == "李𠈌" && parsed.records[1].record.birthDate == "1992-02-29")
+        #expect(parsed.records[1].record.cppccMember && parsed.records[2].record.npcDeputy)
+    }
+
+    @Test func exportReadsBackUnchanged() throws {
+        let parsed = try RosterFile.read(try fixture("roster-openpyxl.xlsx"), file: "a.xlsx", today: fixtureToday)
+        let records = parsed.records.map(\.record)
+        let xlsx = try RosterFile.read(try RosterFile.xlsx(records), file: "b.xlsx", today: fixtureToday)
+        #expect(xlsx.problems.isEmpty && xlsx.records.map(\.record) == records)
+        let csv = try RosterFile.read(RosterFile.csv(records), file: "c.csv", today: fixtureToday)
+        #expect(csv.problems.isEmpty && csv.records.map(\.record) == records)
+        let workbook = try XLSXWorkbook(data: try RosterFile.xlsx(records), file: "b.xlsx")
+        #expect(workbook.sheetNames == [RosterFile.sheetName])
+    }
+
+    @Test func gb18030WithRareCharactersKeepsEveryCharacter() throws {
+        let parsed = try RosterFile.read(try fixture("roster-gb18030.csv"), file: "roster-gb18030.csv", today: fixtureToday)
+        #expect(parsed.problems.isEmpty, "\(parsed.problems)")
+        #expect(parsed.records.map(\.record.name) == ["王龑", "李𠈌", "欧阳堃"])
+    }
+
+    @Test func aQuestionMarkLeftByGBKIsReported() throws {
+        let parsed = try RosterFile.read(try fixture("roster-gbk-lost.csv"), file: "roster-gbk-lost.csv", today: fixtureToday)
+        #expect(parsed.problems.map(\.description) == ["roster-gbk-lost.csv 第3行 「姓名」列：含有「?」：生僻字可能在另存为 GBK 时丢失了，请核对后另存为「CSV UTF-8」或 XLSX"])
+        #expect(parsed.records.count == 2)
+    }
+
+    @Test func formulasAreNamedByCell() throws {
+        let parsed = try RosterFile.read(try fixture("roster-formula.xlsx"), file: "roster-formula.xlsx", today: fixtureToday)
+        #expect(parsed.problems.map(\.description) == ["roster-formula.xlsx 第3行 「出生日期」列：是公式（=DATE(1992,2,29)），请复制该列后「选择性粘贴→数值」再导入"])
+    }
+
+    @Test func idNumbersStoredAsNumbersAreCaught() throws {
+        let parsed = try RosterFile.read(try fixture("roster-id-as-number.xlsx"), file: "x.xlsx", today: fixtureToday)
+        #expect(parsed.problems.count == 1)
+        #expect(parsed.problems[0].row == 2 && parsed.problems[0].column == "公民身份号码")
+        #expect(parsed.problems[0].message.contains("被 Excel 存成了数字"))
+    }
+
+    @Test func brokenShapesThrowWithAReason() throws {
+        func message(_ name: String, _ data: Data? = nil) throws -> String {
+            let bytes = try data ?? fixture(name)
+            do {
+                _ = try RosterFile.read(bytes, file: name, today: fixtureToday)
+                return "no error"
+            } catch { return error.description }
+        }
+        #expect(try message("roster-merged-header.xlsx") == "roster-merged-header.xlsx 第1行：表头有合并单元格（A1:O1），请取消合并，每列只写一个标题")
+        #expect(try message("roster-wrong-sheet.xlsx") == "roster-wrong-sheet.xlsx：工作簿有 3 个工作表（Sheet1、填写说明、统计），请把名册放在名为「党员名册」的工作表中")
+        #expect(try message("roster-not-a-roster.xlsx") == "roster-not-a-roster.xlsx 第1行：这一行不是党员名册的表头：缺少「姓名」「性别」「民族」「公民身份号码」「出生日期」「入党日期」「党员状态」「所在党组织」列（请用系统提供的导入模板）")
+        let whole = try fixture("roster-openpyxl.xlsx")
+        #expect(try message("truncated.xlsx", whole.prefix(whole.count / 2)) == "truncated.xlsx：XLSX 文件不完整或已损坏（ZIP 目录读不出），请在 Excel 中重新保存后再导入")
+        #expect(try message("old.xls", Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])) == "old.xls：这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入")
+        #expect(try message("empty.csv", Data()) == "empty.csv：文件是空的，没有表头和数据")
+        #expect(try message("latin1.csv", Data([0x41, 0xFF, 0xFF, 0x0A])) == "latin1.csv：文件既不是 UTF-8 也不是 GBK/GB18030 编码的文本，请在 Excel 中另存为「CSV UTF-8」或 XLSX")
+    }
+
+    @Test func everyRowProblemIsListedWithRowAndColumn() throws {
+        let header = RosterFile.columnTitles.joined(separator: ",")
+        let good = "430702198005010011"
+        let csv = """
+        \(header)
+        张三,男,汉族,430702198005010013,1980-05-01,2003-07-01,正式党员,某支部,,,,,,,
+        李四,女,汉族,\(good),1980-05-02,2003-07-01,正式党员,某支部,,,,,,,
+        王五,男,汉族,\(good),1980-05-01,1990-07-01,党员,某支部,,,,,,,
+        ,女,汉族,430702198005010046,1980-13-01,2003-07-01,正式党员,,,,,,省劳模,也许,
+        """
+        let parsed = try RosterFile.read(Data(csv.utf8), file: "名册.csv", today: fixtureToday)
+        #expect(parsed.problems.map(\.description) == [
+            "名册.csv 第2行 「公民身份号码」列：「430702198005010013」不是有效的居民身份证号：校验位不符（按前17位应为1），请核对是否抄错",
+            "名册.csv 第3行 「出生日期」列：1980-05-02 与身份证号中的出生日期 1980-05-01 不一致",
+            "名册.csv 第3行 「性别」列：「女」与身份证号第17位（男）不一致",
+            "名册.csv 第4行 「公民身份号码」列：与第3行的身份证号重复",
+            "名册.csv 第4行 「入党日期」列：1990-07-01 入党时未满18周岁（出生于 1980-05-01）",
+            "名册.csv 第4行 「党员状态」列：应为「正式党员」、「预备党员」、「留党察看」、「留置或逮捕」之一，实为「党员」",
+            "名册.csv 第5行 「姓名」列：必填，不能为空",
+            "名册.csv 第5行 「所在党组织」列：必填，不能为空",
+            "名册.csv 第5行 「出生日期」列：「1980-13-01」不是有效日期（应写成 1980-05-01）",
+            "名册.csv 第5行 「荣誉」列：「省劳模」应写成「名称（级别，年份）」，多项用「；」分隔",
+            "名册.csv 第5行 「人大代表」列：应为「是」或「否」，实为「也许」",
+        ])
+        #expect(parsed.records.isEmpty)
+    }
+}
+
+@Suite struct CalendarDateTests {
+    @Test func excelSerialNumbers() {
+        #expect(CalendarDate(excelSerial: 1)?.description == "1900-01-01")
+        #expect(CalendarDate(excelSerial: 59)?.description == "1900-02-28")
+        #expect(CalendarDate(excelSerial: 60) == nil)
+        #expect(CalendarDate(excelSerial: 61)?.description == "1900-03-01")
+        #expect(CalendarDate(excelSerial: 29_342)?.description == "1980-05-01")
+        #expect(CalendarDate(excelSerial: 33_663)?.description == "1992-02-29")
+        #expect(CalendarDate(excelSerial: 46_355)?.description == "2026-11-29")
+        #expect(CalendarDate(excelSerial: 29_342.5) == nil)
+    }
+
+    @Test func writtenForms() {
+        for text in ["1980-05-01", "1980/5/1", "1980.05.01", "1980年5月1日", "19800501"] {
+            #expect(CalendarDate(text: text)?.description == "1980-05-01", "\(text)")
+        }
+        for text in ["1980-02-30", "80-05-01", "1980-5", "abc", "2023-02-29"] {
+            #expect(CalendarDate(text: text) == nil, "\(text)")
+        }
+        let birth = CalendarDate(year: 1980, month: 5, day: 1)!
+        #expect(birth.years(until: CalendarDate(year: 1998, month: 4, day: 30)!) == 17)
+        #expect(birth.years(until: CalendarDate(year: 1998, month: 5, day: 1)!) == 18)
+    }
+
+    @Test func idNumberProblemsAreSpecific() {
+        #expect(IDNumber.problem("11010519491231002X") == nil)
+        #expect(IDNumber.problem("110105194912310021") == "校验位不符（按前17位应为X），请核对是否抄错")
+        #expect(IDNumber.problem("1101051949123100") == "应为18位，实为16位")
+        #expect(IDNumber.problem("110105194913310021") == "第7至14位不是有效的出生日期")
+        #expect(IDNumber.problem("11010519491231A02X") == "前17位应全为数字")
+        #expect(IDNumber.gender("11010519491231002X") == "女")
+    }
+}
