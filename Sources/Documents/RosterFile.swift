@@ -304,6 +304,24 @@ public enum RosterFile {
         return .success(list)
     }
 
+    /// The file's row checks applied to one record typed into a form; problems name the field.
+    public static func validate(_ record: RosterRecord, today: CalendarDate = .today()) -> [FileInputError] {
+        let rows = [(number: 1, cells: columnTitles), (number: 2, cells: cells(record))]
+        do {
+            return try check(rows: rows, file: "表单", problems: [], today: today).problems
+                .map { FileInputError(file: "表单", column: $0.column, message: $0.message) }
+        } catch {
+            return [error]
+        }
+    }
+
+    /// Fields that differ between two records, by column title, for the audit trail.
+    public static func differences(_ before: RosterRecord, _ after: RosterRecord) -> [(column: String, before: String, after: String)] {
+        zip(columns, zip(cells(before), cells(after))).compactMap { column, pair in
+            pair.0 == pair.1 ? nil : (column.title, pair.0, pair.1)
+        }
+    }
+
     // MARK: Writing
 
     public static func cells(_ record: RosterRecord) -> [String] {

@@ -26,3 +26,68 @@ public enum Accounts {
         return String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
     }
 }
+
+/// Accounts that administrators create and reset. A new or reset password is random and shown
+/// once to the administrator, who hands it to its owner to change.
+public enum AccountAdmin {
+    public struct NewAccount: Sendable {
+        public var username: String
+        public var displayName: String
+        public var role: UserRole
+        public var organizationID: UUID?
+        public init(username: String, displayName: String, role: UserRole, organizationID: UUID?) {
+            self.username = username; self.displayName = displayName; self.role = role; self.organizationID = organizationID
+        }
+    }
+
+    /// Creates the account; returns it with its one-time password.
+    public static func create(_ account: NewAccount, by actor: User, hash: (String) throws -> String,
+                              on database: any Database) async throws -> (user: User, password: String) {
+        let username = account.username.trimmingCharacters(in: .whitespaces)
+        guard (3...32).contains(username.count), username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+            throw StoreError.invalid("用户名应为3至32个英文字母、数字或 . _ -")
+        }
+        let displayName = account.displayName.trimmingCharacters(in: .whitespaces)
+        guard !displayName.isEmpty, displayName.count <= 40 else { throw StoreError.invalid("姓名不能为空，最多40个字") }
+        guard actor.role == UserRole.systemAdmin.rawValue || account.role != .systemAdmin else {
+            throw StoreError.invalid("只有系统管理员能创建系统管理员")
+        }
+        switch account.role {
+        case .systemAdmin, .departmentAdmin:
+            guard account.organizationID == nil else { throw StoreError.invalid("「\(account.role.rawValue)」管辖全市，不属于某个单位") }
+        case .unitAdmin, .counter, .scrutineer, .readOnly:
+            guard let id = account.organizationID, let organization = try await Organization.find(id, on: database), !organization.closed else {
+                throw StoreError.invalid("「\(account.role.rawValue)」必须属于一个未撤销的党组织")
+            }
+        }
+        guard try await User.query(on: database).filter(\.$username == username).count() == 0 else {
+            throw StoreError.invalid("用户名「\(username)」已被使用")
+        }
+        let password = Accounts.randomPassword()
+        let user = User(username: username, passwordHash: try hash(password), displayName: displayName,
+                        role: account.role, organizationID: account.organizationID)
+        try await database.transaction { db in
+            try await user.create(on: db)
+            try await AuditLog.append(.userCreated, actor: actor.username, object: "user:\(username)",
+                                      after: "姓名：\(displayName)；角色：\(account.role.rawValue)" + (account.organizationID.map { "；组织：\($0)" } ?? ""), on: db)
+        }
+        return (user, password)
+    }
+
+    /// A new random password for someone else's account.
+    public static func resetPassword(of id: UUID, by actor: User, hash: (String) throws -> String,
+                                     on database: any Database) async throws -> (user: User, password: String) {
+        guard let user = try await User.find(id, on: database) else { throw StoreError.notFound("没有这个用户") }
+        guard user.id != actor.id else { throw StoreError.invalid("自己的密码请在「修改密码」页面修改") }
+        guard actor.role == UserRole.systemAdmin.rawValue || user.role != UserRole.systemAdmin.rawValue else {
+            throw StoreError.invalid("只有系统管理员能重置系统管理员的密码")
+        }
+        let password = Accounts.randomPassword()
+        user.passwordHash = try hash(password)
+        try await database.transaction { db in
+            try await user.save(on: db)
+            try await AuditLog.append(.passwordReset, actor: actor.username, object: "user:\(user.username)", after: "已重置为一次性密码", on: db)
+        }
+        return (user, password)
+    }
+}

@@ -17,6 +17,13 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case membersImported = "members.imported"
     case electionCreated = "election.created"
     case quotasSet = "election.quotas.set"
+    case passwordReset = "user.password.reset"
+    case memberUpdated = "member.updated"
+    case membersExported = "members.exported"
+    case organizationCreated = "organization.created"
+    case organizationRenamed = "organization.renamed"
+    case organizationMoved = "organization.moved"
+    case organizationClosed = "organization.closed"
 }
 
 extension AuditAction {
@@ -35,6 +42,13 @@ extension AuditAction {
         case .membersImported: return "导入党员"
         case .electionCreated: return "创建选举"
         case .quotasSet: return "设定名额分配"
+        case .passwordReset: return "重置他人密码"
+        case .memberUpdated: return "修改党员信息"
+        case .membersExported: return "导出党员名册"
+        case .organizationCreated: return "新建党组织"
+        case .organizationRenamed: return "党组织更名"
+        case .organizationMoved: return "调整党组织隶属关系"
+        case .organizationClosed: return "撤销党组织"
         }
     }
 }

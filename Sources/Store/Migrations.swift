@@ -3,7 +3,27 @@ import SQLKit
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging()]
+}
+
+struct CreateImportStaging: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(StagedImport.schema)
+            .id()
+            .field("username", .string, .required)
+            .field("file_name", .string, .required)
+            .field("sha256", .string, .required)
+            .field("content", .data, .required)
+            .field("created_at", .string, .required)
+            .create()
+        if let sql = database as? any SQLDatabase {
+            try await sql.create(index: "organizations_name_idx").on(Organization.schema).column("name").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(StagedImport.schema).delete()
+    }
 }
 
 struct CreateCoreSchema: AsyncMigration {

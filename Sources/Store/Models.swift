@@ -8,6 +8,9 @@ public enum OrganizationKind: String, Codable, Sendable, CaseIterable {
     case committee = "党委"
     case generalBranch = "总支"
     case branch = "支部"
+
+    /// 0 for 市委 … 4 for 支部: a child sits at a deeper level than its parent.
+    public var level: Int { Self.allCases.firstIndex(of: self)! }
 }
 
 public final class Organization: Model, @unchecked Sendable {
@@ -117,6 +120,20 @@ public final class AuditEntry: Model, @unchecked Sendable {
     @Field(key: "after") public var after: String
     @Field(key: "prev_hash") public var prevHash: String
     @Field(key: "hash") public var hash: String
+
+    public init() {}
+}
+
+/// An uploaded roster file between preview and confirmation. Kept in the database, not on one
+/// server's disk, so the confirmation may reach any server.
+public final class StagedImport: Model, @unchecked Sendable {
+    public static let schema = "import_staging"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "username") public var username: String
+    @Field(key: "file_name") public var fileName: String
+    @Field(key: "sha256") public var sha256: String
+    @Field(key: "content") public var content: Data
+    @Field(key: "created_at") public var createdAt: String
 
     public init() {}
 }

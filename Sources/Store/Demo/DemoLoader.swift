@@ -16,9 +16,6 @@ public enum DemoLoader {
         }
     }
 
-    /// Rows per INSERT: 16 columns × 1,000 rows stays under SQLite's and PostgreSQL's bind limits.
-    static let batchSize = 1_000
-
     public static func load(_ generator: DemoGenerator, into database: any Database, actor: String = "demo",
                             progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Counts {
         guard try await Member.query(on: database).count() == 0, try await Organization.query(on: database).count() == 0 else {
@@ -27,9 +24,9 @@ public enum DemoLoader {
         return try await database.transaction { db -> Counts in
             var counts = Counts()
             guard let sql = db as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
-            for chunk in stride(from: 0, to: generator.organizations.count, by: batchSize) {
+            for chunk in stride(from: 0, to: generator.organizations.count, by: MemberWriter.batchSize) {
                 var insert = sql.insert(into: Organization.schema).columns("id", "name", "kind", "parent_id", "path", "closed")
-                for org in generator.organizations[chunk..<min(chunk + batchSize, generator.organizations.count)] {
+                for org in generator.organizations[chunk..<min(chunk + MemberWriter.batchSize, generator.organizations.count)] {
                     insert = insert.values([org.id, org.name, org.kind.rawValue, org.parentID, org.path, false] as [any Encodable & Sendable])
                 }
                 try await insert.run()
@@ -38,29 +35,22 @@ public enum DemoLoader {
             try await AuditLog.append(.organizationsImported, actor: actor, object: "organizations",
                                       after: "演示数据：\(counts.organizations) 个组织", on: db)
 
-            var batch: [DemoGenerator.MemberRow] = []
-            batch.reserveCapacity(batchSize)
+            var batch: [MemberWriter.Row] = []
+            batch.reserveCapacity(MemberWriter.batchSize)
             var written = 0
             func flush() async throws {
-                guard !batch.isEmpty else { return }
-                var insert = sql.insert(into: Member.schema).columns(
-                    "id", "name", "gender", "ethnicity", "id_number", "birth_date", "join_date", "status", "organization_id",
-                    "position", "category", "title", "title_level", "honours", "npc_deputy", "cppcc_member")
-                for m in batch {
-                    insert = insert.values([m.id, m.name, m.gender, m.ethnicity, m.idNumber, m.birthDate, m.joinDate, m.status,
-                                            m.organizationID, m.position, m.category, m.title, m.titleLevel, m.honours,
-                                            m.npcDeputy, m.cppccMember] as [any Encodable & Sendable])
-                }
-                try await insert.run()
+                try await MemberWriter.insert(batch[...], on: sql)
                 written += batch.count
                 batch.removeAll(keepingCapacity: true)
                 progress(written, generator.memberCount)
             }
-            for row in generator.members() {
-                batch.append(row)
-                if batch.count == batchSize { try await flush() }
+            for m in generator.members() {
+                batch.append([m.id, m.name, m.gender, m.ethnicity, m.idNumber, m.birthDate, m.joinDate, m.status,
+                              m.organizationID, m.position, m.category, m.title, m.titleLevel, m.honours,
+                              m.npcDeputy, m.cppccMember])
+                if batch.count == MemberWriter.batchSize { try await flush() }
             }
-            try await flush()
+            if !batch.isEmpty { try await flush() }
             counts.members = written
             try await AuditLog.append(.membersImported, actor: actor, object: "members",
                                       after: "演示数据：\(written) 名党员（N=\(generator.memberCount)）", on: db)

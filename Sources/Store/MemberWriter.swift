@@ -1,0 +1,70 @@
+import Foundation
+import FluentKit
+import SQLKit
+import Documents
+
+/// Multi-row inserts of members, shared by the demo loader and the roster import.
+enum MemberWriter {
+    /// Rows per INSERT: 16 columns × 1,000 rows stays under SQLite's and PostgreSQL's bind limits.
+    static let batchSize = 1_000
+
+    static let columns = ["id", "name", "gender", "ethnicity", "id_number", "birth_date", "join_date", "status", "organization_id",
+                          "position", "category", "title", "title_level", "honours", "npc_deputy", "cppcc_member"]
+
+    typealias Row = [any Encodable & Sendable]
+
+    static func insert(_ rows: ArraySlice<Row>, on sql: any SQLDatabase) async throws {
+        guard !rows.isEmpty else { return }
+        var insert = sql.insert(into: Member.schema).columns(columns)
+        for row in rows { insert = insert.values(row) }
+        try await insert.run()
+    }
+
+    static func row(_ record: RosterRecord, id: UUID, organizationID: UUID) -> Row {
+        [id, record.name, record.gender, record.ethnicity, record.idNumber, record.birthDate, record.joinDate, record.status,
+         organizationID, record.position, record.category, record.title, record.titleLevel, record.honoursJSON,
+         record.npcDeputy, record.cppccMember]
+    }
+}
+
+extension Member {
+    /// The member as the roster file writes them, with the organization's full name.
+    public func record(organizationName: String) -> RosterRecord {
+        var record = RosterRecord()
+        record.name = name; record.gender = gender; record.ethnicity = ethnicity; record.idNumber = idNumber
+        record.birthDate = birthDate; record.joinDate = joinDate; record.status = status; record.organization = organizationName
+        record.position = position; record.category = category; record.title = title; record.titleLevel = titleLevel
+        record.honours = RosterRecord.honours(fromJSON: honours)
+        record.npcDeputy = npcDeputy; record.cppccMember = cppccMember
+        return record
+    }
+
+    func apply(_ record: RosterRecord, organizationID: UUID) {
+        name = record.name; gender = record.gender; ethnicity = record.ethnicity; idNumber = record.idNumber
+        birthDate = record.birthDate; joinDate = record.joinDate; status = record.status; self.organizationID = organizationID
+        position = record.position; category = record.category; title = record.title; titleLevel = record.titleLevel
+        honours = record.honoursJSON; npcDeputy = record.npcDeputy; cppccMember = record.cppccMember
+    }
+}
+
+/// Open organizations by their full name, for files that name them; with each one's path for
+/// the scope check.
+struct OrganizationDirectory {
+    let byName: [String: Organization]
+
+    static func load(on database: any Database) async throws -> OrganizationDirectory {
+        let open = try await Organization.query(on: database).filter(\.$closed == false).all()
+        return OrganizationDirectory(byName: Dictionary(open.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// The organization, or why it cannot take members from this user.
+    func resolve(_ name: String, scopePath: String?) -> Result<Organization, StoreError> {
+        guard let organization = byName[name] else {
+            return .failure(.invalid("没有名为「\(name)」的党组织（或已撤销），请写党组织全称，与「党组织」页面一致"))
+        }
+        if let scopePath, !organization.path.hasPrefix(scopePath) {
+            return .failure(.invalid("「\(name)」不在您的管理范围内"))
+        }
+        return .success(organization)
+    }
+}
