@@ -304,15 +304,26 @@ public enum RosterFile {
         return .success(list)
     }
 
-    /// The file's row checks applied to one record typed into a form; problems name the field.
-    public static func validate(_ record: RosterRecord, today: CalendarDate = .today()) -> [FileInputError] {
-        let rows = [(number: 1, cells: columnTitles), (number: 2, cells: cells(record))]
+    /// The file's row checks applied to one member typed into a form (cells in column order):
+    /// the record with dates normalized, or the problems, each naming its field.
+    public enum RowCheck: Sendable {
+        case valid(RosterRecord)
+        case invalid([FileInputError])
+    }
+
+    public static func check(cells: [String], today: CalendarDate = .today()) -> RowCheck {
+        let rows = [(number: 1, cells: columnTitles), (number: 2, cells: cells)]
         do {
-            return try check(rows: rows, file: "表单", problems: [], today: today).problems
-                .map { FileInputError(file: "表单", column: $0.column, message: $0.message) }
+            let parsed = try check(rows: rows, file: "表单", problems: [], today: today)
+            if let record = parsed.records.first?.record, parsed.problems.isEmpty { return .valid(record) }
+            return .invalid(parsed.problems.map { FileInputError(file: "表单", column: $0.column, message: $0.message) })
         } catch {
-            return [error]
+            return .invalid([error])
         }
+    }
+
+    public static func check(_ record: RosterRecord, today: CalendarDate = .today()) -> RowCheck {
+        check(cells: cells(record), today: today)
     }
 
     /// Fields that differ between two records, by column title, for the audit trail.

@@ -12,7 +12,12 @@ public enum MemberEditor {
             guard let row = try await MemberDirectory(database: db).member(id, scopePath: scopePath) else {
                 throw StoreError.notFound("没有这名党员")
             }
-            var problems = RosterFile.validate(record)
+            var problems: [FileInputError] = []
+            var record = record
+            switch RosterFile.check(record) {
+            case .valid(let normalized): record = normalized
+            case .invalid(let found): problems = found
+            }
             switch try await OrganizationDirectory.load(on: db).resolve(record.organization, scopePath: scopePath) {
             case .failure(let error): problems.append(FileInputError(file: "表单", column: "所在党组织", message: error.description))
             case .success(let organization):

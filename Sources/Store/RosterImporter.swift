@@ -23,6 +23,7 @@ public struct RosterImportCheck: Sendable {
 /// An import refused because the file has problems; nothing was written.
 public struct RosterImportRefused: Error, Sendable {
     public let check: RosterImportCheck
+    public init(check: RosterImportCheck) { self.check = check }
 }
 
 /// Imports a roster file all or nothing: the whole file is checked against the rules and the

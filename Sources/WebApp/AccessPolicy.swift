@@ -11,6 +11,10 @@ enum Capability: String {
     case seeFullIDNumbers = "查看完整身份证号"
     case viewOrganizations = "查看党组织"
     case viewAuditLog = "查看审计日志"
+    case editRoster = "修改和导入党员名册"
+    case exportRoster = "导出党员名册"
+    case manageOrganizations = "调整党组织"
+    case manageUsers = "管理用户账号"
 }
 
 struct Access {
@@ -22,16 +26,29 @@ struct Access {
     func can(_ capability: Capability) -> Bool {
         switch (role, capability) {
         case (.systemAdmin, _), (.departmentAdmin, _): return true
-        case (.unitAdmin, .viewRoster), (.unitAdmin, .seeFullIDNumbers), (.unitAdmin, .viewOrganizations): return true
-        case (.unitAdmin, .viewAuditLog): return false
+        case (.unitAdmin, .viewRoster), (.unitAdmin, .seeFullIDNumbers), (.unitAdmin, .viewOrganizations),
+             (.unitAdmin, .editRoster), (.unitAdmin, .exportRoster), (.unitAdmin, .manageOrganizations): return true
+        case (.unitAdmin, .viewAuditLog), (.unitAdmin, .manageUsers): return false
         case (.readOnly, .viewRoster), (.readOnly, .viewOrganizations): return true
-        case (.readOnly, .seeFullIDNumbers), (.readOnly, .viewAuditLog): return false
+        case (.readOnly, .seeFullIDNumbers), (.readOnly, .viewAuditLog), (.readOnly, .editRoster), (.readOnly, .exportRoster),
+             (.readOnly, .manageOrganizations), (.readOnly, .manageUsers): return false
         case (.counter, _), (.scrutineer, _): return false
         }
     }
 
     /// The signed-in user's access, or a refusal that is written to the audit log.
     static func require(_ capability: Capability, for req: Request) async throws -> Access {
+        let access = try await current(req)
+        guard access.can(capability) else {
+            try await AuditLog.append(.accessRefused, actor: access.user.username, object: "\(req.method.rawValue) \(req.url.path)",
+                                      after: "角色「\(access.role.rawValue)」无权\(capability.rawValue)", on: req.db)
+            throw Abort(.forbidden, reason: "您的角色（\(access.role.rawValue)）无权\(capability.rawValue)")
+        }
+        return access
+    }
+
+    /// The signed-in user's role and scope, whatever they may do.
+    static func current(_ req: Request) async throws -> Access {
         let user = try req.auth.require(User.self)
         guard let role = UserRole(rawValue: user.role) else { throw Abort(.forbidden, reason: "未知角色") }
         var scopePath: String?
@@ -45,13 +62,7 @@ struct Access {
                 scopePath = "/no-scope/"   // a unit admin without a unit sees nothing
             }
         }
-        let access = Access(user: user, role: role, scopePath: scopePath)
-        guard access.can(capability) else {
-            try await AuditLog.append(.accessRefused, actor: user.username, object: req.url.path,
-                                      after: "角色「\(role.rawValue)」无权\(capability.rawValue)", on: req.db)
-            throw Abort(.forbidden, reason: "您的角色（\(role.rawValue)）无权\(capability.rawValue)")
-        }
-        return access
+        return Access(user: user, role: role, scopePath: scopePath)
     }
 
     func idNumber(_ number: String) -> String {

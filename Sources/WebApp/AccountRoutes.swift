@@ -4,7 +4,6 @@ import Fluent
 import Store
 
 struct PasswordPage: Encodable {
-    let csrf: String, displayName: String, role: String
     let error: String?, done: Bool
 }
 
@@ -15,8 +14,7 @@ struct PasswordForm: Content {
 }
 
 struct AuditPage: Encodable {
-    struct Row: Encodable { let seq: Int; let at: String; let actor: String; let action: String; let object: String; let after: String }
-    let csrf: String, displayName: String, role: String
+    struct Row: Encodable { let seq: Int; let at: String; let actor: String; let action: String; let object: String; let before: String; let after: String }
     let chain: String, chainIntact: Bool
     let rows: [Row]
     let total: Int, page: Int, pageCount: Int
@@ -29,21 +27,17 @@ enum AccountRoutes {
         routes.get("audit", use: audit)
     }
 
-    @Sendable static func passwordForm(_ req: Request) async throws -> View {
-        let user = try req.auth.require(User.self)
-        return try await req.view.render("password", PasswordPage(csrf: CSRF.token(for: req), displayName: user.displayName,
-                                                                  role: user.role, error: nil, done: false))
+    @Sendable static func passwordForm(_ req: Request) async throws -> Response {
+        try await req.render("password", try await Access.current(req), PasswordPage(error: nil, done: false))
     }
 
     @Sendable static func changePassword(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
-        let user = try req.auth.require(User.self)
+        let access = try await Access.current(req)
+        let user = access.user
         let form = try req.content.decode(PasswordForm.self)
         func page(_ error: String?, done: Bool = false, status: HTTPStatus = .ok) async throws -> Response {
-            let response = try await req.view.render("password", PasswordPage(csrf: CSRF.token(for: req), displayName: user.displayName,
-                                                                              role: user.role, error: error, done: done)).encodeResponse(for: req)
-            response.status = status
-            return response
+            try await req.render("password", access, PasswordPage(error: error, done: done), status: status)
         }
         guard try Bcrypt.verify(form.current, created: user.passwordHash) else { return try await page("当前密码不正确", status: .badRequest) }
         guard form.new.count >= 10 else { return try await page("新密码至少10个字符", status: .badRequest) }
@@ -55,18 +49,18 @@ enum AccountRoutes {
         return try await page(nil, done: true)
     }
 
-    @Sendable static func audit(_ req: Request) async throws -> View {
+    @Sendable static func audit(_ req: Request) async throws -> Response {
         let access = try await Access.require(.viewAuditLog, for: req)
         let pageNumber = max(1, req.query[Int.self, at: "page"] ?? 1)
         let size = 100
         let (entries, total) = try await AuditLog.page(pageNumber, size: size, on: req.db)
         let verification = try await AuditLog.verify(on: req.db)
         let chain = verification.firstBroken.map { "第 \($0.seq) 条被破坏：\($0.reason)" } ?? "哈希链完好（共 \(verification.entries) 条）"
-        return try await req.view.render("audit", AuditPage(
-            csrf: CSRF.token(for: req), displayName: access.user.displayName, role: access.user.role,
+        return try await req.render("audit", access, AuditPage(
             chain: chain, chainIntact: verification.firstBroken == nil,
             rows: entries.map { .init(seq: $0.id ?? 0, at: String($0.at.prefix(19)).replacingOccurrences(of: "T", with: " "),
-                                      actor: $0.actor, action: AuditAction(rawValue: $0.action)?.label ?? $0.action, object: $0.object, after: $0.after) },
+                                      actor: $0.actor, action: AuditAction(rawValue: $0.action)?.label ?? $0.action, object: $0.object,
+                                      before: $0.before, after: $0.after) },
             total: total, page: pageNumber, pageCount: max(1, (total + size - 1) / size)))
     }
 }

@@ -37,6 +37,9 @@ public enum WebApp {
         app.sessions.configuration.cookieFactory = { id in
             HTTPCookies.Value(string: id.string, isSecure: false, isHTTPOnly: true, sameSite: .lax)
         }
+        // Errors as Chinese pages (or JSON under /api) instead of Vapor's default.
+        app.middleware = Middlewares()
+        app.middleware.use(FriendlyErrors())
         app.middleware.use(app.sessions.middleware)
         app.middleware.use(User.sessionAuthenticator())
 

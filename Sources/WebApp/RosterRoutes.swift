@@ -3,6 +3,7 @@ import Vapor
 import Fluent
 import Store
 import ElectionRules
+import Documents
 
 struct MemberListPage: Encodable {
     struct Row: Encodable {
@@ -10,26 +11,61 @@ struct MemberListPage: Encodable {
         let birthDate: String, status: String, organization: String, category: String
     }
     struct Option: Encodable { let value: String; let selected: Bool }
-    let csrf: String, displayName: String, role: String
     let q: String
     let statuses: [Option], genders: [Option], ethnicities: [Option], categories: [Option], ageBands: [Option]
     let rows: [Row]
     let total: Int, page: Int, pageCount: Int
     let previousQuery: String?, nextQuery: String?
+    /// The current filters, for the export links.
+    let filterQuery: String
+    let canEdit: Bool, canExport: Bool
 }
 
 struct MemberDetailPage: Encodable {
-    struct Honour: Decodable, Encodable { let name: String; let level: String; let year: Int }
-    let csrf: String, displayName: String, role: String
-    let name: String, gender: String, ethnicity: String, idNumber: String, birthDate: String, joinDate: String
-    let status: String, organization: String, position: String, category: String, title: String, titleLevel: String
-    let honours: [Honour], npcDeputy: Bool, cppccMember: Bool
+    let id: String
+    let record: RosterRecord.View
+    let idNumber: String
+    let canEdit: Bool
 }
 
-struct OrganizationTreePage: Encodable {
-    struct Row: Encodable { let name: String; let kind: String; let indent: Int; let members: Int; let organizations: Int }
-    let csrf: String, displayName: String, role: String
-    let rows: [Row]
+struct MemberEditPage: Encodable {
+    let id: String
+    let record: RosterRecord.View
+    let problems: [String]
+    let statuses: [String]
+}
+
+extension RosterRecord {
+    /// The record as the pages show it (honours as one line, flags as 是/否).
+    struct View: Encodable {
+        let name: String, gender: String, ethnicity: String, idNumber: String, birthDate: String, joinDate: String
+        let status: String, organization: String, position: String, category: String, title: String, titleLevel: String
+        let honours: String, npcDeputy: Bool, cppccMember: Bool
+    }
+    var view: View { View(cells: RosterFile.cells(self)) }
+}
+
+extension RosterRecord.View {
+    /// From cells in the roster file's column order (as typed, when a form comes back with problems).
+    init(cells c: [String]) {
+        self.init(name: c[0], gender: c[1], ethnicity: c[2], idNumber: c[3], birthDate: c[4], joinDate: c[5], status: c[6],
+                  organization: c[7], position: c[8], category: c[9], title: c[10], titleLevel: c[11], honours: c[12],
+                  npcDeputy: c[13] == "是", cppccMember: c[14] == "是")
+    }
+}
+
+/// The member form's fields, named as the record's.
+struct MemberForm: Content {
+    var name: String, gender: String, ethnicity: String, idNumber: String, birthDate: String, joinDate: String
+    var status: String, organization: String, position: String, category: String, title: String, titleLevel: String
+    var honours: String
+    var npcDeputy: String?, cppccMember: String?
+
+    /// The fields in the roster file's column order, to go through the file's row checks.
+    var cells: [String] {
+        [name, gender, ethnicity, idNumber, birthDate, joinDate, status, organization, position, category,
+         title, titleLevel, honours, npcDeputy == "on" ? "是" : "否", cppccMember == "on" ? "是" : "否"]
+    }
 }
 
 enum RosterRoutes {
@@ -38,15 +74,19 @@ enum RosterRoutes {
     static let ethnicities = ["汉族", "土家族", "回族", "苗族", "维吾尔族", "白族", "侗族"]
     static let categories = ["领导干部", "专业技术人员", "先进模范人物", "一线工人", "农民", "企业管理人员", "机关工作人员", "离退休人员"]
     static let ageBands: [(label: String, min: Int?, max: Int?)] = [("35岁以下", nil, 35), ("36至50岁", 36, 50), ("51至60岁", 51, 60), ("61岁以上", 61, nil)]
+    static let filterKeys = ["q", "status", "gender", "ethnicity", "category", "age"]
 
     static func register(_ routes: any RoutesBuilder) {
         routes.get("members", use: list)
+        routes.get("members", "export", use: export)
         routes.get("members", ":id", use: detail)
+        routes.get("members", ":id", "edit", use: editForm)
+        routes.post("members", ":id", use: update)
         routes.get("organizations", use: tree)
     }
 
-    @Sendable static func list(_ req: Request) async throws -> View {
-        let access = try await Access.require(.viewRoster, for: req)
+    /// The list's search and filters from the query string; unknown values are ignored.
+    static func search(_ req: Request) -> (MemberSearch, ageBand: String?) {
         func param(_ key: String) -> String? {
             guard let value = req.query[String.self, at: key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
             return value
@@ -61,25 +101,32 @@ enum RosterRoutes {
         search.minAge = band?.min
         search.maxAge = band?.max
         search.page = max(1, Int(param("page") ?? "1") ?? 1)
+        search.pageSize = min(200, max(1, Int(param("pageSize") ?? "50") ?? 50))
+        return (search, band?.label)
+    }
+
+    static func query(_ req: Request, page: Int?) -> String {
+        var items = page.map { [URLQueryItem(name: "page", value: "\($0)")] } ?? []
+        for key in filterKeys {
+            if let value = req.query[String.self, at: key], !value.isEmpty { items.append(URLQueryItem(name: key, value: value)) }
+        }
+        var components = URLComponents()
+        components.queryItems = items
+        return components.percentEncodedQuery ?? ""
+    }
+
+    @Sendable static func list(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.viewRoster, for: req)
+        let (search, band) = search(req)
         let result = try await MemberDirectory(database: req.db).search(search, scopePath: access.scopePath)
         func options(_ values: [String], _ selected: String?) -> [MemberListPage.Option] {
             values.map { .init(value: $0, selected: $0 == selected) }
         }
-        func query(page: Int) -> String {
-            var items = [URLQueryItem(name: "page", value: "\(page)")]
-            for key in ["q", "status", "gender", "ethnicity", "category", "age"] {
-                if let value = param(key) { items.append(URLQueryItem(name: key, value: value)) }
-            }
-            var components = URLComponents()
-            components.queryItems = items
-            return components.percentEncodedQuery ?? ""
-        }
-        let user = access.user
-        let page = MemberListPage(
-            csrf: CSRF.token(for: req), displayName: user.displayName, role: user.role, q: search.text,
+        return try await req.render("members", access, MemberListPage(
+            q: search.text,
             statuses: options(statuses, search.status), genders: options(genders, search.gender),
             ethnicities: options(ethnicities, search.ethnicity), categories: options(categories, search.category),
-            ageBands: options(ageBands.map(\.label), band?.label),
+            ageBands: options(ageBands.map(\.label), band),
             rows: result.rows.map { row in
                 let m = row.member
                 return .init(id: m.id!.uuidString, name: m.name, gender: m.gender, ethnicity: m.ethnicity,
@@ -87,36 +134,81 @@ enum RosterRoutes {
                              organization: row.organizationName, category: m.category)
             },
             total: result.total, page: result.page, pageCount: result.pageCount,
-            previousQuery: result.page > 1 ? query(page: result.page - 1) : nil,
-            nextQuery: result.page < result.pageCount ? query(page: result.page + 1) : nil)
-        return try await req.view.render("members", page)
+            previousQuery: result.page > 1 ? query(req, page: result.page - 1) : nil,
+            nextQuery: result.page < result.pageCount ? query(req, page: result.page + 1) : nil,
+            filterQuery: query(req, page: nil), canEdit: access.can(.editRoster), canExport: access.can(.exportRoster)))
     }
 
-    @Sendable static func detail(_ req: Request) async throws -> View {
-        let access = try await Access.require(.viewRoster, for: req)
-        // Outside the user's scope a member does not exist, for them: 404, not 403.
+    /// The filtered list as a file; the export itself is an audited event (personal data leaves).
+    @Sendable static func export(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.exportRoster, for: req)
+        var (search, _) = search(req)
+        search.page = 1
+        search.pageSize = 2_000_000
+        let format = req.query[String.self, at: "format"] == "csv" ? "csv" : "xlsx"
+        let result = try await MemberDirectory(database: req.db).search(search, scopePath: access.scopePath)
+        let records = result.rows.map { $0.member.record(organizationName: $0.organizationName) }
+        let data = format == "csv" ? RosterFile.csv(records) : try RosterFile.xlsx(records)
+        try await AuditLog.append(.membersExported, actor: access.user.username, object: "members",
+                                  after: "\(format.uppercased())，\(records.count) 名，条件：\(query(req, page: nil).removingPercentEncoding ?? "")", on: req.db)
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.contentType = format == "csv" ? HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+            : HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        let name = "党员名册-\(CalendarDate.today()).\(format)"
+        response.headers.replaceOrAdd(name: .contentDisposition,
+                                      value: "attachment; filename=\"members.\(format)\"; filename*=UTF-8''\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "members")")
+        return response
+    }
+
+    /// A member inside the user's scope; outside it the member does not exist for them (404).
+    static func member(_ req: Request, _ access: Access) async throws -> MemberRow {
         guard let id = req.parameters.get("id", as: UUID.self),
               let row = try await MemberDirectory(database: req.db).member(id, scopePath: access.scopePath) else {
             throw Abort(.notFound, reason: "没有这名党员")
         }
-        let m = row.member
-        let honours = (try? JSONDecoder().decode([MemberDetailPage.Honour].self, from: Data(m.honours.utf8))) ?? []
-        let user = access.user
-        return try await req.view.render("member", MemberDetailPage(
-            csrf: CSRF.token(for: req), displayName: user.displayName, role: user.role,
-            name: m.name, gender: m.gender, ethnicity: m.ethnicity, idNumber: access.idNumber(m.idNumber),
-            birthDate: m.birthDate, joinDate: m.joinDate, status: m.status, organization: row.organizationName,
-            position: m.position, category: m.category, title: m.title, titleLevel: m.titleLevel,
-            honours: honours, npcDeputy: m.npcDeputy, cppccMember: m.cppccMember))
+        return row
     }
 
-    @Sendable static func tree(_ req: Request) async throws -> View {
+    @Sendable static func detail(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.viewRoster, for: req)
+        let row = try await member(req, access)
+        let record = row.member.record(organizationName: row.organizationName)
+        return try await req.render("member", access, MemberDetailPage(
+            id: row.member.id!.uuidString, record: record.view, idNumber: access.idNumber(record.idNumber), canEdit: access.can(.editRoster)))
+    }
+
+    @Sendable static func editForm(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.editRoster, for: req)
+        let row = try await member(req, access)
+        return try await req.render("member_edit", access, MemberEditPage(
+            id: row.member.id!.uuidString, record: row.member.record(organizationName: row.organizationName).view,
+            problems: [], statuses: statuses))
+    }
+
+    @Sendable static func update(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.editRoster, for: req)
+        let row = try await member(req, access)
+        let cells = try req.content.decode(MemberForm.self).cells
+        var problems: [FileInputError] = []
+        switch RosterFile.check(cells: cells) {
+        case .invalid(let found): problems = found
+        case .valid(let record):
+            problems = try await MemberEditor.update(row.member.id!, to: record, actor: access.user.username,
+                                                     scopePath: access.scopePath, on: req.db) ?? []
+        }
+        guard problems.isEmpty else {
+            return try await req.render("member_edit", access, MemberEditPage(
+                id: row.member.id!.uuidString, record: .init(cells: cells),
+                problems: problems.map { "「\($0.column ?? "")」\($0.message)" }, statuses: statuses), status: .badRequest)
+        }
+        let record = RosterRecord.View(cells: cells)
+        Chrome.flash(req, "已保存「\(record.name)」的信息，修改已记入审计日志")
+        return req.redirect(to: "/members/\(row.member.id!.uuidString)")
+    }
+
+    @Sendable static func tree(_ req: Request) async throws -> Response {
         let access = try await Access.require(.viewOrganizations, for: req)
-        let nodes = try await OrganizationTree.load(on: req.db, scopePath: access.scopePath)
-        let user = access.user
-        return try await req.view.render("organizations", OrganizationTreePage(
-            csrf: CSRF.token(for: req), displayName: user.displayName, role: user.role,
-            rows: nodes.prefix(2_000).map { .init(name: $0.organization.name, kind: $0.organization.kind, indent: $0.depth * 24,
-                                                  members: $0.members, organizations: $0.organizations) }))
+        return try await req.render("organizations", access, try await OrganizationPages.tree(req, access))
     }
 }

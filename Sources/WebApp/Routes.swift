@@ -25,9 +25,6 @@ struct HomePage: Encodable {
         let quotaTotal: Int
     }
     struct QuotaRow: Encodable { let unit: String; let places: Int }
-    let csrf: String
-    let displayName: String
-    let role: String
     let organizations: Int
     let members: Int
     let fullMembers: Int
@@ -68,6 +65,9 @@ func routes(_ app: Application) throws {
 
     let protected = app.grouped(LoginRequired())
     RosterRoutes.register(protected)
+    ImportRoutes.register(protected)
+    OrganizationPages.register(protected)
+    UserRoutes.register(protected)
     AccountRoutes.register(protected)
     protected.post("logout") { req async throws -> Response in
         try CSRF.verify(req)
@@ -78,8 +78,8 @@ func routes(_ app: Application) throws {
         return req.redirect(to: "/login")
     }
 
-    protected.get { req async throws -> View in
-        let user = try req.auth.require(User.self)
+    protected.get { req async throws -> Response in
+        let access = try await Access.current(req)
         let units = Dictionary(try await Organization.query(on: req.db).filter(\.$kind == OrganizationKind.unitCommittee.rawValue).all()
             .map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         var rows: [HomePage.ElectionRow] = []
@@ -90,12 +90,11 @@ func routes(_ app: Application) throws {
             rows.append(.init(name: election.name, seats: election.seats, candidatePlaces: election.candidatePlaces,
                               marginPercent: percent, quotas: quotas, quotaTotal: quotas.map(\.places).reduce(0, +)))
         }
-        let page = HomePage(csrf: CSRF.token(for: req), displayName: user.displayName, role: user.role,
-                            organizations: try await Organization.query(on: req.db).count(),
+        let page = HomePage(organizations: try await Organization.query(on: req.db).count(),
                             members: try await Member.query(on: req.db).count(),
                             fullMembers: try await Member.query(on: req.db).filter(\.$status == MemberStanding.full.rawValue).count(),
                             elections: rows)
-        return try await req.view.render("home", page)
+        return try await req.render("home", access, page)
     }
 }
 

@@ -2,12 +2,14 @@ import Foundation
 import ArgumentParser
 import WebApp
 import Store
+import Documents
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "生成演示数据库：常德市十个单位的组织与党员、省党代会代表推荐和泥城镇党员大会")
 
     @Option(help: "党员人数（结果对同一人数总是相同）") var members = 20_000
     @Option(help: "SQLite 数据库文件（须不存在或为空）") var db: String?
+    @Option(help: "党员不写入数据库，而是写成这个 XLSX 名册文件（用于演示「导入名册」）") var rosterFile: String?
     @Flag(help: "生成后启动网页服务") var serve = false
     @Option(help: "监听地址（与 --serve 一起用）") var host = "127.0.0.1"
     @Option(help: "端口（与 --serve 一起用）") var port = 8080
@@ -31,9 +33,14 @@ struct Demo: AsyncParsableCommand {
             }
             let generator = DemoGenerator(memberCount: members)
             let bar = ProgressBar(label: "写入党员", total: members)
-            let written = try await DemoLoader.load(generator, into: store.database, progress: { done, _ in bar.update(done) })
+            let written = try await DemoLoader.load(generator, into: store.database, withMembers: rosterFile == nil,
+                                                    progress: { done, _ in bar.update(done) })
             let stored = try await DemoLoader.count(on: store.database)
-            guard stored == written, stored.members == members else {
+            if let rosterFile {
+                try RosterFile.xlsx(generator.rosterRecords()).write(to: URL(fileURLWithPath: rosterFile))
+                print("党员名册已写入 \(rosterFile)：\(members) 名（可在「党员名册 → 导入」中导入）")
+            }
+            guard stored == written, stored.members == (rosterFile == nil ? members : 0) else {
                 throw CommandError("数据库中的数量与生成的不一致：生成 \(written)，数据库 \(stored)")
             }
             print("演示数据已写入 \(target)：\(stored)，用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒")

@@ -100,6 +100,19 @@ public struct DemoGenerator: Sendable {
     /// Members, generated lazily in branch order, so a loader can stream them in batches.
     public func members() -> Members { Members(generator: self) }
 
+    /// The generated members as roster-file records, naming their organizations.
+    public func rosterRecords() -> some Sequence<RosterRecord> {
+        let names = Dictionary(organizations.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return members().lazy.map { m in
+            var r = RosterRecord()
+            r.name = m.name; r.gender = m.gender; r.ethnicity = m.ethnicity; r.idNumber = m.idNumber
+            r.birthDate = m.birthDate; r.joinDate = m.joinDate; r.status = m.status; r.organization = names[m.organizationID] ?? ""
+            r.position = m.position; r.category = m.category; r.title = m.title; r.titleLevel = m.titleLevel
+            r.honours = RosterRecord.honours(fromJSON: m.honours); r.npcDeputy = m.npcDeputy; r.cppccMember = m.cppccMember
+            return r
+        }
+    }
+
     public func forEachMember(_ body: (MemberRow) throws -> Void) rethrows {
         for member in members() { try body(member) }
     }

@@ -16,7 +16,9 @@ public enum DemoLoader {
         }
     }
 
-    public static func load(_ generator: DemoGenerator, into database: any Database, actor: String = "demo",
+    /// `withMembers: false` writes the organizations and elections only (the members then come
+    /// from a roster file, as in the import walkthrough).
+    public static func load(_ generator: DemoGenerator, into database: any Database, actor: String = "demo", withMembers: Bool = true,
                             progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Counts {
         guard try await Member.query(on: database).count() == 0, try await Organization.query(on: database).count() == 0 else {
             throw StoreError.invalid("数据库中已有组织或党员数据，演示数据只能写入空数据库")
@@ -44,7 +46,7 @@ public enum DemoLoader {
                 batch.removeAll(keepingCapacity: true)
                 progress(written, generator.memberCount)
             }
-            for m in generator.members() {
+            for m in generator.members() where withMembers {
                 batch.append([m.id, m.name, m.gender, m.ethnicity, m.idNumber, m.birthDate, m.joinDate, m.status,
                               m.organizationID, m.position, m.category, m.title, m.titleLevel, m.honours,
                               m.npcDeputy, m.cppccMember])
@@ -52,8 +54,8 @@ public enum DemoLoader {
             }
             if !batch.isEmpty { try await flush() }
             counts.members = written
-            try await AuditLog.append(.membersImported, actor: actor, object: "members",
-                                      after: "演示数据：\(written) 名党员（N=\(generator.memberCount)）", on: db)
+            if withMembers { try await AuditLog.append(.membersImported, actor: actor, object: "members",
+                                      after: "演示数据：\(written) 名党员（N=\(generator.memberCount)）", on: db) }
 
             let provincial = Election()
             provincial.name = DemoScenario.provincialElectionName

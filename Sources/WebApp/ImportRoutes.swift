@@ -1,0 +1,129 @@
+import Foundation
+import Vapor
+import Fluent
+import Store
+import Documents
+
+struct ImportUpload: Content {
+    var file: File
+}
+
+struct ImportPage: Encodable {
+    let columns: [String]
+}
+
+struct ImportPreviewPage: Encodable {
+    struct Problem: Encodable { let row: String; let column: String; let message: String }
+    struct Unit: Encodable { let name: String; let count: Int }
+    let id: String?, fileName: String, sha256: String
+    let dataRows: Int, memberCount: Int, problemCount: Int
+    let problems: [Problem], moreProblems: Int
+    let units: [Unit], moreUnits: Int
+    let ignoredColumns: String
+    let fatal: String?
+}
+
+/// Upload → preview (every problem by row and column) → confirm. The file waits in the database
+/// between the two steps, so any server may take the confirmation.
+enum ImportRoutes {
+    static let maxUpload: ByteCount = "200mb"
+    static let shownProblems = 500
+
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get("members", "import", use: form)
+        routes.get("members", "import", "template.xlsx", use: template)
+        routes.on(.POST, "members", "import", body: .collect(maxSize: maxUpload), use: upload)
+        routes.post("members", "import", ":id", "confirm", use: confirm)
+        routes.post("members", "import", ":id", "cancel", use: cancel)
+    }
+
+    @Sendable static func form(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.editRoster, for: req)
+        return try await req.render("import", access, ImportPage(columns: RosterFile.columnTitles))
+    }
+
+    @Sendable static func template(_ req: Request) async throws -> Response {
+        _ = try await Access.require(.editRoster, for: req)
+        let response = Response(status: .ok, body: .init(data: try RosterFile.template()))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"roster-template.xlsx\"; filename*=UTF-8''%E5%85%9A%E5%91%98%E5%90%8D%E5%86%8C%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx")
+        return response
+    }
+
+    @Sendable static func upload(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.editRoster, for: req)
+        let upload = try req.content.decode(ImportUpload.self)
+        let data = Data(buffer: upload.file.data)
+        let fileName = upload.file.filename.isEmpty ? "名册" : upload.file.filename
+        guard !data.isEmpty else { throw Abort(.badRequest, reason: "请选择要导入的名册文件") }
+        let check: RosterImportCheck
+        do {
+            check = try await RosterImporter.check(data, fileName: fileName, scopePath: access.scopePath, on: req.db)
+        } catch let error as FileInputError {
+            return try await req.render("import_preview", access, preview(nil, fileName: fileName, data: data, check: nil, fatal: error.description),
+                                        status: .badRequest)
+        }
+        var stagedID: UUID?
+        if check.isClean && check.memberCount > 0 {
+            let staged = StagedImport()
+            staged.username = access.user.username
+            staged.fileName = fileName
+            staged.sha256 = check.sha256
+            staged.content = data
+            staged.createdAt = ISO8601DateFormatter().string(from: Date())
+            try await staged.create(on: req.db)
+            stagedID = staged.id
+        }
+        return try await req.render("import_preview", access, preview(stagedID, fileName: fileName, data: data, check: check,
+                                                                      fatal: check.memberCount == 0 && check.isClean ? "文件中没有党员数据" : nil),
+                                    status: check.isClean ? .ok : .badRequest)
+    }
+
+    static func preview(_ id: UUID?, fileName: String, data: Data, check: RosterImportCheck?, fatal: String?) -> ImportPreviewPage {
+        let problems = check?.problems ?? []
+        let units = check?.perOrganization ?? []
+        return ImportPreviewPage(
+            id: id?.uuidString, fileName: fileName, sha256: check?.sha256 ?? RosterImporter.sha256(data),
+            dataRows: check?.dataRows ?? 0, memberCount: check?.memberCount ?? 0, problemCount: problems.count,
+            problems: problems.prefix(shownProblems).map { .init(row: $0.row.map { "第\($0)行" } ?? "", column: $0.column ?? "", message: $0.message) },
+            moreProblems: max(0, problems.count - shownProblems),
+            units: units.prefix(20).map { .init(name: $0.name, count: $0.count) }, moreUnits: max(0, units.count - 20),
+            ignoredColumns: (check?.ignoredColumns ?? []).joined(separator: "、"), fatal: fatal)
+    }
+
+    /// The upload this user staged; someone else's upload does not exist for them.
+    static func staged(_ req: Request, _ access: Access) async throws -> StagedImport {
+        guard let id = req.parameters.get("id", as: UUID.self), let staged = try await StagedImport.find(id, on: req.db),
+              staged.username == access.user.username else {
+            throw Abort(.notFound, reason: "这次上传已经确认、取消或过期，请重新上传文件")
+        }
+        return staged
+    }
+
+    @Sendable static func confirm(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.editRoster, for: req)
+        let staged = try await staged(req, access)
+        do {
+            let check = try await RosterImporter.commit(staged.content, fileName: staged.fileName, actor: access.user.username,
+                                                        scopePath: access.scopePath, on: req.db)
+            try await staged.delete(on: req.db)
+            Chrome.flash(req, "已导入「\(staged.fileName)」：新增党员 \(check.memberCount) 名")
+            return req.redirect(to: "/members")
+        } catch let refused as RosterImportRefused {
+            // The roster changed between preview and confirmation (someone else imported the same people).
+            try await staged.delete(on: req.db)
+            return try await req.render("import_preview", access, preview(nil, fileName: staged.fileName, data: staged.content,
+                                                                          check: refused.check, fatal: nil), status: .conflict)
+        }
+    }
+
+    @Sendable static func cancel(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.editRoster, for: req)
+        try await staged(req, access).delete(on: req.db)
+        Chrome.flash(req, "已取消导入，名册没有变化")
+        return req.redirect(to: "/members")
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Vapor
+import Fluent
+import Store
+
+struct UsersPage: Encodable {
+    struct Row: Encodable { let id: String; let username: String; let displayName: String; let role: String; let organization: String }
+    let rows: [Row]
+    let roles: [String]
+    let error: String?
+}
+
+struct OneTimePasswordPage: Encodable {
+    let username: String, displayName: String, password: String, created: Bool
+}
+
+struct NewUserForm: Content {
+    var username: String
+    var displayName: String
+    var role: String
+    var organization: String?
+}
+
+/// Accounts for each unit: the organization department creates them and resets forgotten
+/// passwords; the new password is shown once, here, and nowhere else.
+enum UserRoutes {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get("users", use: list)
+        routes.post("users", use: create)
+        routes.post("users", ":id", "reset-password", use: reset)
+    }
+
+    static func roles(for access: Access) -> [UserRole] {
+        UserRole.allCases.filter { access.role == .systemAdmin || $0 != .systemAdmin }
+    }
+
+    static func page(_ req: Request, _ access: Access, error: String?) async throws -> Response {
+        let users = try await User.query(on: req.db).sort(\.$username).all()
+        let names = Dictionary(try await Organization.query(on: req.db).filter(\.$id ~~ users.compactMap(\.organizationID)).all()
+            .map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return try await req.render("users", access, UsersPage(
+            rows: users.map { .init(id: $0.id!.uuidString, username: $0.username, displayName: $0.displayName, role: $0.role,
+                                    organization: $0.organizationID.flatMap { names[$0] } ?? "全市") },
+            roles: roles(for: access).map(\.rawValue), error: error), status: error == nil ? .ok : .badRequest)
+    }
+
+    @Sendable static func list(_ req: Request) async throws -> Response {
+        try await page(req, try await Access.require(.manageUsers, for: req), error: nil)
+    }
+
+    @Sendable static func create(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.manageUsers, for: req)
+        let form = try req.content.decode(NewUserForm.self)
+        do {
+            guard let role = UserRole(rawValue: form.role) else { throw StoreError.invalid("请选择角色") }
+            var organizationID: UUID?
+            if let name = form.organization?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
+                guard let organization = try await Organization.query(on: req.db).filter(\.$name == name).first() else {
+                    throw StoreError.invalid("没有名为「\(name)」的党组织，请写全称")
+                }
+                organizationID = organization.id
+            }
+            let (user, password) = try await AccountAdmin.create(
+                .init(username: form.username, displayName: form.displayName, role: role, organizationID: organizationID),
+                by: access.user, hash: { try Bcrypt.hash($0) }, on: req.db)
+            return try await req.render("one_time_password", access, OneTimePasswordPage(
+                username: user.username, displayName: user.displayName, password: password, created: true))
+        } catch StoreError.invalid(let message) {
+            return try await page(req, access, error: message)
+        }
+    }
+
+    @Sendable static func reset(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.manageUsers, for: req)
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound, reason: "没有这个用户") }
+        do {
+            let (user, password) = try await AccountAdmin.resetPassword(of: id, by: access.user, hash: { try Bcrypt.hash($0) }, on: req.db)
+            return try await req.render("one_time_password", access, OneTimePasswordPage(
+                username: user.username, displayName: user.displayName, password: password, created: false))
+        } catch StoreError.invalid(let message) {
+            return try await page(req, access, error: message)
+        }
+    }
+}

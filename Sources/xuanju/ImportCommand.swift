@@ -1,0 +1,44 @@
+import Foundation
+import ArgumentParser
+import Store
+import Documents
+
+struct ImportMembers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-members",
+        abstract: "导入党员名册（XLSX 或 CSV）：先全部检查，有任何问题就一条也不写入")
+
+    @Argument(help: "名册文件（.xlsx，或 UTF-8 / GBK 编码的 .csv）") var file: String
+    @Option(help: "SQLite 数据库文件（或用 DATABASE_URL）") var db: String?
+    @Flag(help: "只检查，不写入") var dryRun = false
+
+    func run() async throws {
+        let data = try readInput(file)
+        let target = try DatabaseTarget.resolve(dbPath: db)
+        let store = try XuanjuStore(target: target)
+        let started = Date()
+        do {
+            try await store.migrate()
+            let name = URL(fileURLWithPath: file).lastPathComponent
+            let check = dryRun
+                ? try await RosterImporter.check(data, fileName: name, scopePath: nil, on: store.database)
+                : try await RosterImporter.commit(data, fileName: name, actor: "命令行", scopePath: nil, on: store.database)
+            let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
+            if check.isClean {
+                print(dryRun ? "检查通过：\(check.dataRows) 行，可新增党员 \(check.memberCount) 名（未写入），用时 \(seconds) 秒"
+                             : "已导入：\(check.dataRows) 行，新增党员 \(check.memberCount) 名，用时 \(seconds) 秒")
+            } else {
+                throw RosterImportRefused(check: check)
+            }
+        } catch let refused as RosterImportRefused {
+            await store.shutdown()
+            for problem in refused.check.problems.prefix(50) { writeError(problem.description) }
+            if refused.check.problems.count > 50 { writeError("……另有 \(refused.check.problems.count - 50) 个问题") }
+            throw CommandError("名册有 \(refused.check.problems.count) 个问题，未导入任何党员")
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        await store.shutdown()
+    }
+}
