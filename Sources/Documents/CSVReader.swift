@@ -96,3 +96,17 @@ public enum CSVReader {
         return rows
     }
 }
+
+extension String {
+    /// Without leading and trailing white space (incl. full-width spaces and line breaks). Much
+    /// faster than Foundation's `trimmingCharacters(in:)` on Linux, which matters at 300,000 rows.
+    public var trimmed: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return self }
+        func visibleASCII(_ s: Unicode.Scalar) -> Bool { s.value > 0x20 && s.value < 0x7F }
+        if (visibleASCII(first) || !first.properties.isWhitespace) && (visibleASCII(last) || !last.properties.isWhitespace) { return self }
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[start...end])
+    }
+}

@@ -146,12 +146,12 @@ public enum RosterFile {
     }
 
     static func headerTitle(_ cell: XLSXCell) -> String {
-        if case .text(let t) = cell { return t.trimmingCharacters(in: .whitespaces) }
+        if case .text(let t) = cell { return t.trimmed }
         return ""
     }
 
     static func field(for heading: String) -> Field? {
-        let h = heading.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "*", with: "")
+        let h = heading.trimmed.replacingOccurrences(of: "*", with: "")
         return columns.first { $0.title == h || $0.aliases.contains(h) }?.field
     }
 
@@ -164,12 +164,12 @@ public enum RosterFile {
     static func check(rows allRows: [(number: Int, cells: [String])], file: String, problems initial: [FileInputError],
                       today: CalendarDate) throws(FileInputError) -> Parsed {
         var problems = initial
-        let nonEmpty = allRows.filter { $0.cells.contains { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
+        let nonEmpty = allRows.filter { $0.cells.contains { !$0.trimmed.isEmpty } }
         guard let header = nonEmpty.first else { throw FileInputError(file: file, message: "文件是空的，没有表头和数据") }
         var position: [Field: Int] = [:]
         var ignored: [String] = []
         for (index, heading) in header.cells.enumerated() {
-            let title = heading.trimmingCharacters(in: .whitespaces)
+            let title = heading.trimmed
             guard !title.isEmpty else { continue }
             if let field = field(for: title) {
                 guard position[field] == nil else {
@@ -193,7 +193,7 @@ public enum RosterFile {
             var rowProblems: [FileInputError] = []
             func value(_ field: Field) -> String {
                 guard let i = position[field], i < row.cells.count else { return "" }
-                return row.cells[i].trimmingCharacters(in: .whitespacesAndNewlines)
+                return row.cells[i].trimmed
             }
             func report(_ field: Field, _ message: String) {
                 let title = columns.first { $0.field == field }!.title
@@ -289,17 +289,17 @@ public enum RosterFile {
         guard !text.isEmpty else { return .success([]) }
         var list: [RosterRecord.Honour] = []
         for item in text.split(whereSeparator: { $0 == "；" || $0 == ";" }) {
-            let part = item.trimmingCharacters(in: .whitespaces)
+            let part = String(item).trimmed
             guard let open = part.firstIndex(where: { $0 == "（" || $0 == "(" }),
                   part.last == "）" || part.last == ")" else {
                 return .failure(Message(text: "「\(part)」应写成「名称（级别，年份）」，多项用「；」分隔"))
             }
             let inside = part[part.index(after: open)..<part.index(before: part.endIndex)]
-                .split(whereSeparator: { $0 == "，" || $0 == "," }).map { $0.trimmingCharacters(in: .whitespaces) }
+                .split(whereSeparator: { $0 == "，" || $0 == "," }).map { String($0).trimmed }
             guard inside.count == 2, let year = Int(inside[1]), (1921...2100).contains(year) else {
                 return .failure(Message(text: "「\(part)」应写成「名称（级别，年份）」，如「省劳动模范（省级，2019）」"))
             }
-            list.append(.init(name: String(part[..<open]).trimmingCharacters(in: .whitespaces), level: inside[0], year: year))
+            list.append(.init(name: String(part[..<open]).trimmed, level: inside[0], year: year))
         }
         return .success(list)
     }
