@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Documents"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "WebAppTests", dependencies: [
-            "WebApp", "Store",
+            "WebApp", "Store", "Documents",
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "XCTVapor", package: "vapor"),
             .product(name: "VaporTesting", package: "vapor"),

@@ -2,7 +2,7 @@ import Foundation
 import ElectionRules
 
 /// One member as the roster file writes them. Every field is the text a clerk typed, checked.
-public struct RosterRecord: Sendable, Equatable {
+public struct RosterRecord: Sendable, Equatable, Codable {
     public struct Honour: Codable, Sendable, Equatable {
         public let name: String, level: String, year: Int
         public init(name: String, level: String, year: Int) { self.name = name; self.level = level; self.year = year }

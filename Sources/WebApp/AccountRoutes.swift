@@ -39,14 +39,22 @@ enum AccountRoutes {
         func page(_ error: String?, done: Bool = false, status: HTTPStatus = .ok) async throws -> Response {
             try await req.render("password", access, PasswordPage(error: error, done: done), status: status)
         }
-        guard try Bcrypt.verify(form.current, created: user.passwordHash) else { return try await page("当前密码不正确", status: .badRequest) }
-        guard form.new.count >= 10 else { return try await page("新密码至少10个字符", status: .badRequest) }
         guard form.new == form.confirm else { return try await page("两次输入的新密码不一致", status: .badRequest) }
-        guard form.new != form.current else { return try await page("新密码不能与当前密码相同", status: .badRequest) }
-        user.passwordHash = try Bcrypt.hash(form.new)
-        try await user.save(on: req.db)
-        try await AuditLog.append(.passwordChanged, actor: user.username, object: "user:\(user.username)", on: req.db)
+        if let refusal = try await changeOwnPassword(user, current: form.current, new: form.new, on: req.db) {
+            return try await page(refusal, status: .badRequest)
+        }
         return try await page(nil, done: true)
+    }
+
+    /// Changes the signed-in user's password (page and API); returns why it was refused.
+    static func changeOwnPassword(_ user: User, current: String, new: String, on db: any Database) async throws -> String? {
+        guard try Bcrypt.verify(current, created: user.passwordHash) else { return "当前密码不正确" }
+        guard new.count >= 10 else { return "新密码至少10个字符" }
+        guard new != current else { return "新密码不能与当前密码相同" }
+        user.passwordHash = try Bcrypt.hash(new)
+        try await user.save(on: db)
+        try await AuditLog.append(.passwordChanged, actor: user.username, object: "user:\(user.username)", on: db)
+        return nil
     }
 
     @Sendable static func audit(_ req: Request) async throws -> Response {

@@ -46,22 +46,16 @@ func routes(_ app: Application) throws {
     app.post("login") { req async throws -> Response in
         try CSRF.verify(req)
         let form = try req.content.decode(LoginForm.self)
-        // Five refused attempts in 15 minutes lock the name for the rest of that window.
-        let window = Date().addingTimeInterval(-15 * 60)
-        if try await AuditLog.failedLogins(for: form.username, since: window, on: req.db) >= 5 {
-            try await AuditLog.append(.loginLockedOut, actor: form.username, object: "session", on: req.db)
-            return try await loginPage(req, error: "登录失败次数过多，请15分钟后再试", username: form.username, status: .tooManyRequests)
+        switch try await Login.attempt(req, username: form.username, password: form.password) {
+        case .refused(let message, let status):
+            return try await loginPage(req, error: message, username: form.username, status: status)
+        case .signedIn:
+            break
         }
-        let user = try await User.query(on: req.db).filter(\.$username == form.username).first()
-        guard let user, try Bcrypt.verify(form.password, created: user.passwordHash) else {
-            try await AuditLog.append(.loginFailed, actor: form.username, object: "session",
-                                      after: "来自 \(req.remoteAddress?.ipAddress ?? "未知地址")", on: req.db)
-            return try await loginPage(req, error: "用户名或密码不正确", username: form.username, status: .unauthorized)
-        }
-        req.auth.login(user)
-        try await AuditLog.append(.loginSucceeded, actor: user.username, object: "session", on: req.db)
         return req.redirect(to: "/")
     }
+
+    APIRoutes.register(app)
 
     let protected = app.grouped(LoginRequired())
     RosterRoutes.register(protected)
@@ -95,6 +89,29 @@ func routes(_ app: Application) throws {
                             fullMembers: try await Member.query(on: req.db).filter(\.$status == MemberStanding.full.rawValue).count(),
                             elections: rows)
         return try await req.render("home", access, page)
+    }
+}
+
+/// Signing in, for the page and the API alike: rate limit, password check, audit.
+enum Login {
+    enum Outcome { case signedIn(User), refused(String, HTTPStatus) }
+
+    static func attempt(_ req: Request, username: String, password: String) async throws -> Outcome {
+        // Five refused attempts in 15 minutes lock the name for the rest of that window.
+        let window = Date().addingTimeInterval(-15 * 60)
+        if try await AuditLog.failedLogins(for: username, since: window, on: req.db) >= 5 {
+            try await AuditLog.append(.loginLockedOut, actor: username, object: "session", on: req.db)
+            return .refused("登录失败次数过多，请15分钟后再试", .tooManyRequests)
+        }
+        let user = try await User.query(on: req.db).filter(\.$username == username).first()
+        guard let user, try Bcrypt.verify(password, created: user.passwordHash) else {
+            try await AuditLog.append(.loginFailed, actor: username, object: "session",
+                                      after: "来自 \(req.remoteAddress?.ipAddress ?? "未知地址")", on: req.db)
+            return .refused("用户名或密码不正确", .unauthorized)
+        }
+        req.auth.login(user)
+        try await AuditLog.append(.loginSucceeded, actor: user.username, object: "session", on: req.db)
+        return .signedIn(user)
     }
 }
 

@@ -6,6 +6,7 @@ import Fluent
 @testable import WebApp
 import Store
 import Documents
+import Documents
 
 /// Role × route × own-unit / other-unit object, with the expected answer written out.
 @Suite(.serialized) struct AuthorizationMatrixTests {
@@ -18,15 +19,39 @@ import Documents
         Actor(username: "counter", role: .counter, unit: "wuling"),
         Actor(username: "scrutineer", role: .scrutineer, unit: "wuling"),
     ]
-    /// Expected status per route, in the order of `actors`.
-    static let matrix: [(route: String, expected: [HTTPStatus])] = [
-        ("/members", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
-        ("/members/OWN", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
-        ("/members/OTHER", [.ok, .ok, .notFound, .notFound, .forbidden, .forbidden]),
-        ("/organizations", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
-        ("/audit", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
-        ("/account/password", [.ok, .ok, .ok, .ok, .ok, .ok]),
-        ("/", [.ok, .ok, .ok, .ok, .ok, .ok]),
+    /// Expected status per request, in the order of `actors`: sys, dept, unit (武陵), reader (武陵),
+    /// counter, scrutineer. OWN is a 武陵 member or organization, OTHER one of 鼎城. Writes send
+    /// the member's current values, so they pass the rules and change nothing.
+    static let matrix: [(request: String, expected: [HTTPStatus])] = [
+        ("GET /", [.ok, .ok, .ok, .ok, .ok, .ok]),
+        ("GET /members", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
+        ("GET /members/OWN", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
+        ("GET /members/OTHER", [.ok, .ok, .notFound, .notFound, .forbidden, .forbidden]),
+        ("GET /members/OWN/edit", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("GET /members/OTHER/edit", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /members/OWN", [.seeOther, .seeOther, .seeOther, .forbidden, .forbidden, .forbidden]),
+        ("POST /members/OTHER", [.seeOther, .seeOther, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("GET /members/import", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("GET /members/import/template.xlsx", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("GET /members/export?format=csv", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("GET /organizations", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
+        ("GET /organizations/OWNORG", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
+        ("GET /organizations/OTHERORG", [.ok, .ok, .notFound, .notFound, .forbidden, .forbidden]),
+        ("GET /users", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("GET /audit", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("GET /account/password", [.ok, .ok, .ok, .ok, .ok, .ok]),
+        ("GET /api/v1/session", [.ok, .ok, .ok, .ok, .ok, .ok]),
+        ("GET /api/v1/members", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
+        ("GET /api/v1/members/OWN", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
+        ("GET /api/v1/members/OTHER", [.ok, .ok, .notFound, .notFound, .forbidden, .forbidden]),
+        ("PUT /api/v1/members/OWN", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("PUT /api/v1/members/OTHER", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/members/export?format=csv", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/organizations", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
+        ("GET /api/v1/organizations/OWNORG", [.ok, .ok, .ok, .ok, .forbidden, .forbidden]),
+        ("GET /api/v1/organizations/OTHERORG", [.ok, .ok, .notFound, .notFound, .forbidden, .forbidden]),
+        ("GET /api/v1/users", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/audit", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
     ]
 
     @Test func everyRoleGetsTheWrittenAnswer() async throws {
@@ -45,21 +70,41 @@ import Documents
             let other = try #require(try await directory.search(all, scopePath: dingchengPath).rows.first).member
             let wulingTotal = try await directory.search(all, scopePath: wulingPath).total
 
-            var cookies: [String: HTTPHeaders] = [:]
+            var sessions: [String: TestSession] = [:]
             for actor in Self.actors {
                 let user = User(username: actor.username, passwordHash: try Bcrypt.hash("pw-\(actor.username)", cost: 4),
                                 displayName: actor.username, role: actor.role, organizationID: actor.unit.flatMap { generator.unitIDs[$0] })
                 try await user.create(on: app.db)
-                cookies[actor.username] = try await login(app, actor.username, "pw-\(actor.username)")
+                let session = try await TestSession.open(app)
+                #expect(try await session.logIn(app, actor.username, "pw-\(actor.username)") == .seeOther, "login \(actor.username)")
+                sessions[actor.username] = session
             }
-            for (route, expected) in Self.matrix {
-                let url = route.replacingOccurrences(of: "OWN", with: own.id!.uuidString).replacingOccurrences(of: "OTHER", with: other.id!.uuidString)
+            let organizationName = { (m: Member) in try #require(try await Organization.find(m.organizationID, on: app.db)).name }
+            let records = ["OWN": own.record(organizationName: try await organizationName(own)),
+                           "OTHER": other.record(organizationName: try await organizationName(other))]
+            for (request, expected) in Self.matrix {
+                let parts = request.split(separator: " ", maxSplits: 1).map(String.init)
+                let method = HTTPMethod(rawValue: parts[0])
+                let which = request.hasSuffix("OTHER") ? "OTHER" : "OWN"
+                let url = parts[1].replacingOccurrences(of: "OWNORG", with: wuling.uuidString).replacingOccurrences(of: "OTHERORG", with: dingcheng.uuidString)
+                    .replacingOccurrences(of: "OWN", with: own.id!.uuidString).replacingOccurrences(of: "OTHER", with: other.id!.uuidString)
                 for (actor, status) in zip(Self.actors, expected) {
-                    try await app.testing().test(.GET, url, headers: cookies[actor.username]!) { res in
-                        #expect(res.status == status, "\(actor.role.rawValue) GET \(route)")
+                    let session = sessions[actor.username]!
+                    var headers = session.headers
+                    headers.replaceOrAdd(name: "X-CSRF-Token", value: session.csrf)
+                    try await app.testing().test(method, url, headers: headers, beforeRequest: { req in
+                        guard method != .GET, let record = records[which] else { return }
+                        if url.hasPrefix("/api/") {
+                            try req.content.encode(record, as: .json)
+                        } else {
+                            try req.content.encode(memberForm(record, csrf: session.csrf), as: .urlEncodedForm)
+                        }
+                    }) { res in
+                        #expect(res.status == status, "\(actor.role.rawValue) \(request)")
                     }
                 }
             }
+            let cookies = sessions.mapValues(\.headers)
             // A unit admin's list holds only their own unit's members.
             try await app.testing().test(.GET, "/members", headers: cookies["unit"]!) { res in
                 #expect(res.body.string.contains("共 \(wulingTotal) 名党员"))
@@ -75,7 +120,9 @@ import Documents
             }
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()
-            #expect(refused == Self.matrix.flatMap(\.expected).filter { $0 == .forbidden }.count)
+                #expect(refused == Self.matrix.flatMap(\.expected).filter { $0 == .forbidden }.count)
+            // The writes sent unchanged values: no member was changed, so nothing was logged as changed.
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.memberUpdated.rawValue).count() == 0)
         } catch {
             try await app.asyncShutdown()
             throw error
@@ -83,11 +130,17 @@ import Documents
         try await app.asyncShutdown()
     }
 
-    func login(_ app: Application, _ username: String, _ password: String) async throws -> HTTPHeaders {
-        let session = try await TestSession.open(app)
-        #expect(try await session.logIn(app, username, password) == .seeOther, "login \(username)")
-        return session.headers
-    }
+}
+
+/// The member edit form's fields for a record, as the browser sends them.
+func memberForm(_ record: RosterRecord, csrf: String) -> [String: String] {
+    let cells = RosterFile.cells(record)
+    var form = ["csrf": csrf]
+    for (key, value) in zip(["name", "gender", "ethnicity", "idNumber", "birthDate", "joinDate", "status", "organization",
+                             "position", "category", "title", "titleLevel", "honours"], cells) { form[key] = value }
+    if record.npcDeputy { form["npcDeputy"] = "on" }
+    if record.cppccMember { form["cppccMember"] = "on" }
+    return form
 }
 
 @Suite struct MemberSearchTests {

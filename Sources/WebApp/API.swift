@@ -1,0 +1,283 @@
+import Foundation
+import Vapor
+import Fluent
+import Store
+import Documents
+
+// MARK: Shapes
+
+struct APIUser: Content {
+    let id: UUID, username: String, displayName: String, role: String, organizationId: UUID?
+    init(_ user: User) {
+        id = user.id!; username = user.username; displayName = user.displayName; role = user.role; organizationId = user.organizationID
+    }
+}
+
+struct APISession: Content { let user: APIUser; let csrfToken: String }
+struct APILogin: Content { let username: String; let password: String }
+struct APIPasswordChange: Content { let current: String; let new: String }
+struct APIProblem: Content { let row: Int?; let column: String?; let message: String }
+struct APIProblems: Content { let error: String; let problems: [APIProblem] }
+
+struct APIMember: Content {
+    let id: UUID, organizationId: UUID
+    let record: RosterRecord
+    init(_ row: MemberRow, _ access: Access) {
+        id = row.member.id!; organizationId = row.member.organizationID
+        var record = row.member.record(organizationName: row.organizationName)
+        record.idNumber = access.idNumber(record.idNumber)
+        self.record = record
+    }
+}
+
+struct APIMemberPage: Content { let total: Int; let page: Int; let pageCount: Int; let members: [APIMember] }
+
+struct APIOrganization: Content {
+    let id: UUID, name: String, kind: String, parentId: UUID?, depth: Int, members: Int, organizations: Int, closed: Bool
+    init(_ node: OrganizationTree.Node) {
+        let o = node.organization
+        id = o.id!; name = o.name; kind = o.kind; parentId = o.parentID; depth = node.depth
+        members = node.members; organizations = node.organizations; closed = o.closed
+    }
+}
+
+struct APINewOrganization: Content { let name: String; let kind: String; let parentId: UUID }
+struct APIOrganizationChange: Content { let name: String?; let parentId: UUID? }
+struct APINewUser: Content { let username: String; let displayName: String; let role: String; let organizationId: UUID? }
+struct APIOneTimePassword: Content { let user: APIUser; let oneTimePassword: String }
+
+struct APIImportResult: Content {
+    let fileName: String, sha256: String, dataRows: Int, members: Int, imported: Bool
+    let problems: [APIProblem]
+}
+
+struct APIAuditEntry: Content { let seq: Int; let at: String; let actor: String; let action: String; let object: String; let before: String; let after: String }
+struct APIAuditPage: Content { let total: Int; let page: Int; let entries: [APIAuditEntry] }
+
+// MARK: Middleware
+
+/// API callers get 401 instead of a redirect to the login page.
+struct APISignedIn: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard req.auth.has(User.self) else { throw Abort(.unauthorized, reason: "请先登录（POST /api/v1/session）") }
+        return try await next.respond(to: req)
+    }
+}
+
+/// Every API request that changes something carries the session's token in `X-CSRF-Token`
+/// (a cross-site form can set neither that header nor a JSON body).
+struct APICSRF: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if req.method != .GET && req.method != .HEAD {
+            guard let expected = req.session.data[CSRF.sessionKey], let sent = req.headers.first(name: "X-CSRF-Token"),
+                  CSRF.constantTimeEqual(expected, sent) else {
+                throw Abort(.forbidden, reason: "缺少或错误的 X-CSRF-Token（登录时返回的 csrfToken）")
+            }
+        }
+        return try await next.respond(to: req)
+    }
+}
+
+// MARK: Routes
+
+/// The JSON API under /api/v1: the same operations as the pages, through the same rules and
+/// the same role and scope checks. Described by /api/v1/openapi.json.
+enum APIRoutes {
+    static func register(_ app: Application) {
+        let api = app.grouped("api", "v1")
+        api.get("openapi.json") { req async throws -> Response in
+            let response = Response(status: .ok, body: .init(data: try OpenAPIDocument.json()))
+            response.headers.contentType = .json
+            return response
+        }
+        api.post("session", use: logIn)
+        let signedIn = api.grouped(APISignedIn(), APICSRF())
+        signedIn.get("session", use: session)
+        signedIn.delete("session", use: logOut)
+        signedIn.put("account", "password", use: changePassword)
+        signedIn.get("members", use: members)
+        signedIn.get("members", ":id", use: member)
+        signedIn.put("members", ":id", use: updateMember)
+        signedIn.on(.POST, "members", "import", body: .collect(maxSize: ImportRoutes.maxUpload), use: importMembers)
+        signedIn.get("members", "export", use: RosterRoutes.export)
+        signedIn.get("organizations", use: organizations)
+        signedIn.post("organizations", use: createOrganization)
+        signedIn.get("organizations", ":id", use: organization)
+        signedIn.patch("organizations", ":id", use: changeOrganization)
+        signedIn.post("organizations", ":id", "close", use: closeOrganization)
+        signedIn.get("users", use: users)
+        signedIn.post("users", use: createUser)
+        signedIn.post("users", ":id", "password-reset", use: resetPassword)
+        signedIn.get("audit", use: audit)
+    }
+
+    static func id(_ req: Request) throws -> UUID {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound, reason: "没有这个对象") }
+        return id
+    }
+
+    static func problems(_ list: [FileInputError], status: HTTPStatus, for req: Request) async throws -> Response {
+        let body = APIProblems(error: "有 \(list.count) 个问题，没有写入", problems: list.map { .init(row: $0.row, column: $0.column, message: $0.message) })
+        let response = try await body.encodeResponse(for: req)
+        response.status = status
+        return response
+    }
+
+    @Sendable static func logIn(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(APILogin.self)
+        switch try await Login.attempt(req, username: form.username, password: form.password) {
+        case .refused(let message, let status): throw Abort(status, reason: message)
+        case .signedIn(let user): return try await APISession(user: APIUser(user), csrfToken: CSRF.token(for: req)).encodeResponse(for: req)
+        }
+    }
+
+    @Sendable static func session(_ req: Request) async throws -> APISession {
+        APISession(user: APIUser(try req.auth.require(User.self)), csrfToken: CSRF.token(for: req))
+    }
+
+    @Sendable static func logOut(_ req: Request) async throws -> HTTPStatus {
+        let user = try req.auth.require(User.self)
+        try await AuditLog.append(.logout, actor: user.username, object: "session", on: req.db)
+        req.auth.logout(User.self)
+        req.session.destroy()
+        return .noContent
+    }
+
+    @Sendable static func changePassword(_ req: Request) async throws -> HTTPStatus {
+        let form = try req.content.decode(APIPasswordChange.self)
+        if let refusal = try await AccountRoutes.changeOwnPassword(try req.auth.require(User.self), current: form.current, new: form.new, on: req.db) {
+            throw Abort(.badRequest, reason: refusal)
+        }
+        return .noContent
+    }
+
+    @Sendable static func members(_ req: Request) async throws -> APIMemberPage {
+        let access = try await Access.require(.viewRoster, for: req)
+        let result = try await MemberDirectory(database: req.db).search(RosterRoutes.search(req).0, scopePath: access.scopePath)
+        return APIMemberPage(total: result.total, page: result.page, pageCount: result.pageCount, members: result.rows.map { APIMember($0, access) })
+    }
+
+    @Sendable static func member(_ req: Request) async throws -> APIMember {
+        let access = try await Access.require(.viewRoster, for: req)
+        return APIMember(try await RosterRoutes.member(req, access), access)
+    }
+
+    @Sendable static func updateMember(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.editRoster, for: req)
+        let row = try await RosterRoutes.member(req, access)
+        let record = try req.content.decode(RosterRecord.self)
+        if let found = try await MemberEditor.update(row.member.id!, to: record, actor: access.user.username, scopePath: access.scopePath, on: req.db) {
+            return try await problems(found, status: .unprocessableEntity, for: req)
+        }
+        return try await APIMember(try await RosterRoutes.member(req, access), access).encodeResponse(for: req)
+    }
+
+    /// The file is the request body; `?fileName=` names it in the audit log; `?dryRun=true` only checks.
+    @Sendable static func importMembers(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.editRoster, for: req)
+        guard let buffer = req.body.data, buffer.readableBytes > 0 else { throw Abort(.badRequest, reason: "请求体应为名册文件（XLSX 或 CSV）") }
+        let data = Data(buffer: buffer)
+        let fileName = req.query[String.self, at: "fileName"] ?? "api-upload"
+        let dryRun = req.query[Bool.self, at: "dryRun"] ?? false
+        let check: RosterImportCheck
+        do {
+            check = dryRun ? try await RosterImporter.check(data, fileName: fileName, scopePath: access.scopePath, on: req.db)
+                           : try await RosterImporter.commit(data, fileName: fileName, actor: access.user.username, scopePath: access.scopePath, on: req.db)
+        } catch let refused as RosterImportRefused {
+            check = refused.check
+        } catch let error as FileInputError {
+            return try await problems([error], status: .unprocessableEntity, for: req)
+        }
+        let result = APIImportResult(fileName: fileName, sha256: check.sha256, dataRows: check.dataRows, members: check.memberCount,
+                                     imported: !dryRun && check.isClean,
+                                     problems: check.problems.map { .init(row: $0.row, column: $0.column, message: $0.message) })
+        let response = try await result.encodeResponse(for: req)
+        response.status = check.isClean ? .ok : .unprocessableEntity
+        return response
+    }
+
+    @Sendable static func organizations(_ req: Request) async throws -> [APIOrganization] {
+        let access = try await Access.require(.viewOrganizations, for: req)
+        return try await OrganizationTree.load(on: req.db, scopePath: access.scopePath).map(APIOrganization.init)
+    }
+
+    static func organizationNode(_ req: Request, _ access: Access, _ id: UUID) async throws -> APIOrganization {
+        guard let organization = try await Organization.find(id, on: req.db), access.scopePath.map({ organization.path.hasPrefix($0) }) ?? true,
+              let node = try await OrganizationTree.load(on: req.db, scopePath: organization.path).first(where: { $0.organization.id == id }) else {
+            throw Abort(.notFound, reason: "没有这个党组织")
+        }
+        return APIOrganization(node)
+    }
+
+    @Sendable static func organization(_ req: Request) async throws -> APIOrganization {
+        let access = try await Access.require(.viewOrganizations, for: req)
+        return try await organizationNode(req, access, try id(req))
+    }
+
+    @Sendable static func createOrganization(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.manageOrganizations, for: req)
+        let form = try req.content.decode(APINewOrganization.self)
+        guard let kind = OrganizationKind(rawValue: form.kind) else {
+            throw Abort(.badRequest, reason: "kind 应为 \(OrganizationKind.allCases.map(\.rawValue).joined(separator: "、")) 之一")
+        }
+        let created = try await OrganizationEditor.create(name: form.name, kind: kind, parentID: form.parentId, actor: access.user.username,
+                                                          scopePath: access.scopePath, on: req.db)
+        let response = try await organizationNode(req, access, created.id!).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    @Sendable static func changeOrganization(_ req: Request) async throws -> APIOrganization {
+        let access = try await Access.require(.manageOrganizations, for: req)
+        let id = try id(req)
+        let change = try req.content.decode(APIOrganizationChange.self)
+        if let name = change.name {
+            try await OrganizationEditor.rename(id, to: name, actor: access.user.username, scopePath: access.scopePath, on: req.db)
+        }
+        if let parent = change.parentId {
+            try await OrganizationEditor.move(id, under: parent, actor: access.user.username, scopePath: access.scopePath, on: req.db)
+        }
+        return try await organizationNode(req, access, id)
+    }
+
+    @Sendable static func closeOrganization(_ req: Request) async throws -> APIOrganization {
+        let access = try await Access.require(.manageOrganizations, for: req)
+        let id = try id(req)
+        try await OrganizationEditor.close(id, actor: access.user.username, scopePath: access.scopePath, on: req.db)
+        return try await organizationNode(req, access, id)
+    }
+
+    @Sendable static func users(_ req: Request) async throws -> [APIUser] {
+        _ = try await Access.require(.manageUsers, for: req)
+        return try await User.query(on: req.db).sort(\.$username).all().map(APIUser.init)
+    }
+
+    @Sendable static func createUser(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.manageUsers, for: req)
+        let form = try req.content.decode(APINewUser.self)
+        guard let role = UserRole(rawValue: form.role) else {
+            throw Abort(.badRequest, reason: "role 应为 \(UserRole.allCases.map(\.rawValue).joined(separator: "、")) 之一")
+        }
+        let (user, password) = try await AccountAdmin.create(
+            .init(username: form.username, displayName: form.displayName, role: role, organizationID: form.organizationId),
+            by: access.user, hash: { try Bcrypt.hash($0) }, on: req.db)
+        let response = try await APIOneTimePassword(user: APIUser(user), oneTimePassword: password).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    @Sendable static func resetPassword(_ req: Request) async throws -> APIOneTimePassword {
+        let access = try await Access.require(.manageUsers, for: req)
+        let (user, password) = try await AccountAdmin.resetPassword(of: try id(req), by: access.user, hash: { try Bcrypt.hash($0) }, on: req.db)
+        return APIOneTimePassword(user: APIUser(user), oneTimePassword: password)
+    }
+
+    @Sendable static func audit(_ req: Request) async throws -> APIAuditPage {
+        _ = try await Access.require(.viewAuditLog, for: req)
+        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let (entries, total) = try await AuditLog.page(page, size: 100, on: req.db)
+        return APIAuditPage(total: total, page: page, entries: entries.map {
+            .init(seq: $0.id ?? 0, at: $0.at, actor: $0.actor, action: $0.action, object: $0.object, before: $0.before, after: $0.after)
+        })
+    }
+}

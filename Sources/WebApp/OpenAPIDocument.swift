@@ -1,0 +1,177 @@
+import Foundation
+import Store
+
+/// The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json. A test walks the
+/// registered routes and this document both ways, so neither can drift from the other.
+enum OpenAPIDocument {
+    indirect enum JSON: Encodable {
+        case string(String), bool(Bool), int(Int), array([JSON]), object([(String, JSON)])
+
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .string(let s): var c = encoder.singleValueContainer(); try c.encode(s)
+            case .bool(let b): var c = encoder.singleValueContainer(); try c.encode(b)
+            case .int(let i): var c = encoder.singleValueContainer(); try c.encode(i)
+            case .array(let a): var c = encoder.unkeyedContainer(); for v in a { try c.encode(v) }
+            case .object(let pairs):
+                var c = encoder.container(keyedBy: Key.self)
+                for (k, v) in pairs { try c.encode(v, forKey: Key(k)) }
+            }
+        }
+        struct Key: CodingKey {
+            let stringValue: String
+            init(_ s: String) { stringValue = s }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+    }
+
+    struct Operation {
+        let method: String, path: String, summary: String
+        var query: [(String, String)] = []
+        var body: String? = nil          // schema name, or "file"
+        var response: String? = nil      // schema name for 200/201
+        var status = 200
+        var signedIn = true
+    }
+
+    static let operations: [Operation] = [
+        Operation(method: "get", path: "/api/v1/openapi.json", summary: "本文档", signedIn: false),
+        Operation(method: "post", path: "/api/v1/session", summary: "登录（返回 csrfToken，之后的修改请求放在 X-CSRF-Token 头中）", body: "Login", response: "Session", signedIn: false),
+        Operation(method: "get", path: "/api/v1/session", summary: "当前用户", response: "Session"),
+        Operation(method: "delete", path: "/api/v1/session", summary: "退出", status: 204),
+        Operation(method: "put", path: "/api/v1/account/password", summary: "修改自己的密码", body: "PasswordChange", status: 204),
+        Operation(method: "get", path: "/api/v1/members", summary: "党员名册（搜索、筛选、分页；身份证号按角色脱敏）",
+                  query: [("q", "姓名、身份证号或党组织"), ("status", "党员状态"), ("gender", "性别"), ("ethnicity", "民族"),
+                          ("category", "人员类别"), ("age", "年龄段：35岁以下、36至50岁、51至60岁、61岁以上"), ("page", "页码"), ("pageSize", "每页条数（≤200）")],
+                  response: "MemberPage"),
+        Operation(method: "get", path: "/api/v1/members/{id}", summary: "一名党员", response: "Member"),
+        Operation(method: "put", path: "/api/v1/members/{id}", summary: "修改党员信息（与导入同样的检查；422 时逐项列出问题）", body: "RosterRecord", response: "Member"),
+        Operation(method: "post", path: "/api/v1/members/import", summary: "导入名册：请求体为 XLSX 或 CSV 文件；全部通过才写入",
+                  query: [("fileName", "文件名（记入审计日志）"), ("dryRun", "true 只检查不写入")], body: "file", response: "ImportResult"),
+        Operation(method: "get", path: "/api/v1/members/export", summary: "导出筛选后的名册（XLSX 或 CSV）",
+                  query: [("format", "xlsx 或 csv"), ("q", "同 /members"), ("status", "同 /members"), ("gender", "同 /members"),
+                          ("ethnicity", "同 /members"), ("category", "同 /members"), ("age", "同 /members")], response: "file"),
+        Operation(method: "get", path: "/api/v1/organizations", summary: "党组织树（深度优先，含汇总人数）", response: "OrganizationList"),
+        Operation(method: "post", path: "/api/v1/organizations", summary: "新建党组织", body: "NewOrganization", response: "Organization", status: 201),
+        Operation(method: "get", path: "/api/v1/organizations/{id}", summary: "一个党组织", response: "Organization"),
+        Operation(method: "patch", path: "/api/v1/organizations/{id}", summary: "更名和/或调整隶属关系", body: "OrganizationChange", response: "Organization"),
+        Operation(method: "post", path: "/api/v1/organizations/{id}/close", summary: "撤销（须无党员、无未撤销下级）", response: "Organization"),
+        Operation(method: "get", path: "/api/v1/users", summary: "用户账号", response: "UserList"),
+        Operation(method: "post", path: "/api/v1/users", summary: "新建账号（返回一次性密码）", body: "NewUser", response: "OneTimePassword", status: 201),
+        Operation(method: "post", path: "/api/v1/users/{id}/password-reset", summary: "重置他人密码（返回一次性密码）", response: "OneTimePassword"),
+        Operation(method: "get", path: "/api/v1/audit", summary: "审计日志（新的在前，每页100条）", query: [("page", "页码")], response: "AuditPage"),
+    ]
+
+    static func string(_ description: String? = nil) -> JSON {
+        .object([("type", .string("string"))] + (description.map { [("description", .string($0))] } ?? []))
+    }
+    static func object(_ properties: [(String, JSON)], required: [String]? = nil) -> JSON {
+        .object([("type", .string("object")), ("properties", .object(properties)),
+                 ("required", .array((required ?? properties.map(\.0)).map { .string($0) }))])
+    }
+    static func ref(_ name: String) -> JSON { .object([("$ref", .string("#/components/schemas/\(name)"))]) }
+    static func array(_ items: JSON) -> JSON { .object([("type", .string("array")), ("items", items)]) }
+    static let uuid: JSON = .object([("type", .string("string")), ("format", .string("uuid"))])
+    static let integer: JSON = .object([("type", .string("integer"))])
+    static let boolean: JSON = .object([("type", .string("boolean"))])
+    static func nullable(_ schema: JSON) -> JSON { .object([("oneOf", .array([schema, .object([("type", .string("null"))])]))]) }
+
+    static let schemas: [(String, JSON)] = [
+        ("Error", object([("error", string("中文说明"))])),
+        ("Problems", object([("error", string()), ("problems", array(ref("Problem")))])),
+        ("Problem", object([("row", nullable(integer)), ("column", nullable(string())), ("message", string())], required: ["message"])),
+        ("Login", object([("username", string()), ("password", string())])),
+        ("PasswordChange", object([("current", string()), ("new", string("至少10个字符"))])),
+        ("User", object([("id", uuid), ("username", string()), ("displayName", string()),
+                         ("role", .object([("type", .string("string")), ("enum", .array(UserRole.allCases.map { .string($0.rawValue) }))])),
+                         ("organizationId", nullable(uuid))], required: ["id", "username", "displayName", "role"])),
+        ("UserList", array(ref("User"))),
+        ("Session", object([("user", ref("User")), ("csrfToken", string())])),
+        ("NewUser", object([("username", string()), ("displayName", string()), ("role", string()), ("organizationId", nullable(uuid))],
+                           required: ["username", "displayName", "role"])),
+        ("OneTimePassword", object([("user", ref("User")), ("oneTimePassword", string("只返回这一次"))])),
+        ("Honour", object([("name", string()), ("level", string()), ("year", integer)])),
+        ("RosterRecord", object([("name", string()), ("gender", string("男 或 女")), ("ethnicity", string()),
+                                 ("idNumber", string("18位居民身份证号；无权查看完整号码的角色看到 4301**********1234")),
+                                 ("birthDate", string("YYYY-MM-DD")), ("joinDate", string("YYYY-MM-DD")), ("status", string()),
+                                 ("organization", string("党组织全称")), ("position", string()), ("category", string()), ("title", string()),
+                                 ("titleLevel", string()), ("honours", array(ref("Honour"))), ("npcDeputy", boolean), ("cppccMember", boolean)])),
+        ("Member", object([("id", uuid), ("organizationId", uuid), ("record", ref("RosterRecord"))])),
+        ("MemberPage", object([("total", integer), ("page", integer), ("pageCount", integer), ("members", array(ref("Member")))])),
+        ("ImportResult", object([("fileName", string()), ("sha256", string()), ("dataRows", integer), ("members", integer),
+                                 ("imported", boolean), ("problems", array(ref("Problem")))])),
+        ("Organization", object([("id", uuid), ("name", string()), ("kind", string()), ("parentId", nullable(uuid)), ("depth", integer),
+                                 ("members", integer), ("organizations", integer), ("closed", boolean)], required: ["id", "name", "kind", "depth", "members", "organizations", "closed"])),
+        ("OrganizationList", array(ref("Organization"))),
+        ("NewOrganization", object([("name", string()), ("kind", string("市委、区县委、党委、总支、支部")), ("parentId", uuid)])),
+        ("OrganizationChange", object([("name", string()), ("parentId", uuid)], required: [])),
+        ("AuditEntry", object([("seq", integer), ("at", string()), ("actor", string()), ("action", string()), ("object", string()),
+                               ("before", string()), ("after", string())])),
+        ("AuditPage", object([("total", integer), ("page", integer), ("entries", array(ref("AuditEntry")))])),
+    ]
+
+    static func content(_ schema: String) -> JSON {
+        switch schema {
+        case "file":
+            let binary: JSON = .object([("type", .string("string")), ("format", .string("binary"))])
+            return .object([("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", .object([("schema", binary)])),
+                            ("text/csv", .object([("schema", binary)]))])
+        default:
+            return .object([("application/json", .object([("schema", ref(schema))]))])
+        }
+    }
+
+    static func operation(_ op: Operation) -> JSON {
+        var responses: [(String, JSON)] = [("\(op.status)", .object([("description", .string("成功"))] + (op.response.map { [("content", content($0))] } ?? [])))]
+        let error = JSON.object([("description", .string("见 error 字段")), ("content", content("Error"))])
+        if op.body != nil || op.path.contains("{id}") || op.method != "get" { responses.append(("400", error)) }
+        if op.signedIn { responses += [("401", error), ("403", error)] }
+        if op.path.contains("{id}") { responses.append(("404", error)) }
+        if op.body == "RosterRecord" || op.body == "file" {
+            responses.append(("422", .object([("description", .string("逐项列出的问题，没有写入")), ("content", content(op.body == "file" ? "ImportResult" : "Problems"))])))
+        }
+        var parameters: [JSON] = op.query.map { name, description in
+            .object([("name", .string(name)), ("in", .string("query")), ("required", .bool(false)), ("description", .string(description)), ("schema", string())])
+        }
+        if op.path.contains("{id}") {
+            parameters.insert(.object([("name", .string("id")), ("in", .string("path")), ("required", .bool(true)), ("schema", uuid)]), at: 0)
+        }
+        if op.signedIn && op.method != "get" {
+            parameters.append(.object([("name", .string("X-CSRF-Token")), ("in", .string("header")), ("required", .bool(true)), ("schema", string())]))
+        }
+        var fields: [(String, JSON)] = [("summary", .string(op.summary)), ("operationId", .string(op.method + op.path.replacingOccurrences(of: "/api/v1", with: "")))]
+        if !parameters.isEmpty { fields.append(("parameters", .array(parameters))) }
+        if let body = op.body { fields.append(("requestBody", .object([("required", .bool(true)), ("content", content(body))]))) }
+        fields.append(("responses", .object(responses)))
+        if !op.signedIn { fields.append(("security", .array([]))) }
+        return .object(fields)
+    }
+
+    static var document: JSON {
+        var paths: [(String, [(String, JSON)])] = []
+        for op in operations {
+            if let i = paths.firstIndex(where: { $0.0 == op.path }) { paths[i].1.append((op.method, operation(op))) }
+            else { paths.append((op.path, [(op.method, operation(op))])) }
+        }
+        return .object([
+            ("openapi", .string("3.1.0")),
+            ("info", .object([("title", .string("选举 Xuanju API")), ("version", .string("1")),
+                              ("description", .string("党代表选举管理系统的 JSON 接口。登录后使用会话 Cookie（xuanju_session）；修改类请求须带 X-CSRF-Token。"))])),
+            ("servers", .array([.object([("url", .string("/"))])])),
+            ("security", .array([.object([("session", .array([]))])])),
+            ("paths", .object(paths.map { ($0.0, .object($0.1)) })),
+            ("components", .object([
+                ("securitySchemes", .object([("session", .object([("type", .string("apiKey")), ("in", .string("cookie")), ("name", .string("xuanju_session"))]))])),
+                ("schemas", .object(schemas)),
+            ])),
+        ])
+    }
+
+    static func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        return try encoder.encode(document)
+    }
+}
