@@ -7,7 +7,7 @@ import Store
 import Fluent
 import SQLKit
 
-private func withXuanjuApp(_ body: (Application) async throws -> Void) async throws {
+func withXuanjuApp(_ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     let path = NSTemporaryDirectory() + "xuanju-web-\(UUID().uuidString).sqlite"
     do {
