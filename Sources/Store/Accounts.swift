@@ -52,6 +52,7 @@ public enum AccountAdmin {
         guard actor.role == UserRole.systemAdmin.rawValue || account.role != .systemAdmin else {
             throw StoreError.invalid("只有系统管理员能创建系统管理员")
         }
+        var organizationName = "全市"
         switch account.role {
         case .systemAdmin, .departmentAdmin:
             guard account.organizationID == nil else { throw StoreError.invalid("「\(account.role.rawValue)」管辖全市，不属于某个单位") }
@@ -59,6 +60,7 @@ public enum AccountAdmin {
             guard let id = account.organizationID, let organization = try await Organization.find(id, on: database), !organization.closed else {
                 throw StoreError.invalid("「\(account.role.rawValue)」必须属于一个未撤销的党组织")
             }
+            organizationName = organization.name
         }
         guard try await User.query(on: database).filter(\.$username == username).count() == 0 else {
             throw StoreError.invalid("用户名「\(username)」已被使用")
@@ -69,7 +71,7 @@ public enum AccountAdmin {
         try await database.transaction { db in
             try await user.create(on: db)
             try await AuditLog.append(.userCreated, actor: actor.username, object: "user:\(username)",
-                                      after: "姓名：\(displayName)；角色：\(account.role.rawValue)" + (account.organizationID.map { "；组织：\($0)" } ?? ""), on: db)
+                                      after: "姓名：\(displayName)；角色：\(account.role.rawValue)；范围：\(organizationName)", on: db)
         }
         return (user, password)
     }

@@ -31,7 +31,8 @@ enum UserRoutes {
     }
 
     static func roles(for access: Access) -> [UserRole] {
-        UserRole.allCases.filter { access.role == .systemAdmin || $0 != .systemAdmin }
+        // Least privilege first, so the form's default is the safest role.
+        UserRole.allCases.reversed().filter { access.role == .systemAdmin || $0 != .systemAdmin }
     }
 
     static func page(_ req: Request, _ access: Access, error: String?) async throws -> Response {

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Browser test of the organization department's first hour, in headless Chromium:
+the administrator creates a 组织部管理员 and a 只读 account, imports the demo roster file
+(after a broken file is refused with its problem named), searches for a member; the 只读
+user sees the masked ID number and the 组织部管理员 the full one.
+Usage: roster_e2e.py BASE_URL ADMIN_PASSWORD ROSTER_XLSX SQLITE_DB SCREENSHOT_DIR"""
+import os, re, sqlite3, sys
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+base, admin_password, roster, db, shots = sys.argv[1:6]
+fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures")
+options = webdriver.ChromeOptions()
+for arg in ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--lang=zh-CN"]:
+    options.add_argument(arg)
+options.binary_location = "/usr/bin/chromium"
+driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+driver.implicitly_wait(5)
+steps = 0
+
+def body():
+    return driver.find_element(By.TAG_NAME, "body").text
+
+def shot(name):
+    driver.save_screenshot(os.path.join(shots, name + ".png"))
+
+def step(description, condition):
+    """`condition` is checked until it holds or 10 seconds pass (a click returns before the next page loads)."""
+    global steps
+    try:
+        WebDriverWait(driver, 10).until(lambda _: condition())
+        ok = True
+    except Exception:
+        ok = False
+    if not ok:
+        shot("failed")
+        raise AssertionError(description + "\n" + driver.find_element(By.TAG_NAME, "body").text[:1500])
+    steps += 1
+
+def log_in(username, password):
+    driver.delete_all_cookies()
+    driver.get(base + "/login")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    step(f"{username} 登录后到首页", lambda: "首页" in driver.title)
+
+def create_user(username, name, role, organization):
+    driver.get(base + "/users")
+    driver.find_element(By.NAME, "username").send_keys(username)
+    driver.find_element(By.NAME, "displayName").send_keys(name)
+    for option in driver.find_elements(By.CSS_SELECTOR, "select[name=role] option"):
+        if option.text == role:
+            option.click()
+    driver.find_element(By.NAME, "organization").send_keys(organization)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/users'] button[type=submit]").click()
+    step(f"创建 {username} 后显示一次性密码", lambda: "已创建账号" in body())
+    return driver.find_element(By.ID, "one-time-password").text.strip()
+
+def search(name):
+    driver.get(base + "/members")
+    box = driver.find_element(By.NAME, "q")
+    box.clear()
+    box.send_keys(name)
+    driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
+
+try:
+    log_in("admin", admin_password)
+    shot("01-home")
+    dept_password = create_user("dept", "组织部张干事", "组织部管理员", "")
+    shot("02-one-time-password")
+    reader_password = create_user("reader", "武陵区查阅员", "只读", "中共武陵区委员会")
+    driver.get(base + "/users")
+    shot("03-users")
+
+    # A broken file: its problem is named by row and column, nothing is written.
+    driver.get(base + "/members/import")
+    shot("04-import")
+    driver.find_element(By.NAME, "file").send_keys(os.path.abspath(os.path.join(fixtures, "roster-gbk-lost.csv")))
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+    step("坏文件列出第3行姓名的问题", lambda: "第3行" in body() and "含有「?」" in body() and "本次不会导入任何党员" in body())
+    shot("05-import-problems")
+    count = sqlite3.connect(db).execute("select count(*) from members").fetchone()[0]
+    step("坏文件没有写入任何党员", lambda: count == 0)
+
+    # The demo roster: preview, confirm.
+    driver.get(base + "/members/import")
+    driver.find_element(By.NAME, "file").send_keys(os.path.abspath(roster))
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+    step("演示名册检查通过", lambda: "检查通过：将新增党员 2000 名" in body())
+    shot("06-import-preview")
+    driver.find_element(By.XPATH, "//button[text()='确认导入']").click()
+    step("确认后导入 2000 名", lambda: "新增党员 2000 名" in body() and "共 2000 名党员" in body())
+    shot("07-members-after-import")
+
+    # A 武陵 member, as the database holds them.
+    name, id_number = sqlite3.connect(db).execute(
+        "select m.name, m.id_number from members m join organizations o on o.id = m.organization_id "
+        "where o.path like (select path from organizations where name = '中共武陵区委员会') || '%' order by m.id_number limit 1").fetchone()
+    masked = id_number[:4] + "*" * 10 + id_number[-4:]
+
+    log_in("reader", reader_password)
+    search(name)
+    step("只读用户搜到该党员", lambda: name in driver.page_source and masked in driver.page_source)
+    shot("08-reader-search")
+    driver.find_element(By.LINK_TEXT, name).click()
+    step("只读用户看到脱敏身份证号", lambda: driver.find_element(By.ID, "id-number").text == masked and id_number not in driver.page_source)
+    shot("09-reader-member")
+
+    log_in("dept", dept_password)
+    search(id_number)
+    driver.find_element(By.LINK_TEXT, name).click()
+    step("组织部管理员看到完整身份证号", lambda: driver.find_element(By.ID, "id-number").text == id_number)
+    shot("10-dept-member")
+    driver.find_element(By.LINK_TEXT, "修改").click()
+    shot("11-member-edit")
+    driver.get(base + "/organizations")
+    shot("12-organizations")
+    driver.find_element(By.LINK_TEXT, "中共武陵区委员会").click()
+    shot("13-organization")
+    driver.get(base + "/audit")
+    step("审计日志记下导入（文件名和行数）", lambda: "导入党员" in body() and "demo-roster.xlsx" in body())
+    shot("14-audit")
+    print(f"e2e roster: {steps} checks passed, 0 failed (screenshots in {shots})")
+finally:
+    driver.quit()
