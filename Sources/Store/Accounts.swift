@@ -68,10 +68,11 @@ public enum AccountAdmin {
         let password = Accounts.randomPassword()
         let user = User(username: username, passwordHash: try hash(password), displayName: displayName,
                         role: account.role, organizationID: account.organizationID)
+        let scope = organizationName
         try await database.transaction { db in
             try await user.create(on: db)
             try await AuditLog.append(.userCreated, actor: actor.username, object: "user:\(username)",
-                                      after: "姓名：\(displayName)；角色：\(account.role.rawValue)；范围：\(organizationName)", on: db)
+                                      after: "姓名：\(displayName)；角色：\(account.role.rawValue)；范围：\(scope)", on: db)
         }
         return (user, password)
     }
