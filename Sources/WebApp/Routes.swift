@@ -109,6 +109,11 @@ enum Login {
                                       after: "来自 \(req.remoteAddress?.ipAddress ?? "未知地址")", on: req.db)
             return .refused("用户名或密码不正确", .unauthorized)
         }
+        // A new session id at login: an id planted before login (session fixation) is worthless after it.
+        if let old = req.session.id {
+            try await req.application.sessions.driver.deleteSession(old, for: req).get()
+            req.session.id = nil
+        }
         req.auth.login(user)
         try await AuditLog.append(.loginSucceeded, actor: user.username, object: "session", on: req.db)
         return .signedIn(user)

@@ -75,7 +75,7 @@ import Documents
                 let user = User(username: actor.username, passwordHash: try Bcrypt.hash("pw-\(actor.username)", cost: 4),
                                 displayName: actor.username, role: actor.role, organizationID: actor.unit.flatMap { generator.unitIDs[$0] })
                 try await user.create(on: app.db)
-                let session = try await TestSession.open(app)
+                var session = try await TestSession.open(app)
                 #expect(try await session.logIn(app, actor.username, "pw-\(actor.username)") == .seeOther, "login \(actor.username)")
                 sessions[actor.username] = session
             }

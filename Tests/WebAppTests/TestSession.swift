@@ -24,12 +24,18 @@ struct TestSession {
         return session
     }
 
-    /// Submits the login form with the session's token; returns the answer's status.
-    func logIn(_ app: Application, _ username: String, _ password: String) async throws -> HTTPStatus {
+    /// Submits the login form with the session's token; returns the answer's status. A login
+    /// issues a new session id, which the session keeps from then on.
+    mutating func logIn(_ app: Application, _ username: String, _ password: String) async throws -> HTTPStatus {
         var status = HTTPStatus.ok
-        try await app.testing().test(.POST, "login", headers: headers, beforeRequest: { req in
+        var newCookie: String?
+        try await app.testing().test(.POST, "login", headers: headers, beforeRequest: { [csrf] req in
             try req.content.encode(["username": username, "password": password, "csrf": csrf], as: .urlEncodedForm)
-        }) { res in status = res.status }
+        }) { res in
+            status = res.status
+            newCookie = res.headers.setCookie?["xuanju_session"]?.string
+        }
+        if let newCookie, !newCookie.isEmpty { cookie = newCookie }
         return status
     }
 }

@@ -61,15 +61,23 @@ func withXuanjuApp(_ body: (Application) async throws -> Void) async throws {
                 #expect(res.status == .unauthorized)
                 #expect(res.body.string.contains("用户名或密码不正确"))
             }
+            var signedIn = HTTPHeaders()
             try await app.testing().test(.POST, "login", headers: headers, beforeRequest: { req in
                 try req.content.encode(["username": "admin", "password": "管理员密码123", "csrf": token], as: .urlEncodedForm)
             }) { res in
                 #expect(res.status == .seeOther)
                 #expect(res.headers.first(name: .location) == "/")
+                // Logging in issues a new session id; the one from before login is gone.
+                let newCookie = try #require(res.headers.setCookie?["xuanju_session"]?.string)
+                #expect(newCookie != cookie)
+                signedIn.cookie = ["xuanju_session": .init(string: newCookie)]
             }
-            try await app.testing().test(.GET, "/", headers: headers) { res in
+            try await app.testing().test(.GET, "/", headers: signedIn) { res in
                 #expect(res.status == .ok)
                 #expect(res.body.string.contains("首页") && res.body.string.contains("系统管理员"))
+            }
+            try await app.testing().test(.GET, "/", headers: headers) { res in
+                #expect(res.status == .seeOther && res.headers.first(name: .location) == "/login")
             }
             let actions = try await AuditEntry.query(on: app.db).all().map(\.action)
             #expect(actions.contains(AuditAction.loginFailed.rawValue) && actions.contains(AuditAction.loginSucceeded.rawValue))
@@ -79,8 +87,8 @@ func withXuanjuApp(_ body: (Application) async throws -> Void) async throws {
 
     @Test func fiveRefusedLoginsLockTheNameAndPasswordsCanBeChanged() async throws {
         try await withXuanjuApp { app in
-            let session = try await TestSession.open(app)
-            let (headers, token) = (session.headers, session.csrf)
+            var session = try await TestSession.open(app)
+            let token = session.csrf
             func attempt(_ password: String) async throws -> HTTPStatus {
                 try await session.logIn(app, "admin", password)
             }
@@ -92,19 +100,20 @@ func withXuanjuApp(_ body: (Application) async throws -> Void) async throws {
             let sql = try #require(app.db as? any SQLDatabase)
             try await sql.raw("UPDATE audit_log SET at = '2000-01-01T00:00:00.000Z' WHERE action = 'auth.login.refused'").run()
             #expect(try await attempt("管理员密码123") == .seeOther)
-            try await app.testing().test(.POST, "account/password", headers: headers, beforeRequest: { req in
+            let signedIn = session.headers
+            try await app.testing().test(.POST, "account/password", headers: signedIn, beforeRequest: { req in
                 try req.content.encode(["current": "管理员密码123", "new": "短", "confirm": "短", "csrf": token], as: .urlEncodedForm)
             }) { res in
                 #expect(res.status == .badRequest && res.body.string.contains("至少10个字符"))
             }
-            try await app.testing().test(.POST, "account/password", headers: headers, beforeRequest: { req in
+            try await app.testing().test(.POST, "account/password", headers: signedIn, beforeRequest: { req in
                 try req.content.encode(["current": "管理员密码123", "new": "新的管理员密码456", "confirm": "新的管理员密码456", "csrf": token],
                                        as: .urlEncodedForm)
             }) { res in #expect(res.status == .ok && res.body.string.contains("密码已修改")) }
             let admin = try #require(try await User.query(on: app.db).filter(\.$username == "admin").first())
             #expect(try Bcrypt.verify("新的管理员密码456", created: admin.passwordHash))
             // The tampering above is what the audit page is for: it reports the broken chain.
-            try await app.testing().test(.GET, "audit", headers: headers) { res in
+            try await app.testing().test(.GET, "audit", headers: signedIn) { res in
                 #expect(res.status == .ok && res.body.string.contains("被破坏"))
             }
         }
