@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Browser test of the organization department's first hour, in headless Chromium:
-the administrator creates a 组织部管理员 and a 只读 account, imports the demo roster file
+a wrong password is refused; the administrator creates a 组织部管理员 and a 只读 account, imports the demo roster file
 (after a broken file is refused with its problem named), searches for a member; the 只读
 user sees the masked ID number and the 组织部管理员 the full one.
 Usage: roster_e2e.py BASE_URL ADMIN_PASSWORD ROSTER_XLSX SQLITE_DB SCREENSHOT_DIR"""
@@ -9,6 +9,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 
 base, admin_password, roster, db, shots = sys.argv[1:6]
 fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures")
@@ -30,7 +31,8 @@ def step(description, condition):
     """`condition` is checked until it holds or 10 seconds pass (a click returns before the next page loads)."""
     global steps
     try:
-        WebDriverWait(driver, 10).until(lambda _: condition())
+        # While the next page loads, the old page's elements go stale: keep asking.
+        WebDriverWait(driver, 10, ignored_exceptions=[NoSuchElementException, StaleElementReferenceException]).until(lambda _: condition())
         ok = True
     except Exception:
         ok = False
@@ -67,6 +69,13 @@ def search(name):
     driver.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
 
 try:
+    driver.get(base + "/login")
+    step("登录页", lambda: "登录" in driver.title)
+    shot("00-login")
+    driver.find_element(By.ID, "username").send_keys("admin")
+    driver.find_element(By.ID, "password").send_keys("wrong-password")
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    step("错误密码被拒绝", lambda: "用户名或密码不正确" in body())
     log_in("admin", admin_password)
     shot("01-home")
     dept_password = create_user("dept", "组织部张干事", "组织部管理员", "")
