@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Documents"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Documents", "NameOrder"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "WebAppTests", dependencies: [
             "WebApp", "Store", "Documents",

@@ -16,6 +16,18 @@ public struct NameSortKey: Comparable, Hashable, Sendable {
         for (x, y) in zip(lhs.units, rhs.units) where x != y { return x < y }
         return lhs.units.count < rhs.units.count
     }
+
+    /// The key as text that sorts byte by byte in the same order (8 lowercase hex digits a
+    /// unit), so a database can keep it in a column and `ORDER BY` it.
+    public var storageText: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(units.count * 8)
+        for unit in units {
+            for shift in stride(from: 28, through: 0, by: -4) { bytes.append(digits[Int(unit >> UInt32(shift) & 0xF)]) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
 
 /// 姓氏笔画 ordering of names. All lists, ballots and reports call this.

@@ -67,7 +67,8 @@ public struct MemberDirectory: Sendable {
         }
         let total = try await query.copy().count()
         let page = max(1, search.page)
-        let members = try await query.sort(\.$name).sort(\.$idNumber)
+        // 姓氏笔画 order (the stored NameOrder key), then ID number for identical names.
+        let members = try await query.sort(\.$sortKey).sort(\.$idNumber)
             .range(((page - 1) * search.pageSize)..<(page * search.pageSize)).all()
         let orgIDs = Set(members.map(\.organizationID))
         let names = Dictionary(try await Organization.query(on: database).filter(\.$id ~~ Array(orgIDs)).all().map { ($0.id!, $0.name) },

@@ -2,14 +2,16 @@ import Foundation
 import FluentKit
 import SQLKit
 import Documents
+import NameOrder
 
 /// Multi-row inserts of members, shared by the demo loader and the roster import.
 enum MemberWriter {
-    /// Rows per INSERT: 16 columns × 1,000 rows stays under SQLite's and PostgreSQL's bind limits.
+    /// Rows per INSERT: 17 columns × 1,000 rows stays under SQLite's and PostgreSQL's bind limits.
     static let batchSize = 1_000
 
     static let columns = ["id", "name", "gender", "ethnicity", "id_number", "birth_date", "join_date", "status", "organization_id",
-                          "position", "category", "title", "title_level", "honours", "npc_deputy", "cppcc_member"]
+                          "position", "category", "title", "title_level", "honours", "npc_deputy", "cppcc_member", "sort_key"]
+    static let nameOrder = NameOrder()
 
     typealias Row = [any Encodable & Sendable]
 
@@ -23,7 +25,7 @@ enum MemberWriter {
     static func row(_ record: RosterRecord, id: UUID, organizationID: UUID) -> Row {
         [id, record.name, record.gender, record.ethnicity, record.idNumber, record.birthDate, record.joinDate, record.status,
          organizationID, record.position, record.category, record.title, record.titleLevel, record.honoursJSON,
-         record.npcDeputy, record.cppccMember]
+         record.npcDeputy, record.cppccMember, nameOrder.key(record.name).storageText]
     }
 }
 
@@ -44,6 +46,7 @@ extension Member {
         birthDate = record.birthDate; joinDate = record.joinDate; status = record.status; self.organizationID = organizationID
         position = record.position; category = record.category; title = record.title; titleLevel = record.titleLevel
         honours = record.honoursJSON; npcDeputy = record.npcDeputy; cppccMember = record.cppccMember
+        sortKey = MemberWriter.nameOrder.key(record.name).storageText
     }
 }
 

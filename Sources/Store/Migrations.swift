@@ -1,9 +1,33 @@
 import FluentKit
 import SQLKit
+import NameOrder
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey()]
+}
+
+/// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
+struct AddMemberSortKey: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Member.schema).field("sort_key", .string, .required, .sql(.default(""))).update()
+        guard let sql = database as? any SQLDatabase else { return }
+        let order = NameOrder()
+        let rows = try await sql.select().column("id").column("name").from(Member.schema).all()
+        try await database.transaction { db in
+            guard let sql = db as? any SQLDatabase else { return }
+            for row in rows {
+                let id = try row.decode(column: "id", as: UUID.self), name = try row.decode(column: "name", as: String.self)
+                try await sql.update(Member.schema).set("sort_key", to: order.key(name).storageText).where("id", .equal, id).run()
+            }
+        }
+        try await sql.create(index: "members_sort_key_idx").on(Member.schema).column("sort_key").column("id_number").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase { try await sql.drop(index: "members_sort_key_idx").run() }
+        try await database.schema(Member.schema).deleteField("sort_key").update()
+    }
 }
 
 struct CreateImportStaging: AsyncMigration {

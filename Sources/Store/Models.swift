@@ -49,6 +49,8 @@ public final class Member: Model, @unchecked Sendable {
     @Field(key: "honours") public var honours: String
     @Field(key: "npc_deputy") public var npcDeputy: Bool
     @Field(key: "cppcc_member") public var cppccMember: Bool
+    /// `NameOrder` key of the name as text, so lists come out in 姓氏笔画 order from the database.
+    @Field(key: "sort_key") public var sortKey: String
 
     public init() {}
 }

@@ -87,8 +87,8 @@ public enum OrganizationEditor {
             let oldPath = organization.path, newPath = parent.path + "\(id)/"
             guard let sql = db as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
             try await sql.raw("""
-                UPDATE organizations SET path = \(bind: newPath) || substr(path, \(bind: oldPath.count + 1))
-                WHERE substr(path, 1, \(bind: oldPath.count)) = \(bind: oldPath)
+                UPDATE organizations SET path = CAST(\(bind: newPath) AS TEXT) || substr(path, CAST(\(bind: oldPath.count + 1) AS INTEGER))
+                WHERE substr(path, 1, CAST(\(bind: oldPath.count) AS INTEGER)) = CAST(\(bind: oldPath) AS TEXT)
                 """).run()
             try await Organization.query(on: db).set(\.$parentID, to: parent.id).filter(\.$id == id).update()
             try await AuditLog.append(.organizationMoved, actor: actor, object: "organization:\(id)（\(organization.name)）",

@@ -4,6 +4,7 @@ import FluentKit
 import SQLKit
 @testable import Store
 import Documents
+import NameOrder
 
 private let today = CalendarDate(year: 2026, month: 11, day: 29)!
 
@@ -36,161 +37,177 @@ private func fingerprint(_ db: any Database) async throws -> String {
 @Suite(.serialized) struct RosterImportTests {
     @Test(arguments: Backend.allCases)
     func brokenFilesChangeNothing(backend: Backend) async throws {
-        guard let store = try await backend.openStore() else { return }
-        let db = store.database
-        _ = try await DemoLoader.load(DemoGenerator(memberCount: 300), into: db)
-        let before = try await fingerprint(db)
+        try await backend.withStore { store in
+            let db = store.database
+            _ = try await DemoLoader.load(DemoGenerator(memberCount: 300), into: db)
+            let before = try await fingerprint(db)
 
-        var big = syntheticRecords(10_000, organization: "中共武陵区委员会")
-        big[9_874].idNumber = "11010519800101123X"          // file row 9,876 (heading is row 1)
-        let cases: [(String, Data, String)] = [
-            ("truncated.xlsx", try fixture("roster-openpyxl.xlsx").prefix(3_000), "XLSX 文件不完整或已损坏"),
-            ("roster-wrong-sheet.xlsx", try fixture("roster-wrong-sheet.xlsx"), "请把名册放在名为「党员名册」的工作表中"),
-            ("roster-merged-header.xlsx", try fixture("roster-merged-header.xlsx"), "表头有合并单元格（A1:O1）"),
-            ("roster-formula.xlsx", try fixture("roster-formula.xlsx"), "第3行 「出生日期」列：是公式（=DATE(1992,2,29)）"),
-            ("roster-gbk-lost.csv", try fixture("roster-gbk-lost.csv"), "第3行 「姓名」列：含有「?」"),
-            ("big.xlsx", try RosterFile.xlsx(big), "big.xlsx 第9876行 「公民身份号码」列：「11010519800101123X」不是有效的居民身份证号：校验位不符"),
-        ]
-        for (name, data, expected) in cases {
-            var message = ""
-            do {
-                try await RosterImporter.commit(data, fileName: name, actor: "tester", scopePath: nil, today: today, on: db)
-                message = "imported"
-            } catch let refused as RosterImportRefused {
-                message = refused.check.problems.map(\.description).joined(separator: "\n")
-                if name == "big.xlsx" { #expect(refused.check.problems.count == 1 && refused.check.dataRows == 10_000) }
-            } catch let error as FileInputError {
-                message = error.description
+            var big = syntheticRecords(10_000, organization: "中共武陵区委员会")
+            big[9_874].idNumber = "11010519800101123X"          // file row 9,876 (heading is row 1)
+            let cases: [(String, Data, String)] = [
+                ("truncated.xlsx", try fixture("roster-openpyxl.xlsx").prefix(3_000), "XLSX 文件不完整或已损坏"),
+                ("roster-wrong-sheet.xlsx", try fixture("roster-wrong-sheet.xlsx"), "请把名册放在名为「党员名册」的工作表中"),
+                ("roster-merged-header.xlsx", try fixture("roster-merged-header.xlsx"), "表头有合并单元格（A1:O1）"),
+                ("roster-formula.xlsx", try fixture("roster-formula.xlsx"), "第3行 「出生日期」列：是公式（=DATE(1992,2,29)）"),
+                ("roster-gbk-lost.csv", try fixture("roster-gbk-lost.csv"), "第3行 「姓名」列：含有「?」"),
+                ("big.xlsx", try RosterFile.xlsx(big), "big.xlsx 第9876行 「公民身份号码」列：「11010519800101123X」不是有效的居民身份证号：校验位不符"),
+            ]
+            for (name, data, expected) in cases {
+                var message = ""
+                do {
+                    try await RosterImporter.commit(data, fileName: name, actor: "tester", scopePath: nil, today: today, on: db)
+                    message = "imported"
+                } catch let refused as RosterImportRefused {
+                    message = refused.check.problems.map(\.description).joined(separator: "\n")
+                    if name == "big.xlsx" { #expect(refused.check.problems.count == 1 && refused.check.dataRows == 10_000) }
+                } catch let error as FileInputError {
+                    message = error.description
+                }
+                #expect(message.contains(expected), "\(name): \(message)")
+                #expect(try await fingerprint(db) == before, "\(name) changed the database")
             }
-            #expect(message.contains(expected), "\(name): \(message)")
-            #expect(try await fingerprint(db) == before, "\(name) changed the database")
         }
-        await store.shutdown()
     }
 
     @Test(arguments: Backend.allCases)
     func cleanFilesImportAsOneAuditedEvent(backend: Backend) async throws {
-        guard let store = try await backend.openStore() else { return }
-        let db = store.database
-        let generator = DemoGenerator(memberCount: 300)
-        _ = try await DemoLoader.load(generator, into: db)
-        let auditBefore = try await AuditEntry.query(on: db).count()
-        // GB18030 with 生僻字 (𠈌 needs four bytes) lands with every character intact.
-        let data = try fixture("roster-gb18030.csv")
-        let check = try await RosterImporter.commit(data, fileName: "roster-gb18030.csv", actor: "tester", scopePath: nil, today: today, on: db)
-        #expect(check.memberCount == 3 && check.perOrganization.map(\.count) == [3])
-        let names = Set(try await Member.query(on: db).filter(\.$name ~~ ["王龑", "李𠈌", "欧阳堃"]).all().map(\.name))
-        #expect(names == ["王龑", "李𠈌", "欧阳堃"])
-        let audit = try await AuditEntry.query(on: db).sort(\.$id, .descending).all()
-        #expect(audit.count == auditBefore + 1)
-        #expect(audit[0].action == AuditAction.membersImported.rawValue)
-        #expect(audit[0].after == "文件「roster-gb18030.csv」（SHA-256 \(RosterImporter.sha256(data))），3 行，新增党员 3 名")
-        #expect(try await AuditLog.verify(on: db).firstBroken == nil)
+        try await backend.withStore { store in
+            let db = store.database
+            let generator = DemoGenerator(memberCount: 300)
+            _ = try await DemoLoader.load(generator, into: db)
+            let auditBefore = try await AuditEntry.query(on: db).count()
+            // GB18030 with 生僻字 (𠈌 needs four bytes) lands with every character intact.
+            let data = try fixture("roster-gb18030.csv")
+            let check = try await RosterImporter.commit(data, fileName: "roster-gb18030.csv", actor: "tester", scopePath: nil, today: today, on: db)
+            #expect(check.memberCount == 3 && check.perOrganization.map(\.count) == [3])
+            let names = Set(try await Member.query(on: db).filter(\.$name ~~ ["王龑", "李𠈌", "欧阳堃"]).all().map(\.name))
+            #expect(names == ["王龑", "李𠈌", "欧阳堃"])
+            let audit = try await AuditEntry.query(on: db).sort(\.$id, .descending).all()
+            #expect(audit.count == auditBefore + 1)
+            #expect(audit[0].action == AuditAction.membersImported.rawValue)
+            #expect(audit[0].after == "文件「roster-gb18030.csv」（SHA-256 \(RosterImporter.sha256(data))），3 行，新增党员 3 名")
+            #expect(try await AuditLog.verify(on: db).firstBroken == nil)
 
-        // The same people again: each row is named, nothing is written.
-        let again = try await fingerprint(db)
-        await #expect(throws: RosterImportRefused.self) {
-            try await RosterImporter.commit(try fixture("roster-openpyxl.xlsx"), fileName: "again.xlsx", actor: "tester", scopePath: nil, today: today, on: db)
+            // The same people again: each row is named, nothing is written.
+            let again = try await fingerprint(db)
+            await #expect(throws: RosterImportRefused.self) {
+                try await RosterImporter.commit(try fixture("roster-openpyxl.xlsx"), fileName: "again.xlsx", actor: "tester", scopePath: nil, today: today, on: db)
+            }
+            let recheck = try await RosterImporter.check(try fixture("roster-openpyxl.xlsx"), fileName: "again.xlsx", scopePath: nil, today: today, on: db)
+            #expect(recheck.problems.map(\.row) == [2, 3, 4] && recheck.problems.allSatisfy { $0.message.contains("已在党员名册中") })
+            #expect(try await fingerprint(db) == again)
+
+            // A unit admin of 鼎城区 cannot import into 武陵区; an unknown organization is named.
+            let dingcheng = try #require(try await Organization.find(generator.unitIDs["dingcheng"], on: db))
+            var records = syntheticRecords(2, organization: "中共武陵区委员会")
+            records[1].organization = "中共不存在的委员会"
+            let scoped = try await RosterImporter.check(RosterFile.csv(records), fileName: "s.csv", scopePath: dingcheng.path, today: today, on: db)
+            #expect(scoped.problems.map(\.description) == [
+                "s.csv 第2行 「所在党组织」列：「中共武陵区委员会」不在您的管理范围内",
+                "s.csv 第3行 「所在党组织」列：没有名为「中共不存在的委员会」的党组织（或已撤销），请写党组织全称，与「党组织」页面一致",
+            ])
         }
-        let recheck = try await RosterImporter.check(try fixture("roster-openpyxl.xlsx"), fileName: "again.xlsx", scopePath: nil, today: today, on: db)
-        #expect(recheck.problems.map(\.row) == [2, 3, 4] && recheck.problems.allSatisfy { $0.message.contains("已在党员名册中") })
-        #expect(try await fingerprint(db) == again)
-
-        // A unit admin of 鼎城区 cannot import into 武陵区; an unknown organization is named.
-        let dingcheng = try #require(try await Organization.find(generator.unitIDs["dingcheng"], on: db))
-        var records = syntheticRecords(2, organization: "中共武陵区委员会")
-        records[1].organization = "中共不存在的委员会"
-        let scoped = try await RosterImporter.check(RosterFile.csv(records), fileName: "s.csv", scopePath: dingcheng.path, today: today, on: db)
-        #expect(scoped.problems.map(\.description) == [
-            "s.csv 第2行 「所在党组织」列：「中共武陵区委员会」不在您的管理范围内",
-            "s.csv 第3行 「所在党组织」列：没有名为「中共不存在的委员会」的党组织（或已撤销），请写党组织全称，与「党组织」页面一致",
-        ])
-        await store.shutdown()
     }
 
     @Test(arguments: Backend.allCases)
     func organizationsAreCreatedRenamedMovedAndClosed(backend: Backend) async throws {
-        guard let store = try await backend.openStore() else { return }
-        let db = store.database
-        let generator = DemoGenerator(memberCount: 300)
-        _ = try await DemoLoader.load(generator, into: db)
-        let wuling = try #require(try await Organization.find(generator.unitIDs["wuling"], on: db))
-        let dingcheng = try #require(try await Organization.find(generator.unitIDs["dingcheng"], on: db))
-        let committee = try await OrganizationEditor.create(name: "中共武陵区新区委员会", kind: .committee, parentID: wuling.id!,
-                                                            actor: "t", scopePath: wuling.path, on: db)
-        let branch = try await OrganizationEditor.create(name: "中共武陵区新区第一支部委员会", kind: .branch, parentID: committee.id!,
-                                                         actor: "t", scopePath: nil, on: db)
-        await #expect(throws: StoreError.invalid("已有名为「中共武陵区新区委员会」的党组织（名称须唯一，导入名册时按名称找组织）")) {
-            _ = try await OrganizationEditor.create(name: "中共武陵区新区委员会", kind: .branch, parentID: wuling.id!, actor: "t", scopePath: nil, on: db)
-        }
-        await #expect(throws: StoreError.invalid("「党委」不能设在「支部」之下（下级必须比上级低一层级或以上）")) {
-            _ = try await OrganizationEditor.create(name: "中共某某委员会", kind: .committee, parentID: branch.id!, actor: "t", scopePath: nil, on: db)
-        }
-        // A unit admin cannot reach another unit, nor change their own top organization.
-        await #expect(throws: StoreError.notFound("没有这个党组织")) {
-            try await OrganizationEditor.rename(dingcheng.id!, to: "改名", actor: "t", scopePath: wuling.path, on: db)
-        }
-        await #expect(throws: StoreError.invalid("您管理的最上级组织「中共武陵区委员会」只能由组织部调整")) {
-            try await OrganizationEditor.close(wuling.id!, actor: "t", scopePath: wuling.path, on: db)
-        }
-        try await OrganizationEditor.rename(committee.id!, to: "中共武陵区高新区委员会", actor: "t", scopePath: wuling.path, on: db)
-        // Moving the committee to 鼎城区 rewrites its branch's path too.
-        await #expect(throws: StoreError.invalid("不能把「中共武陵区高新区委员会」移到它自己或它的下级「中共武陵区新区第一支部委员会」之下")) {
-            try await OrganizationEditor.move(committee.id!, under: branch.id!, actor: "t", scopePath: nil, on: db)
-        }
-        try await OrganizationEditor.move(committee.id!, under: dingcheng.id!, actor: "t", scopePath: nil, on: db)
-        let movedBranch = try #require(try await Organization.find(branch.id, on: db))
-        #expect(movedBranch.path == dingcheng.path + "\(committee.id!)/\(branch.id!)/")
-        // Members block closing; an empty subtree closes leaf first.
-        try await RosterImporter.commit(RosterFile.csv(syntheticRecords(2, organization: "中共武陵区新区第一支部委员会")),
-                                        fileName: "two.csv", actor: "t", scopePath: nil, today: today, on: db)
-        await #expect(throws: StoreError.invalid("「中共武陵区高新区委员会」（含下级）还有 2 名党员，不能撤销：请先把党员转到其他党组织")) {
+        try await backend.withStore { store in
+            let db = store.database
+            let generator = DemoGenerator(memberCount: 300)
+            _ = try await DemoLoader.load(generator, into: db)
+            let wuling = try #require(try await Organization.find(generator.unitIDs["wuling"], on: db))
+            let dingcheng = try #require(try await Organization.find(generator.unitIDs["dingcheng"], on: db))
+            let committee = try await OrganizationEditor.create(name: "中共武陵区新区委员会", kind: .committee, parentID: wuling.id!,
+                                                                actor: "t", scopePath: wuling.path, on: db)
+            let branch = try await OrganizationEditor.create(name: "中共武陵区新区第一支部委员会", kind: .branch, parentID: committee.id!,
+                                                             actor: "t", scopePath: nil, on: db)
+            await #expect(throws: StoreError.invalid("已有名为「中共武陵区新区委员会」的党组织（名称须唯一，导入名册时按名称找组织）")) {
+                _ = try await OrganizationEditor.create(name: "中共武陵区新区委员会", kind: .branch, parentID: wuling.id!, actor: "t", scopePath: nil, on: db)
+            }
+            await #expect(throws: StoreError.invalid("「党委」不能设在「支部」之下（下级必须比上级低一层级或以上）")) {
+                _ = try await OrganizationEditor.create(name: "中共某某委员会", kind: .committee, parentID: branch.id!, actor: "t", scopePath: nil, on: db)
+            }
+            // A unit admin cannot reach another unit, nor change their own top organization.
+            await #expect(throws: StoreError.notFound("没有这个党组织")) {
+                try await OrganizationEditor.rename(dingcheng.id!, to: "改名", actor: "t", scopePath: wuling.path, on: db)
+            }
+            await #expect(throws: StoreError.invalid("您管理的最上级组织「中共武陵区委员会」只能由组织部调整")) {
+                try await OrganizationEditor.close(wuling.id!, actor: "t", scopePath: wuling.path, on: db)
+            }
+            try await OrganizationEditor.rename(committee.id!, to: "中共武陵区高新区委员会", actor: "t", scopePath: wuling.path, on: db)
+            // Moving the committee to 鼎城区 rewrites its branch's path too.
+            await #expect(throws: StoreError.invalid("不能把「中共武陵区高新区委员会」移到它自己或它的下级「中共武陵区新区第一支部委员会」之下")) {
+                try await OrganizationEditor.move(committee.id!, under: branch.id!, actor: "t", scopePath: nil, on: db)
+            }
+            try await OrganizationEditor.move(committee.id!, under: dingcheng.id!, actor: "t", scopePath: nil, on: db)
+            let movedBranch = try #require(try await Organization.find(branch.id, on: db))
+            #expect(movedBranch.path == dingcheng.path + "\(committee.id!)/\(branch.id!)/")
+            // Members block closing; an empty subtree closes leaf first.
+            try await RosterImporter.commit(RosterFile.csv(syntheticRecords(2, organization: "中共武陵区新区第一支部委员会")),
+                                            fileName: "two.csv", actor: "t", scopePath: nil, today: today, on: db)
+            await #expect(throws: StoreError.invalid("「中共武陵区高新区委员会」（含下级）还有 2 名党员，不能撤销：请先把党员转到其他党组织")) {
+                try await OrganizationEditor.close(committee.id!, actor: "t", scopePath: nil, on: db)
+            }
+            try await Member.query(on: db).filter(\.$organizationID == branch.id!).delete()
+            await #expect(throws: StoreError.invalid("「中共武陵区高新区委员会」下还有 1 个未撤销的党组织，请先撤销或移走它们")) {
+                try await OrganizationEditor.close(committee.id!, actor: "t", scopePath: nil, on: db)
+            }
+            try await OrganizationEditor.close(branch.id!, actor: "t", scopePath: nil, on: db)
             try await OrganizationEditor.close(committee.id!, actor: "t", scopePath: nil, on: db)
+            #expect(try await Organization.find(committee.id, on: db)?.closed == true)
+            let actions = try await AuditEntry.query(on: db).filter(\.$actor == "t").sort(\.$id).all().map(\.action)
+            #expect(actions == ["organization.created", "organization.created", "organization.renamed", "organization.moved",
+                                "members.imported", "organization.closed", "organization.closed"])
         }
-        try await Member.query(on: db).filter(\.$organizationID == branch.id!).delete()
-        await #expect(throws: StoreError.invalid("「中共武陵区高新区委员会」下还有 1 个未撤销的党组织，请先撤销或移走它们")) {
-            try await OrganizationEditor.close(committee.id!, actor: "t", scopePath: nil, on: db)
-        }
-        try await OrganizationEditor.close(branch.id!, actor: "t", scopePath: nil, on: db)
-        try await OrganizationEditor.close(committee.id!, actor: "t", scopePath: nil, on: db)
-        #expect(try await Organization.find(committee.id, on: db)?.closed == true)
-        let actions = try await AuditEntry.query(on: db).filter(\.$actor == "t").sort(\.$id).all().map(\.action)
-        #expect(actions == ["organization.created", "organization.created", "organization.renamed", "organization.moved",
-                            "members.imported", "organization.closed", "organization.closed"])
-        await store.shutdown()
     }
 
     @Test(arguments: Backend.allCases)
     func memberEditsAreCheckedAndAudited(backend: Backend) async throws {
-        guard let store = try await backend.openStore() else { return }
-        let db = store.database
-        let generator = DemoGenerator(memberCount: 300)
-        _ = try await DemoLoader.load(generator, into: db)
-        let members = try await Member.query(on: db).sort(\.$idNumber).range(0..<2).all()
-        let organization = try #require(try await Organization.find(members[0].organizationID, on: db))
-        var record = members[0].record(organizationName: organization.name)
-        record.position = "支部书记（新任）"
-        record.honours = [.init(name: "市优秀共产党员", level: "市级", year: 2025)]
-        #expect(try await MemberEditor.update(members[0].id!, to: record, actor: "editor", scopePath: nil, on: db) == nil)
-        let entry = try #require(try await AuditEntry.query(on: db).sort(\.$id, .descending).first())
-        #expect(entry.action == "member.updated" && entry.actor == "editor")
-        #expect(entry.before == "职务：\(members[0].position)；荣誉：")
-        #expect(entry.after == "职务：支部书记（新任）；荣誉：市优秀共产党员（市级，2025）")
-        // Another member's ID number, and a date that contradicts it: refused, field by field.
-        var bad = record
-        bad.idNumber = members[1].idNumber
-        bad.birthDate = "1900-01-01"
-        bad.gender = try #require(IDNumber.gender(members[1].idNumber))
-        let problems = try #require(try await MemberEditor.update(members[0].id!, to: bad, actor: "editor", scopePath: nil, on: db))
-        #expect(problems.map(\.description) == ["表单 「出生日期」列：1900-01-01 与身份证号中的出生日期 \(members[1].birthDate) 不一致",
-                                                "表单 「公民身份号码」列：「\(members[1].idNumber)」已是另一名党员的身份证号"])
-        #expect(try await Member.find(members[0].id, on: db)?.idNumber == members[0].idNumber)
-        // Out of scope is not found.
-        let other = try #require(try await Organization.query(on: db).filter(\.$kind == "区县委").filter(\.$id != generator.unitIDs["wuling"]!)
-            .all().first { !organization.path.hasPrefix($0.path) })
-        await #expect(throws: StoreError.notFound("没有这名党员")) {
-            _ = try await MemberEditor.update(members[0].id!, to: record, actor: "editor", scopePath: other.path, on: db)
+        try await backend.withStore { store in
+            let db = store.database
+            let generator = DemoGenerator(memberCount: 300)
+            _ = try await DemoLoader.load(generator, into: db)
+            let members = try await Member.query(on: db).sort(\.$idNumber).range(0..<2).all()
+            let organization = try #require(try await Organization.find(members[0].organizationID, on: db))
+            var record = members[0].record(organizationName: organization.name)
+            record.position = "支部书记（新任）"
+            record.honours = [.init(name: "市优秀共产党员", level: "市级", year: 2025)]
+            #expect(try await MemberEditor.update(members[0].id!, to: record, actor: "editor", scopePath: nil, on: db) == nil)
+            let entry = try #require(try await AuditEntry.query(on: db).sort(\.$id, .descending).first())
+            #expect(entry.action == "member.updated" && entry.actor == "editor")
+            #expect(entry.before == "职务：\(members[0].position)；荣誉：")
+            #expect(entry.after == "职务：支部书记（新任）；荣誉：市优秀共产党员（市级，2025）")
+            // Another member's ID number, and a date that contradicts it: refused, field by field.
+            var bad = record
+            bad.idNumber = members[1].idNumber
+            bad.birthDate = "1900-01-01"
+            bad.gender = try #require(IDNumber.gender(members[1].idNumber))
+            let problems = try #require(try await MemberEditor.update(members[0].id!, to: bad, actor: "editor", scopePath: nil, on: db))
+            #expect(problems.map(\.description) == ["表单 「出生日期」列：1900-01-01 与身份证号中的出生日期 \(members[1].birthDate) 不一致",
+                                                    "表单 「公民身份号码」列：「\(members[1].idNumber)」已是另一名党员的身份证号"])
+            #expect(try await Member.find(members[0].id, on: db)?.idNumber == members[0].idNumber)
+            // Out of scope is not found.
+            let other = try #require(try await Organization.query(on: db).filter(\.$kind == "区县委").filter(\.$id != generator.unitIDs["wuling"]!)
+                .all().first { !organization.path.hasPrefix($0.path) })
+            await #expect(throws: StoreError.notFound("没有这名党员")) {
+                _ = try await MemberEditor.update(members[0].id!, to: record, actor: "editor", scopePath: other.path, on: db)
+            }
         }
-        await store.shutdown()
+    }
+
+    /// The database returns the roster in 姓氏笔画 order (NameOrder's key, stored), on both backends.
+    @Test(arguments: Backend.allCases)
+    func rosterListsInStrokeOrder(backend: Backend) async throws {
+        try await backend.withStore { store in
+            let db = store.database
+            _ = try await DemoLoader.load(DemoGenerator(memberCount: 1_500), into: db)
+            var search = MemberSearch()
+            search.pageSize = 10_000
+            let listed = try await MemberDirectory(database: db).search(search, scopePath: nil).rows.map(\.member)
+            let expected = NameOrder().sorted(listed.sorted { $0.idNumber < $1.idNumber }, by: \.name)
+            #expect(listed.count == 1_500)
+            #expect(listed.map(\.idNumber) == expected.map(\.idNumber))
+            #expect(listed.prefix(3).allSatisfy { $0.name.hasPrefix("丁") || $0.name.hasPrefix("卜") || $0.name.hasPrefix("刁") })
+        }
     }
 }

@@ -13,6 +13,17 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
 
     static var postgresURL: String? { ProcessInfo.processInfo.environment["XUANJU_TEST_DATABASE_URL"] }
 
+    /// Runs `body` on a fresh store and shuts it down even when the body throws (a store
+    /// dropped without shutdown traps in its connection pool and hides the error).
+    func withStore(_ body: (XuanjuStore) async throws -> Void) async throws {
+        guard let store = try await openStore() else { return }
+        do { try await body(store) } catch {
+            await store.shutdown()
+            throw error
+        }
+        await store.shutdown()
+    }
+
     func openStore() async throws -> XuanjuStore? {
         switch self {
         case .sqlite:
