@@ -27,6 +27,17 @@ private func syntheticRecords(_ count: Int, organization: String) -> [RosterReco
     }
 }
 
+extension Backend {
+    /// A fresh store holding the demo tree and `members` demo members.
+    func withDemo(members: Int, _ body: (any Database, DemoGenerator) async throws -> Void) async throws {
+        try await withStore { store in
+            let generator = DemoGenerator(memberCount: members)
+            _ = try await DemoLoader.load(generator, into: store.database)
+            try await body(store.database, generator)
+        }
+    }
+}
+
 /// What must not change when an import is refused: every member row and the audit log.
 private func fingerprint(_ db: any Database) async throws -> String {
     let members = try await Member.query(on: db).sort(\.$idNumber).all().map { "\($0.idNumber)|\($0.name)|\($0.organizationID)" }
@@ -37,9 +48,7 @@ private func fingerprint(_ db: any Database) async throws -> String {
 @Suite(.serialized) struct RosterImportTests {
     @Test(arguments: Backend.allCases)
     func brokenFilesChangeNothing(backend: Backend) async throws {
-        try await backend.withStore { store in
-            let db = store.database
-            _ = try await DemoLoader.load(DemoGenerator(memberCount: 300), into: db)
+        try await backend.withDemo(members: 300) { db, _ in
             let before = try await fingerprint(db)
 
             var big = syntheticRecords(10_000, organization: "中共武陵区委员会")
@@ -71,10 +80,7 @@ private func fingerprint(_ db: any Database) async throws -> String {
 
     @Test(arguments: Backend.allCases)
     func cleanFilesImportAsOneAuditedEvent(backend: Backend) async throws {
-        try await backend.withStore { store in
-            let db = store.database
-            let generator = DemoGenerator(memberCount: 300)
-            _ = try await DemoLoader.load(generator, into: db)
+        try await backend.withDemo(members: 300) { db, generator in
             let auditBefore = try await AuditEntry.query(on: db).count()
             // GB18030 with 生僻字 (𠈌 needs four bytes) lands with every character intact.
             let data = try fixture("roster-gb18030.csv")
@@ -111,10 +117,7 @@ private func fingerprint(_ db: any Database) async throws -> String {
 
     @Test(arguments: Backend.allCases)
     func organizationsAreCreatedRenamedMovedAndClosed(backend: Backend) async throws {
-        try await backend.withStore { store in
-            let db = store.database
-            let generator = DemoGenerator(memberCount: 300)
-            _ = try await DemoLoader.load(generator, into: db)
+        try await backend.withDemo(members: 300) { db, generator in
             let wuling = try #require(try await Organization.find(generator.unitIDs["wuling"], on: db))
             let dingcheng = try #require(try await Organization.find(generator.unitIDs["dingcheng"], on: db))
             let committee = try await OrganizationEditor.create(name: "中共武陵区新区委员会", kind: .committee, parentID: wuling.id!,
@@ -163,10 +166,7 @@ private func fingerprint(_ db: any Database) async throws -> String {
 
     @Test(arguments: Backend.allCases)
     func memberEditsAreCheckedAndAudited(backend: Backend) async throws {
-        try await backend.withStore { store in
-            let db = store.database
-            let generator = DemoGenerator(memberCount: 300)
-            _ = try await DemoLoader.load(generator, into: db)
+        try await backend.withDemo(members: 300) { db, generator in
             let members = try await Member.query(on: db).sort(\.$idNumber).range(0..<2).all()
             let organization = try #require(try await Organization.find(members[0].organizationID, on: db))
             var record = members[0].record(organizationName: organization.name)
@@ -198,9 +198,7 @@ private func fingerprint(_ db: any Database) async throws -> String {
     /// The database returns the roster in 姓氏笔画 order (NameOrder's key, stored), on both backends.
     @Test(arguments: Backend.allCases)
     func rosterListsInStrokeOrder(backend: Backend) async throws {
-        try await backend.withStore { store in
-            let db = store.database
-            _ = try await DemoLoader.load(DemoGenerator(memberCount: 1_500), into: db)
+        try await backend.withDemo(members: 1_500) { db, _ in
             var search = MemberSearch()
             search.pageSize = 10_000
             let listed = try await MemberDirectory(database: db).search(search, scopePath: nil).rows.map(\.member)

@@ -29,6 +29,15 @@ public struct DemoGenerator: Sendable {
         public let honours: String
         public let npcDeputy: Bool
         public let cppccMember: Bool
+
+        public func record(organizationName: String) -> RosterRecord {
+            var r = RosterRecord()
+            r.name = name; r.gender = gender; r.ethnicity = ethnicity; r.idNumber = idNumber
+            r.birthDate = birthDate; r.joinDate = joinDate; r.status = status; r.organization = organizationName
+            r.position = position; r.category = category; r.title = title; r.titleLevel = titleLevel
+            r.honours = RosterRecord.honours(fromJSON: honours); r.npcDeputy = npcDeputy; r.cppccMember = cppccMember
+            return r
+        }
     }
 
     public let memberCount: Int
@@ -103,14 +112,7 @@ public struct DemoGenerator: Sendable {
     /// The generated members as roster-file records, naming their organizations.
     public func rosterRecords() -> some Sequence<RosterRecord> {
         let names = Dictionary(organizations.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        return members().lazy.map { m in
-            var r = RosterRecord()
-            r.name = m.name; r.gender = m.gender; r.ethnicity = m.ethnicity; r.idNumber = m.idNumber
-            r.birthDate = m.birthDate; r.joinDate = m.joinDate; r.status = m.status; r.organization = names[m.organizationID] ?? ""
-            r.position = m.position; r.category = m.category; r.title = m.title; r.titleLevel = m.titleLevel
-            r.honours = RosterRecord.honours(fromJSON: m.honours); r.npcDeputy = m.npcDeputy; r.cppccMember = m.cppccMember
-            return r
-        }
+        return members().lazy.map { $0.record(organizationName: names[$0.organizationID] ?? "") }
     }
 
     public func forEachMember(_ body: (MemberRow) throws -> Void) rethrows {

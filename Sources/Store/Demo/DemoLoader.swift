@@ -47,9 +47,7 @@ public enum DemoLoader {
                 progress(written, generator.memberCount)
             }
             for m in generator.members() where withMembers {
-                batch.append([m.id, m.name, m.gender, m.ethnicity, m.idNumber, m.birthDate, m.joinDate, m.status,
-                              m.organizationID, m.position, m.category, m.title, m.titleLevel, m.honours,
-                              m.npcDeputy, m.cppccMember, MemberWriter.nameOrder.key(m.name).storageText])
+                batch.append(MemberWriter.row(m.record(organizationName: ""), id: m.id, organizationID: m.organizationID))
                 if batch.count == MemberWriter.batchSize { try await flush() }
             }
             if !batch.isEmpty { try await flush() }
