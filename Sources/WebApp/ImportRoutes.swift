@@ -66,6 +66,9 @@ enum ImportRoutes {
         }
         var stagedID: UUID?
         if check.isClean && check.memberCount > 0 {
+            // Uploads nobody confirmed or cancelled within a day are dropped.
+            let dayAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-86_400))
+            try await StagedImport.query(on: req.db).filter(\.$createdAt < dayAgo).delete()
             let staged = StagedImport()
             staged.username = access.user.username
             staged.fileName = fileName

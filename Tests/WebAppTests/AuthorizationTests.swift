@@ -54,6 +54,29 @@ import Documents
         ("GET /api/v1/audit", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
     ]
 
+    /// Writes whose body the rules refuse after the role and scope checks, so the answer shows
+    /// who got past those checks (400) and who did not (403, or 404 outside the scope) while
+    /// nothing changes. ADMIN is the `admin` account.
+    static let writes: [(request: String, body: [String: String], expected: [HTTPStatus])] = [
+        ("POST /organizations/OWNORG/children", ["name": "", "kind": "支部"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
+        ("POST /organizations/OTHERORG/children", ["name": "", "kind": "支部"], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /organizations/OWNORG/rename", ["name": ""], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
+        ("POST /organizations/OTHERORG/rename", ["name": ""], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /organizations/OWNORG/move", ["parent": "没有这个组织"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
+        ("POST /organizations/OTHERORG/close", [:], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /users", ["username": "", "displayName": "", "role": "只读"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /users/ADMIN/reset-password", [:], [.ok, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /members/import/\(UUID())/confirm", [:], [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /account/password", ["current": "wrong", "new": "0123456789ab", "confirm": "0123456789ab"], [.badRequest, .badRequest, .badRequest, .badRequest, .badRequest, .badRequest]),
+        ("POST /api/v1/organizations", ["name": "中共某支部委员会", "kind": "不存在", "parentId": "OWNORG"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
+        ("PATCH /api/v1/organizations/OTHERORG", [:], [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/organizations/OTHERORG/close", [:], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/members/import", [:], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/users", ["username": "x", "displayName": "x", "role": "不存在"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/users/ADMIN/password-reset", [:], [.ok, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("PUT /api/v1/account/password", ["current": "wrong", "new": "0123456789ab"], [.badRequest, .badRequest, .badRequest, .badRequest, .badRequest, .badRequest]),
+    ]
+
     @Test func everyRoleGetsTheWrittenAnswer() async throws {
         let app = try await Application.make(.testing)
         let path = NSTemporaryDirectory() + "xuanju-authz-\(UUID().uuidString).sqlite"
@@ -104,6 +127,30 @@ import Documents
                     }
                 }
             }
+            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "admin").first()).id!
+            for (request, body, expected) in Self.writes {
+                let parts = request.split(separator: " ", maxSplits: 1).map(String.init)
+                let url = parts[1].replacingOccurrences(of: "OWNORG", with: wuling.uuidString).replacingOccurrences(of: "OTHERORG", with: dingcheng.uuidString)
+                    .replacingOccurrences(of: "ADMIN", with: admin.uuidString)
+                for (actor, status) in zip(Self.actors, expected) {
+                    let session = sessions[actor.username]!
+                    var headers = session.headers
+                    headers.replaceOrAdd(name: "X-CSRF-Token", value: session.csrf)
+                    let fields = body.mapValues { $0.replacingOccurrences(of: "OWNORG", with: wuling.uuidString) }
+                    try await app.testing().test(HTTPMethod(rawValue: parts[0]), url, headers: headers, beforeRequest: { req in
+                        if url.hasPrefix("/api/") {
+                            if !fields.isEmpty || parts[0] == "PATCH" { try req.content.encode(fields, as: .json) }
+                        } else {
+                            try req.content.encode(fields.merging(["csrf": session.csrf]) { a, _ in a }, as: .urlEncodedForm)
+                        }
+                    }) { res in
+                        #expect(res.status == status, "\(actor.role.rawValue) \(request): \(res.body.string.prefix(200))")
+                    }
+                }
+            }
+            // Nothing above changed an organization or created an account.
+            #expect(try await Organization.query(on: app.db).filter(\.$closed == true).count() == 0)
+            #expect(try await User.query(on: app.db).count() == Self.actors.count + 1)
             let cookies = sessions.mapValues(\.headers)
             // A unit admin's list holds only their own unit's members.
             try await app.testing().test(.GET, "/members", headers: cookies["unit"]!) { res in
@@ -120,7 +167,9 @@ import Documents
             }
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()
-                #expect(refused == Self.matrix.flatMap(\.expected).filter { $0 == .forbidden }.count)
+                let answers: [HTTPStatus] = Self.matrix.flatMap(\.expected) + Self.writes.flatMap(\.expected)
+            let forbidden = answers.filter { $0 == .forbidden }.count
+            #expect(refused == forbidden)
             // The writes sent unchanged values: no member was changed, so nothing was logged as changed.
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.memberUpdated.rawValue).count() == 0)
         } catch {
