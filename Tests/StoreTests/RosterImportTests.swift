@@ -45,7 +45,8 @@ private func fingerprint(_ db: any Database) async throws -> String {
     return RosterImporter.sha256(Data(members.joined(separator: "\n").utf8)) + "/\(members.count)/\(audit)"
 }
 
-@Suite(.serialized) struct RosterImportTests {
+extension DatabaseSuites {
+@Suite struct RosterImportTests {
     @Test(arguments: Backend.allCases)
     func brokenFilesChangeNothing(backend: Backend) async throws {
         try await backend.withDemo(members: 300) { db, _ in
@@ -208,4 +209,5 @@ private func fingerprint(_ db: any Database) async throws -> String {
             #expect(listed.prefix(3).allSatisfy { $0.name.hasPrefix("丁") || $0.name.hasPrefix("卜") || $0.name.hasPrefix("刁") })
         }
     }
+}
 }

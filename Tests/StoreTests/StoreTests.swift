@@ -38,14 +38,24 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
             }
             print("StoreTests: running against PostgreSQL \(DatabaseTarget.postgres(url: url))")
             let store = try XuanjuStore(target: .postgres(url: url))
-            try await store.revertAll()
-            try await store.migrate()
+            do {
+                try await store.revertAll()
+                try await store.migrate()
+            } catch {
+                await store.shutdown()
+                throw error
+            }
             return store
         }
     }
 }
 
-@Suite(.serialized) struct StoreBackendTests {
+/// Every suite that opens a store lives in here: they share one PostgreSQL database, which each
+/// test empties and migrates, so they must not run at the same time.
+@Suite(.serialized) enum DatabaseSuites {}
+
+extension DatabaseSuites {
+@Suite struct StoreBackendTests {
     @Test(arguments: Backend.allCases)
     func demoRosterIsStoredExactly(backend: Backend) async throws {
         guard let store = try await backend.openStore() else { return }
@@ -98,6 +108,8 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
         #expect(admin.passwordHash == "hashed:pw" && admin.role == UserRole.systemAdmin.rawValue)
         await store.shutdown()
     }
+}
+
 }
 
 @Suite struct StoreConfigurationTests {
