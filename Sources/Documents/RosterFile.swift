@@ -16,13 +16,15 @@ public struct RosterRecord: Sendable, Equatable, Codable {
 
     /// How the database keeps honours: a JSON array of {name, level, year}.
     public var honoursJSON: String {
+        if honours.isEmpty { return "[]" }   // most members: skip the encoder
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(honours)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
     public static func honours(fromJSON json: String) -> [Honour] {
-        (try? JSONDecoder().decode([Honour].self, from: Data(json.utf8))) ?? []
+        if json == "[]" { return [] }
+        return (try? JSONDecoder().decode([Honour].self, from: Data(json.utf8))) ?? []
     }
 }
 

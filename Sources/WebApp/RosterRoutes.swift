@@ -142,12 +142,8 @@ enum RosterRoutes {
     /// The filtered list as a file; the export itself is an audited event (personal data leaves).
     @Sendable static func export(_ req: Request) async throws -> Response {
         let access = try await Access.require(.exportRoster, for: req)
-        var (search, _) = search(req)
-        search.page = 1
-        search.pageSize = 2_000_000
         let format = req.query[String.self, at: "format"] == "csv" ? "csv" : "xlsx"
-        let result = try await MemberDirectory(database: req.db).search(search, scopePath: access.scopePath)
-        let records = result.rows.map { $0.member.record(organizationName: $0.organizationName) }
+        let records = try await MemberDirectory(database: req.db).records(search(req).0, scopePath: access.scopePath)
         let data = format == "csv" ? RosterFile.csv(records) : try RosterFile.xlsx(records)
         try await AuditLog.append(.membersExported, actor: access.user.username, object: "members",
                                   after: "\(format.uppercased())，\(records.count) 名，条件：\(query(req, page: nil).removingPercentEncoding ?? "")", on: req.db)
