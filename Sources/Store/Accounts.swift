@@ -11,8 +11,9 @@ public enum Accounts {
                                    on database: any Database) async throws -> String? {
         if try await User.query(on: database).filter(\.$username == adminUsername).first() != nil { return nil }
         let password = given ?? randomPassword()
+        // A random password was printed on a console: its owner replaces it at first login.
         let user = User(username: adminUsername, passwordHash: try hash(password), displayName: "系统管理员",
-                        role: .systemAdmin, organizationID: nil)
+                        role: .systemAdmin, organizationID: nil, mustChangePassword: given == nil)
         try await user.create(on: database)
         try await AuditLog.append(.userCreated, actor: "system", object: "user:\(adminUsername)",
                                   after: "角色：\(UserRole.systemAdmin.rawValue)", on: database)
@@ -27,8 +28,8 @@ public enum Accounts {
     }
 }
 
-/// Accounts that administrators create and reset. A new or reset password is random and shown
-/// once to the administrator, who hands it to its owner to change.
+/// Accounts that administrators create and reset. A new or reset password is random, shown once
+/// to the administrator, and works only to choose a new one at the owner's first login.
 public enum AccountAdmin {
     public struct NewAccount: Sendable {
         public var username: String
@@ -67,7 +68,7 @@ public enum AccountAdmin {
         }
         let password = Accounts.randomPassword()
         let user = User(username: username, passwordHash: try hash(password), displayName: displayName,
-                        role: account.role, organizationID: account.organizationID)
+                        role: account.role, organizationID: account.organizationID, mustChangePassword: true)
         let scope = organizationName
         try await database.transaction { db in
             try await user.create(on: db)
@@ -87,6 +88,7 @@ public enum AccountAdmin {
         }
         let password = Accounts.randomPassword()
         user.passwordHash = try hash(password)
+        user.mustChangePassword = true
         try await database.transaction { db in
             try await user.save(on: db)
             try await AuditLog.append(.passwordReset, actor: actor.username, object: "user:\(user.username)", after: "已重置为一次性密码", on: db)

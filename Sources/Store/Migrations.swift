@@ -5,7 +5,7 @@ import NameOrder
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -28,6 +28,16 @@ struct AddMemberSortKey: AsyncMigration {
     func revert(on database: any Database) async throws {
         if let sql = database as? any SQLDatabase { try await sql.drop(index: "members_sort_key_idx").run() }
         try await database.schema(Member.schema).deleteField("sort_key").update()
+    }
+}
+
+struct AddPasswordChangeFlag: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(User.schema).field("must_change_password", .bool, .required, .sql(.default(false))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(User.schema).deleteField("must_change_password").update()
     }
 }
 

@@ -72,11 +72,14 @@ public final class User: Model, @unchecked Sendable {
     @Field(key: "display_name") public var displayName: String
     @Field(key: "role") public var role: String
     @OptionalField(key: "organization_id") public var organizationID: UUID?
+    /// Set when an administrator issued the password: its owner must choose their own first.
+    @Field(key: "must_change_password") public var mustChangePassword: Bool
 
     public init() {}
-    public init(username: String, passwordHash: String, displayName: String, role: UserRole, organizationID: UUID?) {
+    public init(username: String, passwordHash: String, displayName: String, role: UserRole, organizationID: UUID?,
+                mustChangePassword: Bool = false) {
         self.username = username; self.passwordHash = passwordHash; self.displayName = displayName
-        self.role = role.rawValue; self.organizationID = organizationID
+        self.role = role.rawValue; self.organizationID = organizationID; self.mustChangePassword = mustChangePassword
     }
 }
 

@@ -59,7 +59,10 @@ struct APIAuditPage: Content { let total: Int; let page: Int; let entries: [APIA
 /// API callers get 401 instead of a redirect to the login page.
 struct APISignedIn: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard req.auth.has(User.self) else { throw Abort(.unauthorized, reason: "请先登录（POST /api/v1/session）") }
+        guard let user = req.auth.get(User.self) else { throw Abort(.unauthorized, reason: "请先登录（POST /api/v1/session）") }
+        if user.mustChangePassword && !PasswordChangeFirst.allowed(req) {
+            throw Abort(.forbidden, reason: "这是管理员发放的一次性密码，请先修改密码（PUT /api/v1/account/password）")
+        }
         return try await next.respond(to: req)
     }
 }

@@ -5,6 +5,7 @@ import Store
 
 struct PasswordPage: Encodable {
     let error: String?, done: Bool
+    var firstLogin = false
 }
 
 struct PasswordForm: Content {
@@ -28,7 +29,8 @@ enum AccountRoutes {
     }
 
     @Sendable static func passwordForm(_ req: Request) async throws -> Response {
-        try await req.render("password", try await Access.current(req), PasswordPage(error: nil, done: false))
+        let access = try await Access.current(req)
+        return try await req.render("password", access, PasswordPage(error: nil, done: false, firstLogin: access.user.mustChangePassword))
     }
 
     @Sendable static func changePassword(_ req: Request) async throws -> Response {
@@ -37,7 +39,7 @@ enum AccountRoutes {
         let user = access.user
         let form = try req.content.decode(PasswordForm.self)
         func page(_ error: String?, done: Bool = false, status: HTTPStatus = .ok) async throws -> Response {
-            try await req.render("password", access, PasswordPage(error: error, done: done), status: status)
+            try await req.render("password", access, PasswordPage(error: error, done: done, firstLogin: user.mustChangePassword), status: status)
         }
         guard form.new == form.confirm else { return try await page("两次输入的新密码不一致", status: .badRequest) }
         if let refusal = try await changeOwnPassword(user, current: form.current, new: form.new, on: req.db) {
@@ -52,6 +54,7 @@ enum AccountRoutes {
         guard new.count >= 10 else { return "新密码至少10个字符" }
         guard new != current else { return "新密码不能与当前密码相同" }
         user.passwordHash = try Bcrypt.hash(new)
+        user.mustChangePassword = false
         try await user.save(on: db)
         try await AuditLog.append(.passwordChanged, actor: user.username, object: "user:\(user.username)", on: db)
         return nil

@@ -35,7 +35,14 @@ enum CSRF {
 /// Sends a visitor who is not logged in to the login page.
 struct LoginRequired: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard req.auth.has(User.self) else { return req.redirect(to: "/login") }
+        guard let user = req.auth.get(User.self) else { return req.redirect(to: "/login") }
+        if user.mustChangePassword && !PasswordChangeFirst.allowed(req) { return req.redirect(to: "/account/password") }
         return try await next.respond(to: req)
     }
+}
+
+/// With a password an administrator issued, the only thing to do is choose one's own.
+enum PasswordChangeFirst {
+    static let allowedPaths: Set<String> = ["/account/password", "/logout", "/api/v1/account/password", "/api/v1/session"]
+    static func allowed(_ req: Request) -> Bool { allowedPaths.contains(req.url.path) }
 }

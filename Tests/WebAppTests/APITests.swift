@@ -141,6 +141,44 @@ import Documents
         }
     }
 
+    /// An account an administrator creates works only for choosing a new password until its owner
+    /// has chosen one.
+    @Test func aOneTimePasswordOnlyOpensThePasswordChange() async throws {
+        try await withXuanjuApp { app in
+            func logIn(_ username: String, _ password: String) async throws -> HTTPHeaders {
+                var headers = HTTPHeaders()
+                try await app.testing().test(.POST, "/api/v1/session", beforeRequest: { req in
+                    try req.content.encode(["username": username, "password": password], as: .json)
+                }) { res in
+                    #expect(res.status == .ok, "login \(username)")
+                    let session = try res.content.decode(APISession.self)
+                    headers.cookie = ["xuanju_session": .init(string: res.headers.setCookie?["xuanju_session"]?.string ?? "")]
+                    headers.replaceOrAdd(name: "X-CSRF-Token", value: session.csrfToken)
+                }
+                return headers
+            }
+            let admin = try await logIn("admin", "管理员密码123")
+            var issued = ""
+            try await app.testing().test(.POST, "/api/v1/users", headers: admin, beforeRequest: { req in
+                try req.content.encode(APINewUser(username: "dept2", displayName: "组织部李干事", role: "组织部管理员", organizationId: nil), as: .json)
+            }) { res in
+                #expect(res.status == .created)
+                issued = try res.content.decode(APIOneTimePassword.self).oneTimePassword
+            }
+            let dept = try await logIn("dept2", issued)
+            try await app.testing().test(.GET, "/api/v1/members", headers: dept) { res in
+                #expect(res.status == .forbidden && res.body.string.contains("一次性密码"))
+            }
+            try await app.testing().test(.GET, "/members", headers: dept) { res in
+                #expect(res.status == .seeOther && res.headers.first(name: .location) == "/account/password")
+            }
+            try await app.testing().test(.PUT, "/api/v1/account/password", headers: dept, beforeRequest: { req in
+                try req.content.encode(["current": issued, "new": "李干事自己的密码2026"], as: .json)
+            }) { res in #expect(res.status == .noContent) }
+            try await app.testing().test(.GET, "/api/v1/members", headers: dept) { res in #expect(res.status == .ok) }
+        }
+    }
+
     func synthetic(organization: String, serial: Int = 1) -> RosterRecord {
         let first17 = "11010519800101" + String(format: "%03d", 100 + serial * 2 + 1)
         var r = RosterRecord()
