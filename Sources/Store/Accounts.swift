@@ -95,4 +95,22 @@ public enum AccountAdmin {
         }
         return (user, password)
     }
+
+    /// Stops or restarts an account. Nobody stops their own; only a system administrator
+    /// touches a system administrator's.
+    public static func setDisabled(_ disabled: Bool, for id: UUID, by actor: User, on database: any Database) async throws -> User {
+        guard let user = try await User.find(id, on: database) else { throw StoreError.notFound("没有这个用户") }
+        guard user.id != actor.id else { throw StoreError.invalid("不能停用或启用自己的账号") }
+        guard actor.role == UserRole.systemAdmin.rawValue || user.role != UserRole.systemAdmin.rawValue else {
+            throw StoreError.invalid("只有系统管理员能停用或启用系统管理员的账号")
+        }
+        guard user.disabled != disabled else { return user }
+        user.disabled = disabled
+        try await database.transaction { db in
+            try await user.save(on: db)
+            try await AuditLog.append(disabled ? .userDisabled : .userEnabled, actor: actor.username, object: "user:\(user.username)",
+                                      after: user.displayName, on: db)
+        }
+        return user
+    }
 }

@@ -74,12 +74,15 @@ public final class User: Model, @unchecked Sendable {
     @OptionalField(key: "organization_id") public var organizationID: UUID?
     /// Set when an administrator issued the password: its owner must choose their own first.
     @Field(key: "must_change_password") public var mustChangePassword: Bool
+    /// A stopped account (someone who left): it cannot sign in and its sessions end.
+    @Field(key: "disabled") public var disabled: Bool
 
     public init() {}
     public init(username: String, passwordHash: String, displayName: String, role: UserRole, organizationID: UUID?,
                 mustChangePassword: Bool = false) {
         self.username = username; self.passwordHash = passwordHash; self.displayName = displayName
         self.role = role.rawValue; self.organizationID = organizationID; self.mustChangePassword = mustChangePassword
+        self.disabled = false
     }
 }
 

@@ -7,9 +7,10 @@ import Documents
 // MARK: Shapes
 
 struct APIUser: Content {
-    let id: UUID, username: String, displayName: String, role: String, organizationId: UUID?
+    let id: UUID, username: String, displayName: String, role: String, organizationId: UUID?, disabled: Bool
     init(_ user: User) {
         id = user.id!; username = user.username; displayName = user.displayName; role = user.role; organizationId = user.organizationID
+        disabled = user.disabled
     }
 }
 
@@ -59,7 +60,10 @@ struct APIAuditPage: Content { let total: Int; let page: Int; let entries: [APIA
 /// API callers get 401 instead of a redirect to the login page.
 struct APISignedIn: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let user = req.auth.get(User.self) else { throw Abort(.unauthorized, reason: "请先登录（POST /api/v1/session）") }
+        guard let user = req.auth.get(User.self), !user.disabled else {
+            req.auth.logout(User.self)
+            throw Abort(.unauthorized, reason: "请先登录（POST /api/v1/session）")
+        }
         if user.mustChangePassword && !PasswordChangeFirst.allowed(req) {
             throw Abort(.forbidden, reason: "这是管理员发放的一次性密码，请先修改密码（PUT /api/v1/account/password）")
         }
@@ -111,6 +115,8 @@ enum APIRoutes {
         signedIn.get("users", use: users)
         signedIn.post("users", use: createUser)
         signedIn.post("users", ":id", "password-reset", use: resetPassword)
+        signedIn.post("users", ":id", "disable", use: { try await setDisabled($0, true) })
+        signedIn.post("users", ":id", "enable", use: { try await setDisabled($0, false) })
         signedIn.get("audit", use: audit)
     }
 
@@ -273,6 +279,11 @@ enum APIRoutes {
         let access = try await Access.require(.manageUsers, for: req)
         let (user, password) = try await AccountAdmin.resetPassword(of: try id(req), by: access.user, hash: { try Bcrypt.hash($0) }, on: req.db)
         return APIOneTimePassword(user: APIUser(user), oneTimePassword: password)
+    }
+
+    @Sendable static func setDisabled(_ req: Request, _ disabled: Bool) async throws -> APIUser {
+        let access = try await Access.require(.manageUsers, for: req)
+        return APIUser(try await AccountAdmin.setDisabled(disabled, for: try id(req), by: access.user, on: req.db))
     }
 
     @Sendable static func audit(_ req: Request) async throws -> APIAuditPage {

@@ -35,7 +35,10 @@ enum CSRF {
 /// Sends a visitor who is not logged in to the login page.
 struct LoginRequired: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let user = req.auth.get(User.self) else { return req.redirect(to: "/login") }
+        guard let user = req.auth.get(User.self), !user.disabled else {
+            req.auth.logout(User.self)
+            return req.redirect(to: "/login")
+        }
         if user.mustChangePassword && !PasswordChangeFirst.allowed(req) { return req.redirect(to: "/account/password") }
         return try await next.respond(to: req)
     }

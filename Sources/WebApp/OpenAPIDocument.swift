@@ -61,6 +61,8 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/users", summary: "用户账号", response: "UserList"),
         Operation(method: "post", path: "/api/v1/users", summary: "新建账号（返回一次性密码）", body: "NewUser", response: "OneTimePassword", status: 201),
         Operation(method: "post", path: "/api/v1/users/{id}/password-reset", summary: "重置他人密码（返回一次性密码）", response: "OneTimePassword"),
+        Operation(method: "post", path: "/api/v1/users/{id}/disable", summary: "停用账号（不能登录，已有会话失效）", response: "User"),
+        Operation(method: "post", path: "/api/v1/users/{id}/enable", summary: "启用账号", response: "User"),
         Operation(method: "get", path: "/api/v1/audit", summary: "审计日志（新的在前，每页100条）", query: [("page", "页码")], response: "AuditPage"),
     ]
 
@@ -86,7 +88,7 @@ enum OpenAPIDocument {
         ("PasswordChange", object([("current", string()), ("new", string("至少10个字符"))])),
         ("User", object([("id", uuid), ("username", string()), ("displayName", string()),
                          ("role", .object([("type", .string("string")), ("enum", .array(UserRole.allCases.map { .string($0.rawValue) }))])),
-                         ("organizationId", nullable(uuid))], required: ["id", "username", "displayName", "role"])),
+                         ("organizationId", nullable(uuid)), ("disabled", boolean)], required: ["id", "username", "displayName", "role", "disabled"])),
         ("UserList", array(ref("User"))),
         ("Session", object([("user", ref("User")), ("csrfToken", string())])),
         ("NewUser", object([("username", string()), ("displayName", string()), ("role", string()), ("organizationId", nullable(uuid))],

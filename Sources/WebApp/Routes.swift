@@ -109,6 +109,10 @@ enum Login {
                                       after: "来自 \(req.remoteAddress?.ipAddress ?? "未知地址")", on: req.db)
             return .refused("用户名或密码不正确", .unauthorized)
         }
+        guard !user.disabled else {
+            try await AuditLog.append(.loginFailed, actor: username, object: "session", after: "账号已停用", on: req.db)
+            return .refused("该账号已停用，请联系组织部", .forbidden)
+        }
         // A new session id at login: an id planted before login (session fixation) is worthless after it.
         if let old = req.session.id {
             try await req.application.sessions.driver.deleteSession(old, for: req).get()

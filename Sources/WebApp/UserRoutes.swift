@@ -4,7 +4,7 @@ import Fluent
 import Store
 
 struct UsersPage: Encodable {
-    struct Row: Encodable { let id: String; let username: String; let displayName: String; let role: String; let organization: String }
+    struct Row: Encodable { let id: String; let username: String; let displayName: String; let role: String; let organization: String; let disabled: Bool; let isMe: Bool }
     let rows: [Row]
     let roles: [String]
     let error: String?
@@ -28,6 +28,8 @@ enum UserRoutes {
         routes.get("users", use: list)
         routes.post("users", use: create)
         routes.post("users", ":id", "reset-password", use: reset)
+        routes.post("users", ":id", "disable", use: { try await setDisabled($0, true) })
+        routes.post("users", ":id", "enable", use: { try await setDisabled($0, false) })
     }
 
     static func roles(for access: Access) -> [UserRole] {
@@ -41,7 +43,8 @@ enum UserRoutes {
             .map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
         return try await req.render("users", access, UsersPage(
             rows: users.map { .init(id: $0.id!.uuidString, username: $0.username, displayName: $0.displayName, role: $0.role,
-                                    organization: $0.organizationID.flatMap { names[$0] } ?? "全市") },
+                                    organization: $0.organizationID.flatMap { names[$0] } ?? "全市", disabled: $0.disabled,
+                                    isMe: $0.id == access.user.id) },
             roles: roles(for: access).map(\.rawValue), error: error), status: error == nil ? .ok : .badRequest)
     }
 
@@ -67,6 +70,19 @@ enum UserRoutes {
                 by: access.user, hash: { try Bcrypt.hash($0) }, on: req.db)
             return try await req.render("one_time_password", access, OneTimePasswordPage(
                 username: user.username, displayName: user.displayName, password: password, created: true))
+        } catch StoreError.invalid(let message) {
+            return try await page(req, access, error: message)
+        }
+    }
+
+    @Sendable static func setDisabled(_ req: Request, _ disabled: Bool) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.manageUsers, for: req)
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound, reason: "没有这个用户") }
+        do {
+            let user = try await AccountAdmin.setDisabled(disabled, for: id, by: access.user, on: req.db)
+            Chrome.flash(req, disabled ? "已停用「\(user.displayName)」的账号，其会话随即失效" : "已启用「\(user.displayName)」的账号")
+            return req.redirect(to: "/users")
         } catch StoreError.invalid(let message) {
             return try await page(req, access, error: message)
         }

@@ -176,6 +176,22 @@ import Documents
                 try req.content.encode(["current": issued, "new": "李干事自己的密码2026"], as: .json)
             }) { res in #expect(res.status == .noContent) }
             try await app.testing().test(.GET, "/api/v1/members", headers: dept) { res in #expect(res.status == .ok) }
+
+            // Stopped by an administrator: the open session ends and signing in is refused.
+            let id = try #require(try await User.query(on: app.db).filter(\.$username == "dept2").first()?.id)
+            try await app.testing().test(.POST, "/api/v1/users/\(id)/disable", headers: admin) { res in
+                #expect(res.status == .ok)
+                let user = try res.content.decode(APIUser.self)
+                #expect(user.disabled)
+            }
+            try await app.testing().test(.GET, "/api/v1/members", headers: dept) { res in #expect(res.status == .unauthorized) }
+            try await app.testing().test(.POST, "/api/v1/session", beforeRequest: { req in
+                try req.content.encode(["username": "dept2", "password": "李干事自己的密码2026"], as: .json)
+            }) { res in
+                #expect(res.status == .forbidden && res.body.string.contains("该账号已停用"))
+            }
+            let actions = try await AuditEntry.query(on: app.db).sort(\.$id, .descending).range(0..<2).all().map(\.action)
+            #expect(actions == ["auth.login.refused", "user.disabled"])
         }
     }
 

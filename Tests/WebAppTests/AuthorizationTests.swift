@@ -56,7 +56,8 @@ import Documents
 
     /// Writes whose body the rules refuse after the role and scope checks, so the answer shows
     /// who got past those checks (400) and who did not (403, or 404 outside the scope) while
-    /// nothing changes. ADMIN is the `admin` account.
+    /// nothing changes — except what only a system administrator may do to the `admin` account
+    /// (ADMIN): reset its password, stop and restart it.
     static let writes: [(request: String, body: [String: String], expected: [HTTPStatus])] = [
         ("POST /organizations/OWNORG/children", ["name": "", "kind": "支部"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /organizations/OTHERORG/children", ["name": "", "kind": "支部"], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
@@ -74,6 +75,10 @@ import Documents
         ("POST /api/v1/members/import", [:], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/users", ["username": "x", "displayName": "x", "role": "不存在"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/users/ADMIN/password-reset", [:], [.ok, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /users/ADMIN/disable", [:], [.seeOther, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /users/ADMIN/enable", [:], [.seeOther, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/users/ADMIN/disable", [:], [.ok, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/users/ADMIN/enable", [:], [.ok, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("PUT /api/v1/account/password", ["current": "wrong", "new": "0123456789ab"], [.badRequest, .badRequest, .badRequest, .badRequest, .badRequest, .badRequest]),
     ]
 
