@@ -79,11 +79,11 @@ public struct MemberDirectory: Sendable {
         let text = search.text.trimmed
         if !text.isEmpty {
             if text.allSatisfy({ $0.isNumber || $0 == "X" || $0 == "x" }) && text.count >= 6 {
-                query = query.where(column("id_number"), .like, SQLBind(text.uppercased() + "%"))
+                query = query.where(Self.like(column("id_number"), Self.likeEscaped(text.uppercased()) + "%"))
             } else {
+                let pattern = "%" + Self.likeEscaped(text) + "%"
                 query = query.where { group in
-                    group.where(column("name"), .like, SQLBind("%\(text)%"))
-                        .orWhere(column("name", Organization.schema), .like, SQLBind("%\(text)%"))
+                    group.where(Self.like(column("name"), pattern)).orWhere(Self.like(column("name", Organization.schema), pattern))
                 }
             }
         }
@@ -98,6 +98,15 @@ public struct MemberDirectory: Sendable {
             query = query.where(column("birth_date"), .lessThanOrEqual, SQLBind(bound))
         }
         return query
+    }
+
+    /// `column LIKE pattern ESCAPE '!'`: what a clerk types is matched literally, `%` and `_` included.
+    static func like(_ column: SQLColumn, _ pattern: String) -> SQLQueryString {
+        "\(column) LIKE \(bind: pattern) ESCAPE '!'"
+    }
+
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "!", with: "!!").replacingOccurrences(of: "%", with: "!%").replacingOccurrences(of: "_", with: "!_")
     }
 
     static func memberColumns(_ select: SQLSelectBuilder) -> SQLSelectBuilder {

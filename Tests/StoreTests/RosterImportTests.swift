@@ -207,6 +207,14 @@ extension DatabaseSuites {
             #expect(listed.count == 1_500)
             #expect(listed.map(\.idNumber) == expected.map(\.idNumber))
             #expect(listed.prefix(3).allSatisfy { $0.name.hasPrefix("丁") || $0.name.hasPrefix("卜") || $0.name.hasPrefix("刁") })
+            // Typed text is matched literally on both backends; an ID prefix and a name part find people.
+            let directory = MemberDirectory(database: db)
+            var percent = MemberSearch(); percent.text = "%"
+            #expect(try await directory.search(percent, scopePath: nil).total == 0)
+            var byID = MemberSearch(); byID.text = String(listed[7].idNumber.prefix(12))
+            #expect(try await directory.search(byID, scopePath: nil).rows.contains { $0.member.idNumber == listed[7].idNumber })
+            var byName = MemberSearch(); byName.text = listed[9].name
+            #expect(try await directory.search(byName, scopePath: nil).rows.contains { $0.member.idNumber == listed[9].idNumber })
         }
     }
 }

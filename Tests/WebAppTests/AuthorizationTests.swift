@@ -219,6 +219,13 @@ func memberForm(_ record: RosterRecord, csrf: String) -> [String: String] {
         #expect(try await directory.search(byID, scopePath: nil).rows.map(\.member.name) == [all[17].name])
         var byName = MemberSearch(); byName.text = all[5].name; byName.pageSize = 500
         #expect(try await directory.search(byName, scopePath: nil).rows.contains { $0.member.idNumber == all[5].idNumber })
+        // What a clerk types is matched literally: % and _ are not wildcards.
+        for typed in ["%", "_", "王%", "!"] {
+            var literal = MemberSearch(); literal.text = typed
+            #expect(try await directory.search(literal, scopePath: nil).total == 0, "\(typed)")
+        }
+        var partial = MemberSearch(); partial.text = String(all[5].name.prefix(1)); partial.pageSize = 1
+        #expect(try await directory.search(partial, scopePath: nil).total > 0)
         var paged = MemberSearch(); paged.page = 3; paged.pageSize = 50
         let page3 = try await directory.search(paged, scopePath: nil)
         #expect(page3.rows.count == 50 && page3.total == 2_000 && page3.pageCount == 40)
