@@ -9,7 +9,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 
 base, admin_password, roster, db, shots = sys.argv[1:6]
 fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures")
@@ -28,15 +28,18 @@ def shot(name):
     driver.save_screenshot(os.path.join(shots, name + ".png"))
 
 def step(description, condition):
-    """`condition` is checked until it holds or 10 seconds pass (a click returns before the next page loads)."""
+    """`condition` is checked until it holds or 30 seconds pass. A click returns before the next
+    page has loaded; while it loads, reading the page can fail in several ways (stale elements,
+    a detached frame): those count as "not yet"."""
     global steps
+    def holds(_):
+        try:
+            return condition()
+        except WebDriverException:
+            return False
     try:
-        # While the next page loads, the old page's elements go stale: keep asking.
-        WebDriverWait(driver, 10, ignored_exceptions=[NoSuchElementException, StaleElementReferenceException]).until(lambda _: condition())
-        ok = True
-    except Exception:
-        ok = False
-    if not ok:
+        WebDriverWait(driver, 30).until(holds)
+    except TimeoutException:
         shot("failed")
         raise AssertionError(description + "\n" + driver.find_element(By.TAG_NAME, "body").text[:1500])
     steps += 1
