@@ -51,7 +51,7 @@ extension Member {
 }
 
 /// Open organizations by their full name, for files that name them; with each one's path for
-/// the scope check.
+/// the scope check. A file loads them all once; a form asks for its one name.
 struct OrganizationDirectory {
     let byName: [String: Organization]
 
@@ -62,12 +62,29 @@ struct OrganizationDirectory {
 
     /// The organization, or why it cannot take members from this user.
     func resolve(_ name: String, scopePath: String?) -> Result<Organization, StoreError> {
-        guard let organization = byName[name] else {
+        Self.check(byName[name], name: name, scopePath: scopePath)
+    }
+
+    /// The same answer for a single name, with one query instead of the whole tree.
+    static func resolve(_ name: String, scopePath: String?, on database: any Database) async throws -> Result<Organization, StoreError> {
+        let found = try await Organization.named(name, on: database)
+        return check(found?.closed == false ? found : nil, name: name, scopePath: scopePath)
+    }
+
+    static func check(_ organization: Organization?, name: String, scopePath: String?) -> Result<Organization, StoreError> {
+        guard let organization else {
             return .failure(.invalid("没有名为「\(name)」的党组织（或已撤销），请写党组织全称，与「党组织」页面一致"))
         }
         if let scopePath, !organization.path.hasPrefix(scopePath) {
             return .failure(.invalid("「\(name)」不在您的管理范围内"))
         }
         return .success(organization)
+    }
+}
+
+extension Organization {
+    /// The organization with this full name (names are unique), open or closed.
+    public static func named(_ name: String, on database: any Database) async throws -> Organization? {
+        try await Organization.query(on: database).filter(\.$name == name).first()
     }
 }

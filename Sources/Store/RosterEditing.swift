@@ -18,7 +18,7 @@ public enum MemberEditor {
             case .valid(let normalized): record = normalized
             case .invalid(let found): problems = found
             }
-            switch try await OrganizationDirectory.load(on: db).resolve(record.organization, scopePath: scopePath) {
+            switch try await OrganizationDirectory.resolve(record.organization, scopePath: scopePath, on: db) {
             case .failure(let error): problems.append(FileInputError(file: "表单", column: "所在党组织", message: error.description))
             case .success(let organization):
                 if try await Member.query(on: db).filter(\.$idNumber == record.idNumber).filter(\.$id != id).count() > 0 {
@@ -131,7 +131,7 @@ public enum OrganizationEditor {
     static func checkedName(_ name: String, on db: any Database) async throws -> String {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.count >= 2, trimmed.count <= 60 else { throw StoreError.invalid("党组织名称应为2至60个字") }
-        guard try await Organization.query(on: db).filter(\.$name == trimmed).count() == 0 else {
+        guard try await Organization.named(trimmed, on: db) == nil else {
             throw StoreError.invalid("已有名为「\(trimmed)」的党组织（名称须唯一，导入名册时按名称找组织）")
         }
         return trimmed

@@ -30,6 +30,7 @@ enum OrganizationPages {
     static let treeDepth = 2
 
     static func register(_ routes: any RoutesBuilder) {
+        routes.get("organizations", use: treePage)
         routes.get("organizations", ":id", use: detail)
         routes.post("organizations", ":id", "children", use: createChild)
         routes.post("organizations", ":id", "rename", use: rename)
@@ -46,6 +47,11 @@ enum OrganizationPages {
         let nodes = try await OrganizationTree.load(on: req.db, scopePath: access.scopePath)
         let shown = nodes.filter { $0.depth <= treeDepth }
         return OrganizationTreePage(rows: shown.map { row($0, depth: $0.depth) }, hiddenBelow: nodes.count - shown.count)
+    }
+
+    @Sendable static func treePage(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.viewOrganizations, for: req)
+        return try await req.render("organizations", access, try await tree(req, access))
     }
 
     @Sendable static func detail(_ req: Request) async throws -> Response {
@@ -108,7 +114,7 @@ enum OrganizationPages {
         let form = try req.content.decode(OrganizationMoveForm.self)
         return try await change(req, done: "已调整到「\(form.parent)」之下") { access, id in
             let name = form.parent.trimmingCharacters(in: .whitespaces)
-            guard let parent = try await Organization.query(on: req.db).filter(\.$name == name).first() else {
+            guard let parent = try await Organization.named(name, on: req.db) else {
                 throw StoreError.invalid("没有名为「\(name)」的党组织，请写上级组织的全称")
             }
             try await OrganizationEditor.move(id, under: parent.id!, actor: access.user.username, scopePath: access.scopePath, on: req.db)

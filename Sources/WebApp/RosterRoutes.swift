@@ -82,7 +82,6 @@ enum RosterRoutes {
         routes.get("members", ":id", use: detail)
         routes.get("members", ":id", "edit", use: editForm)
         routes.post("members", ":id", use: update)
-        routes.get("organizations", use: tree)
     }
 
     /// The list's search and filters from the query string; unknown values are ignored.
@@ -201,10 +200,5 @@ enum RosterRoutes {
         let record = RosterRecord.View(cells: cells)
         Chrome.flash(req, "已保存「\(record.name)」的信息，修改已记入审计日志")
         return req.redirect(to: "/members/\(row.member.id!.uuidString)")
-    }
-
-    @Sendable static func tree(_ req: Request) async throws -> Response {
-        let access = try await Access.require(.viewOrganizations, for: req)
-        return try await req.render("organizations", access, try await OrganizationPages.tree(req, access))
     }
 }

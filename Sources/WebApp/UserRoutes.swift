@@ -60,7 +60,7 @@ enum UserRoutes {
             guard let role = UserRole(rawValue: form.role) else { throw StoreError.invalid("请选择角色") }
             var organizationID: UUID?
             if let name = form.organization?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
-                guard let organization = try await Organization.query(on: req.db).filter(\.$name == name).first() else {
+                guard let organization = try await Organization.named(name, on: req.db) else {
                     throw StoreError.invalid("没有名为「\(name)」的党组织，请写全称")
                 }
                 organizationID = organization.id
