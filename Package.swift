@@ -64,7 +64,11 @@ let package = Package(
         ]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Documents", "NameOrder"]),
-        .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
+        .testTarget(name: "DocumentsTests", dependencies: [
+            "Documents",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "WebAppTests", dependencies: [
             "WebApp", "Store", "Documents",
             .product(name: "SQLKit", package: "sql-kit"),

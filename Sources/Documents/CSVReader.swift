@@ -3,15 +3,17 @@ import Foundation
 import Glibc
 #endif
 
-/// A problem in an input file, located by row and column (1-based, as a spreadsheet shows them).
+/// A problem in an input file, located by row and column (1-based, as a spreadsheet shows them),
+/// with a stable code (`roster.idNumber.checksum`) that clients and tests compare instead of prose.
 public struct FileInputError: Error, Sendable, Equatable, CustomStringConvertible {
     public let file: String
     public let row: Int?
     public let column: String?
+    public let code: String
     public let message: String
 
-    public init(file: String, row: Int? = nil, column: String? = nil, message: String) {
-        self.file = file; self.row = row; self.column = column; self.message = message
+    public init(file: String, row: Int? = nil, column: String? = nil, code: String = "file.unreadable", message: String) {
+        self.file = file; self.row = row; self.column = column; self.code = code; self.message = message
     }
 
     public var description: String {
@@ -55,7 +57,9 @@ public enum CSVReader {
         return String(cString: output)
     }
 
-    public static func rows(_ text: String, file: String) throws(FileInputError) -> [[String]] {
+    /// The rows of a CSV text; more rows or columns than the limits allow is refused, not read.
+    public static func rows(_ text: String, file: String, maxRows: Int = 500_000, maxColumns: Int = 256,
+                            maxFieldLength: Int = 32_767) throws(FileInputError) -> [[String]] {
         var rows: [[String]] = []
         var row: [String] = []
         var field = ""
@@ -68,6 +72,9 @@ public enum CSVReader {
             return iterator.next()
         }
         while let c = nextScalar() {
+            if field.utf8.count > maxFieldLength * 4 {   // utf8.count is O(1); 4 bytes per character at most
+                throw FileInputError(file: file, row: rows.count + 1, code: "csv.limit.fieldLength", message: "有一格超过 \(maxFieldLength) 个字符（引号可能没有闭合）")
+            }
             if quoted {
                 if c == "\"" {
                     if let n = nextScalar() {
@@ -83,15 +90,21 @@ public enum CSVReader {
                 quoted = true; fieldStarted = true
             case ",":
                 row.append(field); field = ""; fieldStarted = false
+                guard row.count < maxColumns else {
+                    throw FileInputError(file: file, row: rows.count + 1, code: "csv.limit.columns", message: "超过 \(maxColumns) 列，不像是党员名册")
+                }
             case "\r":
                 continue
             case "\n":
                 row.append(field); rows.append(row); row = []; field = ""; fieldStarted = false
+                guard rows.count <= maxRows else {
+                    throw FileInputError(file: file, row: rows.count, code: "csv.limit.rows", message: "超过 \(maxRows) 行，请分成几个文件导入")
+                }
             default:
                 field.unicodeScalars.append(c); fieldStarted = true
             }
         }
-        if quoted { throw FileInputError(file: file, row: rows.count + 1, message: "引号没有闭合") }
+        if quoted { throw FileInputError(file: file, row: rows.count + 1, code: "csv.unclosedQuote", message: "引号没有闭合") }
         if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
         return rows
     }

@@ -86,6 +86,25 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.init(year: y, month: m, day: d)
     }
 
+    /// The last day of a month given as "1975.03", "1975年3月", "1975-03", "1975/3" or "197503"
+    /// (花名册 often record 出生年月 and 入党时间 to the month): nil when the text is not one.
+    public static func month(text: String) -> (year: Int, month: Int)? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.utf8.count <= 16 else { return nil }
+        var parts = trimmed.split(whereSeparator: { "-/.年月".contains($0) }).map(String.init)
+        if parts.count == 1, parts[0].count == 6 { parts = [String(parts[0].prefix(4)), String(parts[0].suffix(2))] }
+        guard parts.count == 2, parts[0].count == 4, (1...2).contains(parts[1].count),
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let y = Int(parts[0]), let m = Int(parts[1]), (1900...2100).contains(y), (1...12).contains(m) else { return nil }
+        return (y, m)
+    }
+
+    /// The month's last day (for "at least 18 full years" on a month-precision date: never refuse
+    /// someone who may have been old enough).
+    public static func endOfMonth(year: Int, month: Int) -> CalendarDate? {
+        CalendarDate(year: year, month: month, day: days(in: month, of: year))
+    }
+
     /// An Excel serial day number (1900 date system, with Excel's phantom 1900-02-29).
     public init?(excelSerial: Double) {
         guard excelSerial >= 1, excelSerial < 2_958_466, excelSerial == excelSerial.rounded(.down) else { return nil }

@@ -51,14 +51,14 @@ public enum RosterFile {
         Column(field: .name, title: "姓名", aliases: [], required: true, width: 12),
         Column(field: .gender, title: "性别", aliases: [], required: true, width: 6),
         Column(field: .ethnicity, title: "民族", aliases: [], required: true, width: 10),
-        Column(field: .idNumber, title: "公民身份号码", aliases: ["身份证号", "身份证号码", "居民身份证号码"], required: true, width: 22),
-        Column(field: .birthDate, title: "出生日期", aliases: [], required: true, width: 12),
-        Column(field: .joinDate, title: "入党日期", aliases: ["入党时间"], required: true, width: 12),
-        Column(field: .status, title: "党员状态", aliases: ["人员状态", "党籍状态"], required: true, width: 12),
-        Column(field: .organization, title: "所在党组织", aliases: ["所在党支部", "党组织"], required: true, width: 36),
-        Column(field: .position, title: "职务", aliases: [], required: false, width: 14),
+        Column(field: .idNumber, title: "公民身份号码", aliases: ["身份证号", "身份证号码", "居民身份证号码", "居民身份证号", "身份证"], required: true, width: 22),
+        Column(field: .birthDate, title: "出生日期", aliases: ["出生年月", "出生时间", "出生年月日"], required: false, width: 12),
+        Column(field: .joinDate, title: "入党日期", aliases: ["入党时间", "入党年月"], required: true, width: 12),
+        Column(field: .status, title: "党员状态", aliases: ["人员状态", "党籍状态", "党员类别", "党员类型"], required: true, width: 12),
+        Column(field: .organization, title: "所在党组织", aliases: ["所在党支部", "所在支部", "党组织", "党支部", "所属党组织", "所属支部", "所在党组织名称"], required: true, width: 36),
+        Column(field: .position, title: "职务", aliases: ["现任职务", "工作单位及职务"], required: false, width: 14),
         Column(field: .category, title: "人员类别", aliases: ["类别"], required: false, width: 14),
-        Column(field: .title, title: "专业技术职称", aliases: ["职称"], required: false, width: 14),
+        Column(field: .title, title: "专业技术职称", aliases: ["职称", "专业技术职务"], required: false, width: 14),
         Column(field: .titleLevel, title: "职称级别", aliases: [], required: false, width: 10),
         Column(field: .honours, title: "荣誉", aliases: ["荣誉称号"], required: false, width: 30),
         Column(field: .npcDeputy, title: "人大代表", aliases: [], required: false, width: 10),
@@ -66,6 +66,14 @@ public enum RosterFile {
     ]
 
     public static var columnTitles: [String] { columns.map(\.title) }
+
+    /// Headings a 花名册 carries that hold nothing to import (no need to list them as ignored).
+    static let unread: Set<String> = ["序号", "编号", "备注"]
+    /// A row whose first cell starts so is the signature footer, not a member.
+    static let footerPrefixes = ["填表人", "审核人", "制表人", "填报人", "负责人", "单位负责人", "经办人", "填表日期", "制表日期",
+                                 "填报日期", "联系电话", "备注", "说明", "注：", "注:", "合计", "总计"]
+    /// How far down the file the heading row is looked for (title rows come first).
+    static let headerSearchRows = 30
 
     /// A file read and checked row by row. Problems that need the database (unknown
     /// organization, an ID number already on the roster) are the importer's to add.
@@ -75,61 +83,87 @@ public enum RosterFile {
         public var problems: [FileInputError]
         /// Headings present in the file that Xuanju does not read.
         public var ignoredColumns: [String]
+        /// The file row of the headings (title rows above it are skipped).
+        public var headerRow: Int = 1
+        /// Rows skipped as the signature footer (填表人 …).
+        public var footerRows: [Int] = []
     }
+
+    /// The canonical column titles a user may map an unrecognised heading to.
+    public static var mappableTitles: [String] { columns.map(\.title) }
 
     // MARK: Reading
 
     /// Reads an .xlsx or .csv roster (CSV in UTF-8 or GBK/GB18030). A file whose shape is wrong
     /// (not a workbook, no roster sheet, headings missing or merged) throws; bad values in rows
-    /// are collected, all of them, so one preview shows everything to fix.
-    public static func read(_ data: Data, file: String, today: CalendarDate = .today()) throws(FileInputError) -> Parsed {
+    /// are collected, all of them, so one preview shows everything to fix. `columnMap` maps a
+    /// heading of the file to one of `mappableTitles` (the user's choice in the preview).
+    public static func read(_ data: Data, file: String, columnMap: [String: String] = [:], today: CalendarDate = .today(),
+                            limits: XLSXLimits = XLSXLimits()) throws(FileInputError) -> Parsed {
         let isXLSX = file.lowercased().hasSuffix(".xlsx") || file.lowercased().hasSuffix(".xls")
             || data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0])
+        let map = try normalizedMap(columnMap, file: file)
         var problems: [FileInputError] = []
         var rows: [(number: Int, cells: [String])] = []
         if isXLSX {
-            let workbook = try XLSXWorkbook(data: data, file: file)
+            let workbook = try XLSXWorkbook(data: data, file: file, limits: limits)
             let sheet: XLSXSheet
             if workbook.sheetNames.contains(sheetName) {
                 sheet = try workbook.sheet(named: sheetName)
             } else if workbook.sheetNames.count == 1 {
                 sheet = try workbook.sheet(at: 0)
             } else {
-                throw FileInputError(file: file, message: "工作簿有 \(workbook.sheetNames.count) 个工作表（\(workbook.sheetNames.joined(separator: "、"))），请把名册放在名为「\(sheetName)」的工作表中")
+                throw FileInputError(file: file, code: "roster.sheet.missing",
+                                     message: "工作簿有 \(workbook.sheetNames.count) 个工作表（\(workbook.sheetNames.joined(separator: "、"))），请把名册放在名为「\(sheetName)」的工作表中")
             }
-            let headerRow = sheet.rows.first(where: { row in row.cells.contains { $0 != .empty } })?.number ?? 1
+            let texts = sheet.rows.prefix(headerSearchRows).map { row in (row.number, row.cells.map(headerTitle)) }
+            let headerRow = headerIndex(texts, map: map).map { texts[$0].0 } ?? sheet.rows.first?.number ?? 1
             for range in sheet.merged where mergedRange(range, touchesRow: headerRow) {
-                throw FileInputError(file: file, row: headerRow, message: "表头有合并单元格（\(range)），请取消合并，每列只写一个标题")
+                throw FileInputError(file: file, row: headerRow, code: "roster.header.merged", message: "表头有合并单元格（\(range)），请取消合并，每列只写一个标题")
             }
             let header = sheet.rows.first { $0.number == headerRow }?.cells ?? []
-            let fields = header.map { cell -> Field? in if case .text(let t) = cell { return field(for: t) }; return nil }
-            for row in sheet.rows {
+            let fields = header.map { cell -> Field? in if case .text(let t) = cell { return field(for: t, map: map) }; return nil }
+            rows.reserveCapacity(sheet.rows.count)
+            for row in sheet.rows where row.number >= headerRow {
                 var cells: [String] = []
+                cells.reserveCapacity(row.cells.count)
                 for (index, cell) in row.cells.enumerated() {
-                    let column = index < header.count ? headerTitle(header[index]) : XLSXWorkbook.columnName(index)
+                    let column = index < header.count && !headerTitle(header[index]).isEmpty ? headerTitle(header[index]) : XLSXWorkbook.columnName(index)
                     let field = index < fields.count ? fields[index] : nil
+                    func problem(_ code: String, _ message: String) {
+                        problems.append(FileInputError(file: file, row: row.number, column: column, code: code, message: message))
+                    }
                     switch cell {
                     case .empty: cells.append("")
                     case .text(let text): cells.append(text)
                     case .bool(let value): cells.append(value ? "是" : "否")
                     case .error(let code):
                         cells.append("")
-                        problems.append(FileInputError(file: file, row: row.number, column: column, message: "单元格是错误值 \(code)"))
+                        problem("roster.cell.error", "单元格是错误值 \(code)")
                     case .formula(let formula):
                         cells.append("")
                         if row.number != headerRow {
-                            problems.append(FileInputError(file: file, row: row.number, column: column,
-                                                           message: "是公式（=\(formula)），请复制该列后「选择性粘贴→数值」再导入"))
+                            problem("roster.cell.formula", "是公式（=\(formula.prefix(200))），请复制该列后「选择性粘贴→数值」再导入")
                         }
                     case .number(let number):
                         switch field {
                         case .birthDate?, .joinDate?:
-                            cells.append(Double(number).flatMap(CalendarDate.init(excelSerial:))?.description ?? number)
+                            // 1975.03 typed into a cell is a number; 1992.10 is then stored as 1992.1.
+                            if let value = Double(number), value >= 1900, value < 2101, number.contains(".") {
+                                let parts = number.split(separator: ".")
+                                if parts.count == 2, parts[1] == "1" {
+                                    cells.append("")
+                                    problem("roster.date.ambiguousMonth", "「\(number)」被 Excel 存成了数字，分不清是1月还是10月：请把该列设为「文本」后写成 \(parts[0]).01 或 \(parts[0]).10")
+                                } else {
+                                    cells.append(parts.count == 2 && parts[1].count == 1 ? "\(parts[0]).0\(parts[1])" : number)
+                                }
+                            } else {
+                                cells.append(Double(number).flatMap(CalendarDate.init(excelSerial:))?.description ?? number)
+                            }
                         case .idNumber?:
                             if number.contains("E") || number.contains("e") || number.contains(".") || number.count > 15 {
                                 cells.append("")
-                                problems.append(FileInputError(file: file, row: row.number, column: column,
-                                                               message: "被 Excel 存成了数字（\(number)），末尾几位已经丢失：请把该列设为「文本」后重新录入"))
+                                problem("roster.idNumber.storedAsNumber", "被 Excel 存成了数字（\(number.prefix(30))），末尾几位已经丢失：请把该列设为「文本」后重新录入")
                             } else { cells.append(number) }
                         default: cells.append(number)
                         }
@@ -137,14 +171,23 @@ public enum RosterFile {
                 }
                 rows.append((row.number, cells))
             }
-            rows = rows.filter { $0.number >= headerRow }
         } else {
             guard let text = CSVReader.decode(data) else {
-                throw FileInputError(file: file, message: "文件既不是 UTF-8 也不是 GBK/GB18030 编码的文本，请在 Excel 中另存为「CSV UTF-8」或 XLSX")
+                throw FileInputError(file: file, code: "csv.encoding", message: "文件既不是 UTF-8 也不是 GBK/GB18030 编码的文本，请在 Excel 中另存为「CSV UTF-8」或 XLSX")
             }
-            rows = try CSVReader.rows(text, file: file).enumerated().map { ($0.offset + 1, $0.element) }
+            rows = try CSVReader.rows(text, file: file, maxRows: limits.maxRows, maxColumns: limits.maxColumns)
+                .enumerated().map { ($0.offset + 1, $0.element) }
+            if let header = headerIndex(Array(rows.prefix(headerSearchRows).filter { $0.cells.contains { !$0.trimmed.isEmpty } }), map: map) {
+                let headerNumber = rows.filter { $0.cells.contains { !$0.trimmed.isEmpty } }[header].number
+                rows.removeAll { $0.number < headerNumber }
+            }
         }
-        return try check(rows: rows, file: file, problems: problems, today: today)
+        return try check(rows: rows, file: file, problems: problems, map: map, today: today)
+    }
+
+    /// The heading with white space and required-marks removed ("性 别", "*姓名" → "性别", "姓名").
+    static func normalizedHeading(_ heading: String) -> String {
+        String(heading.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "*" && $0 != "＊" }.map(Character.init))
     }
 
     static func headerTitle(_ cell: XLSXCell) -> String {
@@ -152,9 +195,34 @@ public enum RosterFile {
         return ""
     }
 
-    static func field(for heading: String) -> Field? {
-        let h = heading.trimmed.replacingOccurrences(of: "*", with: "")
+    /// The user's mapping, checked: every target must be one of the canonical titles.
+    static func normalizedMap(_ map: [String: String], file: String) throws(FileInputError) -> [String: Field] {
+        guard map.count <= 64 else { throw FileInputError(file: file, code: "roster.columnMap.tooLarge", message: "列对应关系过多（最多64项）") }
+        var out: [String: Field] = [:]
+        for (heading, title) in map {
+            guard let column = columns.first(where: { $0.title == title }) else {
+                throw FileInputError(file: file, column: String(heading.prefix(40)), code: "roster.columnMap.unknownField",
+                                     message: "「\(title.prefix(40))」不是名册的列（可选：\(columnTitles.joined(separator: "、"))）")
+            }
+            out[normalizedHeading(heading)] = column.field
+        }
+        return out
+    }
+
+    static func field(for heading: String, map: [String: Field] = [:]) -> Field? {
+        let h = normalizedHeading(heading)
+        if let mapped = map[h] { return mapped }
         return columns.first { $0.title == h || $0.aliases.contains(h) }?.field
+    }
+
+    /// Which of the first rows is the heading: the first naming at least three roster columns.
+    static func headerIndex(_ rows: [(Int, [String])], map: [String: Field]) -> Int? {
+        rows.firstIndex { row in Set(row.1.compactMap { field(for: $0, map: map) }).count >= 3 }
+    }
+
+    static func isFooter(_ cells: [String]) -> Bool {
+        guard let first = cells.first(where: { !$0.trimmed.isEmpty })?.trimmed else { return false }
+        return footerPrefixes.contains { first.hasPrefix($0) }
     }
 
     static func mergedRange(_ range: String, touchesRow row: Int) -> Bool {
@@ -164,106 +232,145 @@ public enum RosterFile {
     }
 
     static func check(rows allRows: [(number: Int, cells: [String])], file: String, problems initial: [FileInputError],
-                      today: CalendarDate) throws(FileInputError) -> Parsed {
+                      map: [String: Field] = [:], today: CalendarDate) throws(FileInputError) -> Parsed {
         var problems = initial
         let nonEmpty = allRows.filter { $0.cells.contains { !$0.trimmed.isEmpty } }
-        guard let header = nonEmpty.first else { throw FileInputError(file: file, message: "文件是空的，没有表头和数据") }
+        guard let header = nonEmpty.first else { throw FileInputError(file: file, code: "roster.empty", message: "文件是空的，没有表头和数据") }
         var position: [Field: Int] = [:]
         var ignored: [String] = []
+        var titles: [Int: String] = [:]
         for (index, heading) in header.cells.enumerated() {
             let title = heading.trimmed
             guard !title.isEmpty else { continue }
-            if let field = field(for: title) {
+            titles[index] = title
+            if let field = field(for: title, map: map) {
                 guard position[field] == nil else {
-                    throw FileInputError(file: file, row: header.number, column: title, message: "表头中这一列出现了两次")
+                    throw FileInputError(file: file, row: header.number, column: title, code: "roster.header.duplicate", message: "表头中这一列出现了两次")
                 }
                 position[field] = index
-            } else { ignored.append(title) }
+            } else if !unread.contains(normalizedHeading(title)) { ignored.append(title) }
         }
         let missing = columns.filter { $0.required && position[$0.field] == nil }.map { "「\($0.title)」" }
         guard missing.isEmpty else {
-            throw FileInputError(file: file, row: header.number,
-                                 message: "这一行不是党员名册的表头：缺少\(missing.joined())列（请用系统提供的导入模板）")
+            throw FileInputError(file: file, row: header.number, code: "roster.header.missingColumns",
+                                 message: "这一行不是党员名册的表头：缺少\(missing.joined())列（请用系统提供的导入模板，或在预览中指定各列对应关系）")
+        }
+        // Problems name the column by the file's own heading.
+        func heading(_ field: Field) -> String {
+            position[field].flatMap { titles[$0] } ?? columns.first { $0.field == field }!.title
         }
         // Cells the reader already complained about (formulas, numbers, error values).
         let namedCells = Set(problems.map { "\($0.row ?? 0)|\($0.column ?? "")" })
         let rowsWithProblems = Set(problems.compactMap(\.row))
         var records: [(row: Int, record: RosterRecord)] = []
         records.reserveCapacity(nonEmpty.count)
+        var footerRows: [Int] = []
         var firstRowOfID: [String: Int] = [:]
         for row in nonEmpty.dropFirst() {
+            if isFooter(row.cells) { footerRows.append(row.number); continue }
             var rowProblems: [FileInputError] = []
             func value(_ field: Field) -> String {
                 guard let i = position[field], i < row.cells.count else { return "" }
                 return row.cells[i].trimmed
             }
-            func report(_ field: Field, _ message: String) {
-                let title = columns.first { $0.field == field }!.title
-                rowProblems.append(FileInputError(file: file, row: row.number, column: title, message: message))
+            func report(_ field: Field, _ code: String, _ message: String) {
+                rowProblems.append(FileInputError(file: file, row: row.number, column: heading(field), code: "roster.\(field).\(code)", message: message))
             }
             var record = RosterRecord()
             for column in columns where column.required && value(column.field).isEmpty {
-                if !namedCells.contains("\(row.number)|\(column.title)") { report(column.field, "必填，不能为空") }
+                if !namedCells.contains("\(row.number)|\(heading(column.field))") { report(column.field, "required", "必填，不能为空") }
             }
             record.name = value(.name)
             if record.name.contains("?") || record.name.contains("？") || record.name.contains("\u{FFFD}") {
-                report(.name, "含有「?」：生僻字可能在另存为 GBK 时丢失了，请核对后另存为「CSV UTF-8」或 XLSX")
+                report(.name, "lostCharacter", "含有「?」：生僻字可能在另存为 GBK 时丢失了，请核对后另存为「CSV UTF-8」或 XLSX")
             }
+            if record.name.count > 40 { report(.name, "tooLong", "超过40个字") }
             record.gender = value(.gender)
-            if !record.gender.isEmpty && !["男", "女"].contains(record.gender) { report(.gender, "应为「男」或「女」，实为「\(record.gender)」") }
+            if !record.gender.isEmpty && !["男", "女"].contains(record.gender) { report(.gender, "invalid", "应为「男」或「女」，实为「\(record.gender.prefix(20))」") }
             record.ethnicity = value(.ethnicity)
             if !record.ethnicity.isEmpty && !record.ethnicity.hasSuffix("族") && record.ethnicity != "穿青人" {
-                report(.ethnicity, "应写民族全称（如「汉族」「土家族」），实为「\(record.ethnicity)」")
+                report(.ethnicity, "invalid", "应写民族全称（如「汉族」「土家族」），实为「\(record.ethnicity.prefix(20))」")
             }
             record.idNumber = value(.idNumber).uppercased()
             var idIsValid = false
             if !record.idNumber.isEmpty {
                 if record.idNumber.contains("E+") {
-                    report(.idNumber, "「\(record.idNumber)」被 Excel 存成了科学计数法，末尾几位已经丢失：请把该列设为「文本」后重新录入")
+                    report(.idNumber, "scientificNotation", "「\(record.idNumber.prefix(30))」被 Excel 存成了科学计数法，末尾几位已经丢失：请把该列设为「文本」后重新录入")
                 } else if let problem = IDNumber.problem(record.idNumber) {
-                    report(.idNumber, "「\(record.idNumber)」不是有效的居民身份证号：\(problem)")
+                    report(.idNumber, problem.contains("校验位") ? "checksum" : "invalid", "「\(record.idNumber.prefix(30))」不是有效的居民身份证号：\(problem)")
                 } else if let earlier = firstRowOfID[record.idNumber] {
-                    report(.idNumber, "与第\(earlier)行的身份证号重复")
+                    report(.idNumber, "duplicate", "与第\(earlier)行的身份证号重复")
                 } else {
                     idIsValid = true
                     firstRowOfID[record.idNumber] = row.number
                 }
             }
-            let birth = date(value(.birthDate), field: .birthDate, report: report)
+            let fromID = idIsValid ? IDNumber.birthDate(record.idNumber).flatMap { CalendarDate(text: $0) } : nil
+            // 出生年月 to the month is common: the full date comes from the ID number.
+            let birthText = value(.birthDate)
+            var birth: CalendarDate?
+            if birthText.isEmpty {
+                birth = fromID   // no ID either: the ID number's own problem says so
+            } else if let full = CalendarDate(text: birthText) {
+                birth = full
+                if let fromID, fromID != full { report(.birthDate, "mismatchID", "\(full) 与身份证号中的出生日期 \(fromID) 不一致") }
+            } else if let month = CalendarDate.month(text: birthText) {
+                if let fromID {
+                    birth = fromID
+                    if (fromID.year, fromID.month) != (month.year, month.month) {
+                        report(.birthDate, "mismatchID", "出生年月 \(month.year)年\(month.month)月 与身份证号中的出生日期 \(fromID) 不一致")
+                    }
+                } else if !idIsValid {
+                    birth = CalendarDate(year: month.year, month: month.month, day: 1)
+                }
+            } else {
+                report(.birthDate, "invalid", "「\(birthText.prefix(30))」不是有效日期（应写成 1980-05-01 或 1980.05）")
+            }
             if let birth {
                 record.birthDate = birth.description
-                if idIsValid, let fromID = IDNumber.birthDate(record.idNumber), fromID != birth.description {
-                    report(.birthDate, "\(birth) 与身份证号中的出生日期 \(fromID) 不一致")
-                }
-                if today < birth { report(.birthDate, "\(birth) 晚于今天") }
+                if today < birth { report(.birthDate, "future", "\(birth) 晚于今天") }
             }
             if idIsValid, ["男", "女"].contains(record.gender), let fromID = IDNumber.gender(record.idNumber), fromID != record.gender {
-                report(.gender, "「\(record.gender)」与身份证号第17位（\(fromID)）不一致")
+                report(.gender, "mismatchID", "「\(record.gender)」与身份证号第17位（\(fromID)）不一致")
             }
-            let join = date(value(.joinDate), field: .joinDate, report: report)
-            if let join {
-                record.joinDate = join.description
-                if today < join { report(.joinDate, "\(join) 晚于今天") }
-                if let birth, birth.years(until: join) < 18 { report(.joinDate, "\(join) 入党时未满18周岁（出生于 \(birth)）") }
+            let joinText = value(.joinDate)
+            if !joinText.isEmpty {
+                if let join = CalendarDate(text: joinText) {
+                    record.joinDate = join.description
+                    if today < join { report(.joinDate, "future", "\(join) 晚于今天") }
+                    if let birth, birth.years(until: join) < 18 { report(.joinDate, "underage", "\(join) 入党时未满18周岁（出生于 \(birth)）") }
+                } else if let month = CalendarDate.month(text: joinText), let end = CalendarDate.endOfMonth(year: month.year, month: month.month) {
+                    // Kept to the month, as the file gives it; checked against the month's last day.
+                    record.joinDate = "\(month.year)-\(month.month < 10 ? "0" : "")\(month.month)"
+                    if today.year * 12 + today.month < month.year * 12 + month.month { report(.joinDate, "future", "\(record.joinDate) 晚于今天") }
+                    if let birth, birth.years(until: end) < 18 { report(.joinDate, "underage", "\(record.joinDate) 入党时未满18周岁（出生于 \(birth)）") }
+                } else {
+                    report(.joinDate, "invalid", "「\(joinText.prefix(30))」不是有效日期（应写成 1980-05-01 或 1980.05）")
+                }
             }
             record.status = value(.status)
             if !record.status.isEmpty && MemberStanding(rawValue: record.status) == nil {
-                report(.status, "应为\(MemberStanding.allCases.map { "「\($0.rawValue)」" }.joined(separator: "、"))之一，实为「\(record.status)」")
+                report(.status, "invalid", "应为\(MemberStanding.allCases.map { "「\($0.rawValue)」" }.joined(separator: "、"))之一，实为「\(record.status.prefix(20))」")
             }
             record.organization = value(.organization)
+            if record.organization.count > 100 { report(.organization, "tooLong", "党组织名称超过100个字") }
             record.position = value(.position)
             record.category = value(.category)
             record.title = value(.title)
             record.titleLevel = value(.titleLevel)
+            for (field, text) in [(Field.position, record.position), (.category, record.category), (.title, record.title), (.titleLevel, record.titleLevel)]
+            where text.count > 200 {
+                report(field, "tooLong", "超过200个字")
+            }
             switch honours(value(.honours)) {
             case .success(let list): record.honours = list
-            case .failure(let message): report(.honours, message.text)
+            case .failure(let message): report(.honours, "invalid", message.text)
             }
             for (field, keyPath) in [(Field.npcDeputy, \RosterRecord.npcDeputy), (.cppccMember, \.cppccMember)] {
                 switch value(field) {
                 case "", "否", "0", "N", "n": record[keyPath: keyPath] = false
                 case "是", "1", "Y", "y": record[keyPath: keyPath] = true
-                case let other: report(field, "应为「是」或「否」，实为「\(other)」")
+                case let other: report(field, "invalid", "应为「是」或「否」，实为「\(other.prefix(20))」")
                 }
             }
             if rowProblems.isEmpty && !rowsWithProblems.contains(row.number) {
@@ -272,16 +379,7 @@ public enum RosterFile {
             problems += rowProblems
         }
         problems.sort { ($0.row ?? 0) < ($1.row ?? 0) }
-        return Parsed(file: file, records: records, problems: problems, ignoredColumns: ignored)
-    }
-
-    static func date(_ text: String, field: Field, report: (Field, String) -> Void) -> CalendarDate? {
-        guard !text.isEmpty else { return nil }
-        guard let date = CalendarDate(text: text) else {
-            report(field, "「\(text)」不是有效日期（应写成 1980-05-01）")
-            return nil
-        }
-        return date
+        return Parsed(file: file, records: records, problems: problems, ignoredColumns: ignored, headerRow: header.number, footerRows: footerRows)
     }
 
     struct Message: Error { let text: String }
@@ -318,7 +416,7 @@ public enum RosterFile {
         do {
             let parsed = try check(rows: rows, file: "表单", problems: [], today: today)
             if let record = parsed.records.first?.record, parsed.problems.isEmpty { return .valid(record) }
-            return .invalid(parsed.problems.map { FileInputError(file: "表单", column: $0.column, message: $0.message) })
+            return .invalid(parsed.problems.map { FileInputError(file: "表单", column: $0.column, code: $0.code, message: $0.message) })
         } catch {
             return .invalid([error])
         }

@@ -11,21 +11,69 @@ struct XMLScanner {
         case text(String)
     }
 
-    struct Malformed: Error { let offset: Int }
+    enum Failure: Error, Equatable {
+        /// Markup that cannot be read, at this byte of the whole input.
+        case malformed(offset: Int)
+        /// One tag or text run longer than `maxTokenBytes`: no spreadsheet part has one.
+        case tokenTooLong(offset: Int)
+    }
 
-    private let bytes: [UInt8]
+    /// The longest tag or text run accepted (Excel keeps at most 32,767 characters in a cell).
+    static let maxTokenBytes = 1 << 20
+
+    /// Raised inside one token when the buffer ends before it does; `next()` rewinds.
+    private struct Incomplete: Error {}
+
+    private var bytes: [UInt8]
     private var index = 0
+    /// Bytes dropped from the front of `bytes` so far (offsets in errors count from the input's start).
+    private var dropped = 0
+    /// No more input will be fed: an unfinished token is malformed, not incomplete.
+    private var isFinal: Bool
 
-    init(_ data: Data) { bytes = [UInt8](data) }
+    /// The whole input at once.
+    init(_ data: Data) { bytes = [UInt8](data); isFinal = true }
 
-    mutating func next() throws(Malformed) -> Event? {
+    /// Input fed in chunks (`feed`, then `finish`), so a part of any size is scanned in bounded memory.
+    init() { bytes = []; isFinal = false }
+
+    mutating func feed(_ chunk: Data) {
+        if index > 0 && index >= bytes.count / 2 {
+            dropped += index
+            bytes.removeFirst(index)
+            index = 0
+        }
+        bytes.append(contentsOf: chunk)
+    }
+
+    mutating func finish() { isFinal = true }
+
+    /// The next event; nil at the end of the input, or (when fed in chunks) when the buffered
+    /// bytes end inside a token and more input is needed.
+    mutating func next() throws(Failure) -> Event? {
+        let mark = index
+        do {
+            return try token()
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            index = mark
+            if bytes.count - mark > Self.maxTokenBytes { throw .tokenTooLong(offset: dropped + mark) }
+            if isFinal { throw .malformed(offset: dropped + bytes.count) }
+            return nil
+        }
+    }
+
+    private mutating func token() throws -> Event? {
         while index < bytes.count {
             if bytes[index] != UInt8(ascii: "<") {
                 let start = index
                 while index < bytes.count && bytes[index] != UInt8(ascii: "<") { index += 1 }
+                if index == bytes.count && !isFinal { throw Incomplete() }
                 return .text(Self.decodeEntities(bytes[start..<index]))
             }
-            // Markup.
+            // Markup: with fewer bytes than the longest opener, wait for more (a split "<![CDATA[").
+            if !isFinal && bytes.count - index < 9 { throw Incomplete() }
             if starts(with: "<?") { try skip(past: "?>"); continue }
             if starts(with: "<!--") { try skip(past: "-->"); continue }
             if starts(with: "<![CDATA[") {
@@ -37,36 +85,40 @@ struct XMLScanner {
             if starts(with: "<!") { try skip(past: ">"); continue }
             if starts(with: "</") {
                 index += 2
-                let name = readName()
+                let name = try readName()
                 try skip(past: ">")
                 return .end(name: name)
             }
             index += 1
-            let name = readName()
+            let name = try readName()
             var attributes: [(String, String)] = []
             while true {
                 skipSpace()
-                guard index < bytes.count else { throw Malformed(offset: index) }
+                try needByte()
                 if bytes[index] == UInt8(ascii: "/") {
-                    guard index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ">") else { throw Malformed(offset: index) }
-                    index += 2
+                    index += 1
+                    try needByte()
+                    guard bytes[index] == UInt8(ascii: ">") else { throw Failure.malformed(offset: dropped + index) }
+                    index += 1
                     return .start(name: name, attributes: attributes, selfClosing: true)
                 }
                 if bytes[index] == UInt8(ascii: ">") {
                     index += 1
                     return .start(name: name, attributes: attributes, selfClosing: false)
                 }
-                let key = readName()
+                let key = try readName()
                 skipSpace()
-                guard !key.isEmpty, index < bytes.count, bytes[index] == UInt8(ascii: "=") else { throw Malformed(offset: index) }
+                try needByte()
+                guard !key.isEmpty, bytes[index] == UInt8(ascii: "=") else { throw Failure.malformed(offset: dropped + index) }
                 index += 1
                 skipSpace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") else { throw Malformed(offset: index) }
+                try needByte()
+                guard bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") else { throw Failure.malformed(offset: dropped + index) }
                 let quote = bytes[index]
                 index += 1
                 let start = index
                 while index < bytes.count && bytes[index] != quote { index += 1 }
-                guard index < bytes.count else { throw Malformed(offset: index) }
+                try needByte()
                 attributes.append((key, Self.decodeEntities(bytes[start..<index])))
                 index += 1
             }
@@ -74,8 +126,13 @@ struct XMLScanner {
         return nil
     }
 
+    /// The buffer ends here: more input is needed (or, at the end of the input, it is malformed).
+    private func needByte() throws {
+        if index >= bytes.count { throw Incomplete() }
+    }
+
     /// The local name (after any `prefix:`), except for `xmlns:`-style attributes.
-    private mutating func readName() -> String {
+    private mutating func readName() throws -> String {
         let start = index
         var localStart = index
         while index < bytes.count {
@@ -85,6 +142,7 @@ struct XMLScanner {
             if b == UInt8(ascii: ":") { localStart = index + 1 }
             index += 1
         }
+        try needByte()
         let prefix = String(decoding: bytes[start..<max(start, localStart - 1)], as: UTF8.self)
         let local = String(decoding: bytes[localStart..<index], as: UTF8.self)
         return prefix == "xmlns" ? "xmlns:" + local : local
@@ -103,12 +161,12 @@ struct XMLScanner {
         }
     }
 
-    private mutating func skip(past literal: StaticString) throws(Malformed) {
+    private mutating func skip(past literal: StaticString) throws {
         while index < bytes.count {
             if starts(with: literal) { index += literal.utf8CodeUnitCount; return }
             index += 1
         }
-        throw Malformed(offset: index)
+        throw Incomplete()
     }
 
     /// &amp; &lt; &gt; &quot; &apos; and numeric references.

@@ -197,3 +197,13 @@ public struct OrganizationTree: Sendable {
         return ordered
     }
 }
+
+/// Organizations offered in pickers.
+public enum OrganizationPicker {
+    /// Open organizations in scope that may have 支部 below them (市委, 区县委, 党委, 总支), in tree order.
+    public static func branchParents(scopePath: String?, on database: any Database) async throws -> [(id: UUID, name: String)] {
+        var query = Organization.query(on: database).filter(\.$closed == false).filter(\.$kind != OrganizationKind.branch.rawValue)
+        if let scopePath { query = query.filter(\.$path =~ scopePath) }
+        return try await query.sort(\.$path).limit(5_000).all().map { ($0.id!, $0.name) }
+    }
+}

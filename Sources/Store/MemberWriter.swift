@@ -55,10 +55,27 @@ extension Member {
 struct OrganizationDirectory {
     let byName: [String: Organization]
 
+    /// Names that name no organization at all (closed ones exist: those are refused, not created).
+    let unknown: Set<String>
+
     static func load(on database: any Database) async throws -> OrganizationDirectory {
         let open = try await Organization.query(on: database).filter(\.$closed == false).all()
-        return OrganizationDirectory(byName: Dictionary(open.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }))
+        return OrganizationDirectory(byName: Dictionary(open.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }), unknown: [])
     }
+
+    /// Only the organizations with these names (an import names a few hundred, not the whole tree).
+    static func load(names: Set<String>, on database: any Database) async throws -> OrganizationDirectory {
+        var found: [Organization] = []
+        let all = Array(names)
+        for start in stride(from: 0, to: all.count, by: 500) {
+            found += try await Organization.query(on: database).filter(\.$name ~~ Array(all[start..<min(all.count, start + 500)])).all()
+        }
+        let open = found.filter { !$0.closed }
+        return OrganizationDirectory(byName: Dictionary(open.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }),
+                                     unknown: names.subtracting(found.map(\.name)))
+    }
+
+    func isUnknown(_ name: String) -> Bool { unknown.contains(name) && !name.isEmpty }
 
     /// The organization, or why it cannot take members from this user.
     func resolve(_ name: String, scopePath: String?) -> Result<Organization, StoreError> {

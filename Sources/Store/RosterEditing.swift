@@ -116,6 +116,15 @@ public enum OrganizationEditor {
 
     /// An open organization the user may change. A unit admin's own top organization may take
     /// children (`allowScopeRoot`) but cannot itself be renamed, moved or closed.
+    /// The organization an import may create missing branches under: open, in scope, above 支部.
+    public static func branchParent(_ id: UUID, scopePath: String?, on db: any Database) async throws -> Result<Organization, StoreError> {
+        let parent = try await openOrganization(id, scopePath: scopePath, on: db, allowScopeRoot: true)
+        guard let kind = OrganizationKind(rawValue: parent.kind), kind.level < OrganizationKind.branch.level else {
+            return .failure(.invalid("「\(parent.name)」是支部，下面不能再设支部，请选择党委或总支"))
+        }
+        return .success(parent)
+    }
+
     static func openOrganization(_ id: UUID?, scopePath: String?, on db: any Database, allowScopeRoot: Bool = false) async throws -> Organization {
         guard let id, let organization = try await Organization.find(id, on: db),
               scopePath.map({ organization.path.hasPrefix($0) }) ?? true else {

@@ -3,20 +3,28 @@ import FluentKit
 import SQLKit
 import Crypto
 import Documents
+import NIOPosix
 
 /// What an uploaded roster would do: every problem, by row and column, or the members it adds.
 public struct RosterImportCheck: Sendable {
     public let fileName: String
     public let sha256: String
-    /// Data rows in the file (below the heading).
+    /// Data rows in the file (below the heading, footer excluded).
     public let dataRows: Int
     public let problems: [FileInputError]
     public let ignoredColumns: [String]
+    /// The file row of the headings (title rows above it were skipped).
+    public let headerRow: Int
     /// New members per organization, largest first.
     public let perOrganization: [(name: String, count: Int)]
-    let accepted: [(record: RosterRecord, organizationID: UUID)]
+    /// Organizations the file names that do not exist yet, with how many rows name each.
+    public let missingOrganizations: [(name: String, rows: Int)]
+    /// Where the missing ones will be created (nil: not chosen, so the import cannot go ahead).
+    public let createUnder: (id: UUID, name: String)?
+    let accepted: [(record: RosterRecord, organization: String)]
 
-    public var isClean: Bool { problems.isEmpty }
+    /// Nothing stands in the way: no problem, and every organization exists or has a parent to be created under.
+    public var isClean: Bool { problems.isEmpty && (missingOrganizations.isEmpty || createUnder != nil) }
     public var memberCount: Int { accepted.count }
 }
 
@@ -28,54 +36,108 @@ public struct RosterImportRefused: Error, Sendable {
 
 /// Imports a roster file all or nothing: the whole file is checked against the rules and the
 /// database first; it is written in one transaction, as one audit event, only when clean.
+/// Parsing (the slow part) runs on a thread pool, never on the request's event loop.
 public enum RosterImporter {
-    public static func check(_ data: Data, fileName: String, scopePath: String?, today: CalendarDate = .today(),
+    public static func check(_ data: Data, fileName: String, scopePath: String?, createUnder: UUID? = nil,
+                             columnMap: [String: String] = [:], today: CalendarDate = .today(),
                              on database: any Database) async throws -> RosterImportCheck {
-        let parsed = try RosterFile.read(data, file: fileName, today: today)
+        let parsed = try await parse(data, fileName: fileName, columnMap: columnMap, today: today)
+        return try await resolve(parsed, sha256: sha256(data), scopePath: scopePath, createUnder: createUnder, on: database)
+    }
+
+    /// Reads and checks the file off the event loop: a 300,000-row preview must not stall other users.
+    public static func parse(_ data: Data, fileName: String, columnMap: [String: String] = [:],
+                             today: CalendarDate = .today()) async throws -> RosterFile.Parsed {
+        try await NIOThreadPool.singleton.runIfActive {
+            try RosterFile.read(data, file: fileName, columnMap: columnMap, today: today)
+        }
+    }
+
+    /// The database's part of the check: ID numbers already on the roster (only the file's own
+    /// are looked up), organizations that exist, are open and in scope, or are to be created.
+    static func resolve(_ parsed: RosterFile.Parsed, sha256: String, scopePath: String?, createUnder: UUID?,
+                        on database: any Database) async throws -> RosterImportCheck {
+        let fileName = parsed.file
         var problems = parsed.problems
-        let organizations = try await OrganizationDirectory.load(on: database)
-        let existing = try await existingIDNumbers(on: database)
-        var accepted: [(record: RosterRecord, organizationID: UUID)] = []
+        let existing = try await existingIDNumbers(parsed.records.map(\.record.idNumber), on: database)
+        let names = Set(parsed.records.map(\.record.organization))
+        let organizations = try await OrganizationDirectory.load(names: names, on: database)
+        var parent: Organization?
+        if let createUnder {
+            switch try await OrganizationEditor.branchParent(createUnder, scopePath: scopePath, on: database) {
+            case .success(let found): parent = found
+            case .failure(let error): throw error
+            }
+        }
+        var accepted: [(record: RosterRecord, organization: String)] = []
         accepted.reserveCapacity(parsed.records.count)
         var perOrganization: [String: Int] = [:]
+        var missing: [String: Int] = [:]
         for (row, record) in parsed.records {
             var clean = true
             if existing.contains(record.idNumber) {
-                problems.append(FileInputError(file: fileName, row: row, column: "公民身份号码",
+                problems.append(FileInputError(file: fileName, row: row, column: "公民身份号码", code: "roster.idNumber.onRoster",
                                                message: "「\(record.idNumber)」已在党员名册中（同一人不能重复导入）"))
                 clean = false
             }
             switch organizations.resolve(record.organization, scopePath: scopePath) {
-            case .success(let organization) where clean:
-                accepted.append((record, organization.id!))
+            case .success where !clean: break
+            case .success(let organization):
+                accepted.append((record, organization.name))
                 perOrganization[organization.name, default: 0] += 1
-            case .success: break
+            case .failure where organizations.isUnknown(record.organization):
+                // Not an error of the row: the preview lists it, and the user picks where to create it.
+                missing[record.organization, default: 0] += 1
+                if clean {
+                    accepted.append((record, record.organization))
+                    perOrganization[record.organization, default: 0] += 1
+                }
             case .failure(let error):
-                problems.append(FileInputError(file: fileName, row: row, column: "所在党组织", message: error.description))
+                problems.append(FileInputError(file: fileName, row: row, column: "所在党组织", code: "roster.organization.outOfScope",
+                                               message: error.description))
             }
         }
         problems.sort { ($0.row ?? 0) < ($1.row ?? 0) }
-        let dataRows = Set(parsed.records.map(\.row)).union(problems.compactMap(\.row)).count
+        let dataRows = Set(parsed.records.map(\.row)).union(problems.compactMap(\.row)).subtracting([parsed.headerRow]).count
+        let ok = problems.isEmpty && (missing.isEmpty || parent != nil)
         return RosterImportCheck(
-            fileName: fileName, sha256: sha256(data), dataRows: dataRows, problems: problems,
-            ignoredColumns: parsed.ignoredColumns,
+            fileName: fileName, sha256: sha256, dataRows: dataRows, problems: problems,
+            ignoredColumns: parsed.ignoredColumns, headerRow: parsed.headerRow,
             perOrganization: perOrganization.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { ($0.key, $0.value) },
-            accepted: problems.isEmpty ? accepted : [])
+            missingOrganizations: missing.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            createUnder: parent.map { ($0.id!, $0.name) },
+            accepted: ok ? accepted : [])
     }
 
-    /// Checks again inside the transaction and writes every member, or throws and writes nothing.
+    /// Parses outside the transaction, then checks the database again inside it and writes
+    /// every member (creating the missing branches first), or throws and writes nothing.
     @discardableResult
-    public static func commit(_ data: Data, fileName: String, actor: String, scopePath: String?, today: CalendarDate = .today(),
+    public static func commit(_ data: Data, fileName: String, actor: String, scopePath: String?, createUnder: UUID? = nil,
+                              columnMap: [String: String] = [:], today: CalendarDate = .today(),
                               on database: any Database) async throws -> RosterImportCheck {
-        try await database.transaction { db in
-            let check = try await check(data, fileName: fileName, scopePath: scopePath, today: today, on: db)
+        let parsed = try await parse(data, fileName: fileName, columnMap: columnMap, today: today)
+        let digest = sha256(data)
+        return try await database.transaction { db in
+            let check = try await resolve(parsed, sha256: digest, scopePath: scopePath, createUnder: createUnder, on: db)
             guard check.isClean, check.memberCount > 0 else {
                 throw check.isClean ? StoreError.invalid("文件中没有党员数据") : RosterImportRefused(check: check)
             }
             guard let sql = db as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
+            var created: [String: UUID] = [:]
+            if let parent = check.createUnder {
+                for (name, _) in check.missingOrganizations {
+                    // Inside this transaction: Fluent runs a nested transaction in the open one.
+                    created[name] = try await OrganizationEditor.create(
+                        name: name, kind: .branch, parentID: parent.id, actor: actor, scopePath: scopePath, on: db).id!
+                }
+            }
+            let directory = try await OrganizationDirectory.load(names: Set(check.accepted.map(\.organization)), on: db)
             var batch: [MemberWriter.Row] = []
             batch.reserveCapacity(MemberWriter.batchSize)
-            for (record, organizationID) in check.accepted {
+            for (record, organization) in check.accepted {
+                guard let organizationID = created[organization] ?? directory.byName[organization]?.id else {
+                    throw StoreError.invalid("党组织「\(organization)」不存在")
+                }
                 batch.append(MemberWriter.row(record, id: UUID(), organizationID: organizationID))
                 if batch.count == MemberWriter.batchSize {
                     try await MemberWriter.insert(batch[...], on: sql)
@@ -83,19 +145,27 @@ public enum RosterImporter {
                 }
             }
             try await MemberWriter.insert(batch[...], on: sql)
+            let branches = created.isEmpty ? "" : "，新建党组织 \(created.count) 个（\(created.keys.sorted().joined(separator: "、"))）"
             try await AuditLog.append(.membersImported, actor: actor, object: "members",
-                                      after: "文件「\(fileName)」（SHA-256 \(check.sha256)），\(check.dataRows) 行，新增党员 \(check.memberCount) 名", on: db)
+                                      after: "文件「\(fileName)」（SHA-256 \(check.sha256)），\(check.dataRows) 行，新增党员 \(check.memberCount) 名\(branches)", on: db)
             return check
         }
     }
 
-    static func existingIDNumbers(on database: any Database) async throws -> Set<String> {
+    /// Which of these ID numbers are already on the roster: looked up in chunks, not the whole table.
+    static func existingIDNumbers(_ numbers: [String], on database: any Database) async throws -> Set<String> {
         guard let sql = database as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
-        var numbers = Set<String>()
-        for row in try await sql.select().column("id_number").from(Member.schema).all() {
-            numbers.insert(try row.decode(column: "id_number", as: String.self))
+        var found = Set<String>()
+        var start = 0
+        while start < numbers.count {
+            let chunk = Array(numbers[start..<min(numbers.count, start + 500)])
+            start += 500
+            for row in try await sql.select().column("id_number").from(Member.schema)
+                .where(SQLIdentifier("id_number"), .in, SQLBind.group(chunk)).all() {
+                found.insert(try row.decode(column: "id_number", as: String.self))
+            }
         }
-        return numbers
+        return found
     }
 
     public static func sha256(_ data: Data) -> String {

@@ -17,7 +17,11 @@ struct APIUser: Content {
 struct APISession: Content { let user: APIUser; let csrfToken: String }
 struct APILogin: Content { let username: String; let password: String }
 struct APIPasswordChange: Content { let current: String; let new: String }
-struct APIProblem: Content { let row: Int?; let column: String?; let message: String }
+struct APIProblem: Content {
+    let row: Int?, column: String?, code: String, message: String
+    init(row: Int? = nil, column: String? = nil, code: String, message: String) { self.row = row; self.column = column; self.code = code; self.message = message }
+    init(_ error: FileInputError) { self.init(row: error.row, column: error.column, code: error.code, message: error.message) }
+}
 struct APIProblems: Content { let error: String; let problems: [APIProblem] }
 
 struct APIMember: Content {
@@ -48,8 +52,14 @@ struct APINewUser: Content { let username: String; let displayName: String; let 
 struct APIOneTimePassword: Content { let user: APIUser; let oneTimePassword: String }
 
 struct APIImportResult: Content {
+    struct MissingOrganization: Content { let name: String; let rows: Int }
     let fileName: String, sha256: String, dataRows: Int, members: Int, imported: Bool
     let problems: [APIProblem]
+    /// Organizations the file names that do not exist (created under `createUnder`, or the reason it cannot go ahead).
+    let missingOrganizations: [MissingOrganization]
+    /// Names of the organizations this import created (on a dry run: would create).
+    let organizationsCreated: [String]
+    let headerRow: Int
 }
 
 struct APIAuditEntry: Content { let seq: Int; let at: String; let actor: String; let action: String; let object: String; let before: String; let after: String }
@@ -126,7 +136,7 @@ enum APIRoutes {
     }
 
     static func problems(_ list: [FileInputError], status: HTTPStatus, for req: Request) async throws -> Response {
-        let body = APIProblems(error: "有 \(list.count) 个问题，没有写入", problems: list.map { .init(row: $0.row, column: $0.column, message: $0.message) })
+        let body = APIProblems(error: "有 \(list.count) 个问题，没有写入", problems: list.map(APIProblem.init))
         let response = try await body.encodeResponse(for: req)
         response.status = status
         return response
@@ -181,25 +191,37 @@ enum APIRoutes {
         return try await APIMember(try await RosterRoutes.member(req, access), access).encodeResponse(for: req)
     }
 
-    /// The file is the request body; `?fileName=` names it in the audit log; `?dryRun=true` only checks.
+    /// The file is the request body; `?fileName=` names it in the audit log; `?dryRun=true` only checks;
+    /// `?createUnder=<organization id>` creates the branches the file names that do not exist;
+    /// `?columnMap[表头]=列名` maps a heading the importer does not know.
     @Sendable static func importMembers(_ req: Request) async throws -> Response {
         let access = try await Access.require(.editRoster, for: req)
         guard let buffer = req.body.data, buffer.readableBytes > 0 else { throw Abort(.badRequest, reason: "请求体应为名册文件（XLSX 或 CSV）") }
         let data = Data(buffer: buffer)
-        let fileName = req.query[String.self, at: "fileName"] ?? "api-upload"
+        let fileName = String((req.query[String.self, at: "fileName"] ?? "api-upload").prefix(200))
         let dryRun = req.query[Bool.self, at: "dryRun"] ?? false
+        let createUnder = try ImportRoutes.createUnder(req.query[String.self, at: "createUnder"])
+        let columnMap = req.query[[String: String].self, at: "columnMap"] ?? [:]
         let check: RosterImportCheck
         do {
-            check = dryRun ? try await RosterImporter.check(data, fileName: fileName, scopePath: access.scopePath, on: req.db)
-                           : try await RosterImporter.commit(data, fileName: fileName, actor: access.user.username, scopePath: access.scopePath, on: req.db)
+            check = dryRun ? try await RosterImporter.check(data, fileName: fileName, scopePath: access.scopePath, createUnder: createUnder,
+                                                            columnMap: columnMap, on: req.db)
+                           : try await RosterImporter.commit(data, fileName: fileName, actor: access.user.username, scopePath: access.scopePath,
+                                                             createUnder: createUnder, columnMap: columnMap, on: req.db)
         } catch let refused as RosterImportRefused {
             check = refused.check
         } catch let error as FileInputError {
             return try await problems([error], status: .unprocessableEntity, for: req)
         }
+        var problems = check.problems.map(APIProblem.init)
+        if !check.missingOrganizations.isEmpty && check.createUnder == nil {
+            problems.append(.init(code: "roster.organization.missing", message: ImportRoutes.missingMessage(check)))
+        }
         let result = APIImportResult(fileName: fileName, sha256: check.sha256, dataRows: check.dataRows, members: check.memberCount,
-                                     imported: !dryRun && check.isClean,
-                                     problems: check.problems.map { .init(row: $0.row, column: $0.column, message: $0.message) })
+                                     imported: !dryRun && check.isClean, problems: problems,
+                                     missingOrganizations: check.missingOrganizations.map { .init(name: $0.name, rows: $0.rows) },
+                                     organizationsCreated: check.createUnder == nil ? [] : check.missingOrganizations.map(\.name),
+                                     headerRow: check.headerRow)
         let response = try await result.encodeResponse(for: req)
         response.status = check.isClean ? .ok : .unprocessableEntity
         return response

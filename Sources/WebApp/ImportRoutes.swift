@@ -21,7 +21,15 @@ struct ImportPreviewPage: Encodable {
     let units: [Unit], moreUnits: Int
     let ignoredColumns: String
     let fatal: String?
+    struct Missing: Encodable { let name: String; let rows: Int }
+    struct Parent: Encodable { let id: String; let name: String }
+    /// Organizations the file names that do not exist, and where they may be created.
+    var missing: [Missing] = []
+    var parents: [Parent] = []
+    var headerRow = 1
 }
+
+struct ImportConfirm: Content { var createUnder: String? }
 
 /// Upload → preview (every problem by row and column) → confirm. The file waits in the database
 /// between the two steps, so any server may take the confirmation.
@@ -65,7 +73,8 @@ enum ImportRoutes {
                                         status: .badRequest)
         }
         var stagedID: UUID?
-        if check.isClean && check.memberCount > 0 {
+        let onlyMissing = check.problems.isEmpty && !check.missingOrganizations.isEmpty
+        if (check.isClean || onlyMissing) && check.memberCount + check.missingOrganizations.count > 0 {
             // Uploads nobody confirmed or cancelled within a day are dropped.
             let dayAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-86_400))
             try await StagedImport.query(on: req.db).filter(\.$createdAt < dayAgo).delete()
@@ -78,9 +87,12 @@ enum ImportRoutes {
             try await staged.create(on: req.db)
             stagedID = staged.id
         }
-        return try await req.render("import_preview", access, preview(stagedID, fileName: fileName, data: data, check: check,
-                                                                      fatal: check.memberCount == 0 && check.isClean ? "文件中没有党员数据" : nil),
-                                    status: check.isClean ? .ok : .badRequest)
+        var page = preview(stagedID, fileName: fileName, data: data, check: check,
+                           fatal: check.memberCount == 0 && check.isClean ? "文件中没有党员数据" : nil)
+        if onlyMissing {
+            page.parents = try await OrganizationPicker.branchParents(scopePath: access.scopePath, on: req.db).map { .init(id: $0.id.uuidString, name: $0.name) }
+        }
+        return try await req.render("import_preview", access, page, status: check.isClean || onlyMissing ? .ok : .badRequest)
     }
 
     static func preview(_ id: UUID?, fileName: String, data: Data, check: RosterImportCheck?, fatal: String?) -> ImportPreviewPage {
@@ -92,7 +104,20 @@ enum ImportRoutes {
             problems: problems.prefix(shownProblems).map { .init(row: $0.row.map { "第\($0)行" } ?? "", column: $0.column ?? "", message: $0.message) },
             moreProblems: max(0, problems.count - shownProblems),
             units: units.prefix(20).map { .init(name: $0.name, count: $0.count) }, moreUnits: max(0, units.count - 20),
-            ignoredColumns: (check?.ignoredColumns ?? []).joined(separator: "、"), fatal: fatal)
+            ignoredColumns: (check?.ignoredColumns ?? []).joined(separator: "、"), fatal: fatal,
+            missing: (check?.missingOrganizations ?? []).map { .init(name: $0.name, rows: $0.rows) }, headerRow: check?.headerRow ?? 1)
+    }
+
+    /// `createUnder` as the API and the form send it: empty is none, anything else must be an id.
+    static func createUnder(_ text: String?) throws -> UUID? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let id = UUID(uuidString: text) else { throw Abort(.badRequest, reason: "createUnder 应为党组织的 id") }
+        return id
+    }
+
+    static func missingMessage(_ check: RosterImportCheck) -> String {
+        let names = check.missingOrganizations.prefix(10).map { "「\($0.name)」" }.joined(separator: "、")
+        return "文件中有 \(check.missingOrganizations.count) 个党组织在系统中不存在（\(names)\(check.missingOrganizations.count > 10 ? "等" : "")），请指定在哪个上级党组织下新建（createUnder）"
     }
 
     /// The upload this user staged; someone else's upload does not exist for them.
@@ -108,13 +133,21 @@ enum ImportRoutes {
         try CSRF.verify(req)
         let access = try await Access.require(.editRoster, for: req)
         let staged = try await staged(req, access)
+        let createUnder = try createUnder(try req.content.decode(ImportConfirm.self).createUnder)
         do {
             let check = try await RosterImporter.commit(staged.content, fileName: staged.fileName, actor: access.user.username,
-                                                        scopePath: access.scopePath, on: req.db)
+                                                        scopePath: access.scopePath, createUnder: createUnder, on: req.db)
             try await staged.delete(on: req.db)
-            Chrome.flash(req, "已导入「\(staged.fileName)」：新增党员 \(check.memberCount) 名")
+            let created = check.createUnder == nil ? "" : "，新建党组织 \(check.missingOrganizations.count) 个"
+            Chrome.flash(req, "已导入「\(staged.fileName)」：新增党员 \(check.memberCount) 名\(created)")
             return req.redirect(to: "/members")
         } catch let refused as RosterImportRefused {
+            if refused.check.problems.isEmpty {
+                // Organizations are missing and no parent was picked: the same preview, asking again.
+                var page = preview(staged.id, fileName: staged.fileName, data: staged.content, check: refused.check, fatal: nil)
+                page.parents = try await OrganizationPicker.branchParents(scopePath: access.scopePath, on: req.db).map { .init(id: $0.id.uuidString, name: $0.name) }
+                return try await req.render("import_preview", access, page, status: .badRequest)
+            }
             // The roster changed between preview and confirmation (someone else imported the same people).
             try await staged.delete(on: req.db)
             return try await req.render("import_preview", access, preview(nil, fileName: staged.fileName, data: staged.content,
