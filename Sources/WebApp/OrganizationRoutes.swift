@@ -4,7 +4,7 @@ import Fluent
 import Store
 
 struct OrganizationTreePage: Encodable {
-    struct Row: Encodable { let id: String; let name: String; let kind: String; let indent: Int; let members: Int; let organizations: Int; let closed: Bool }
+    struct Row: Encodable { let id: String; let name: String; let kind: String; let depth: Int; let members: Int; let organizations: Int; let closed: Bool }
     let rows: [Row]
     let hiddenBelow: Int
 }
@@ -39,7 +39,7 @@ enum OrganizationPages {
     }
 
     static func row(_ node: OrganizationTree.Node, depth: Int) -> OrganizationTreePage.Row {
-        .init(id: node.organization.id!.uuidString, name: node.organization.name, kind: node.organization.kind, indent: depth * 24,
+        .init(id: node.organization.id!.uuidString, name: node.organization.name, kind: node.organization.kind, depth: min(depth, 9),
               members: node.members, organizations: node.organizations, closed: node.organization.closed)
     }
 

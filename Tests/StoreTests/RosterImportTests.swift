@@ -57,7 +57,9 @@ extension DatabaseSuites {
             let cases: [(String, Data, String)] = [
                 ("truncated.xlsx", try fixture("roster-openpyxl.xlsx").prefix(3_000), "XLSX 文件不完整或已损坏"),
                 ("roster-wrong-sheet.xlsx", try fixture("roster-wrong-sheet.xlsx"), "请把名册放在名为「党员名册」的工作表中"),
-                ("roster-merged-header.xlsx", try fixture("roster-merged-header.xlsx"), "表头有合并单元格（A1:O1）"),
+                ("roster-merged-heading-cells.xlsx", try fixture("roster-merged-heading-cells.xlsx"), "表头有合并单元格（H1:I1）"),
+                ("hostile-long-reference.xlsx", try fixture("hostile-long-reference.xlsx"), "单元格引用「AAAAAAAAAAAAAAAAAAAA…」无效"),
+                ("hostile-zip-bomb-cells.xlsx", try fixture("hostile-zip-bomb-cells.xlsx"), "压缩比异常"),
                 ("roster-formula.xlsx", try fixture("roster-formula.xlsx"), "第3行 「出生日期」列：是公式（=DATE(1992,2,29)）"),
                 ("roster-gbk-lost.csv", try fixture("roster-gbk-lost.csv"), "第3行 「姓名」列：含有「?」"),
                 ("big.xlsx", try RosterFile.xlsx(big), "big.xlsx 第9876行 「公民身份号码」列：「11010519800101123X」不是有效的居民身份证号：校验位不符"),
@@ -109,10 +111,61 @@ extension DatabaseSuites {
             var records = syntheticRecords(2, organization: "中共武陵区委员会")
             records[1].organization = "中共不存在的委员会"
             let scoped = try await RosterImporter.check(RosterFile.csv(records), fileName: "s.csv", scopePath: dingcheng.path, today: today, on: db)
-            #expect(scoped.problems.map(\.description) == [
-                "s.csv 第2行 「所在党组织」列：「中共武陵区委员会」不在您的管理范围内",
-                "s.csv 第3行 「所在党组织」列：没有名为「中共不存在的委员会」的党组织（或已撤销），请写党组织全称，与「党组织」页面一致",
-            ])
+            #expect(scoped.problems.map(\.description) == ["s.csv 第2行 「所在党组织」列：「中共武陵区委员会」不在您的管理范围内"])
+            #expect(scoped.problems.map(\.code) == ["roster.organization.outOfScope"])
+            #expect(scoped.missingOrganizations.map(\.name) == ["中共不存在的委员会"] && !scoped.isClean)
+        }
+    }
+
+    /// The 花名册 a unit keeps (title rows, 序号, month dates, 党员类别, 所在党支部 naming two
+    /// branches the system lacks, a footer): the preview names the two bad rows by file row and
+    /// the missing branches; the corrected file imports with the branches created under 武陵区委,
+    /// in one transaction; the GB18030 CSV of the same rows gives the same result.
+    @Test(arguments: Backend.allCases)
+    func aRealHuamingceImportsWithItsMissingBranchesCreated(backend: Backend) async throws {
+        try await backend.withDemo(members: 300) { db, generator in
+            let wuling = try #require(try await Organization.find(generator.unitIDs["wuling"], on: db))
+            let branches = ["中共武陵区城东社区第一支部委员会", "中共武陵区城东社区第二支部委员会"]
+            for file in ["huamingce-problems.xlsx", "huamingce-problems-gb18030.csv"] {
+                let preview = try await RosterImporter.check(try fixture(file), fileName: file, scopePath: wuling.path, today: today, on: db)
+                #expect(preview.problems.map { "\($0.row!)|\($0.column!)|\($0.code)" } == [
+                    "8|公民身份号码|roster.idNumber.checksum", "10|公民身份号码|roster.idNumber.duplicate"], "\(file)")
+                #expect(preview.missingOrganizations.map(\.name) == branches && preview.missingOrganizations.map(\.rows) == [3, 1], "rows 8 and 10 are not counted")
+                #expect(preview.headerRow == 3 && preview.dataRows == 8 && !preview.isClean)
+            }
+            let before = try await fingerprint(db)
+            // Clean rows but no parent chosen: refused, nothing written.
+            await #expect(throws: RosterImportRefused.self) {
+                try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "h.xlsx", actor: "tester", scopePath: wuling.path, today: today, on: db)
+            }
+            #expect(try await fingerprint(db) == before)
+            // A 支部 cannot hold 支部.
+            let someBranch = try #require(try await Organization.query(on: db).filter(\.$kind == OrganizationKind.branch.rawValue)
+                .filter(\.$path =~ wuling.path).first())
+            await #expect(throws: StoreError.self) {
+                try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "h.xlsx", actor: "tester", scopePath: wuling.path,
+                                                createUnder: someBranch.id!, today: today, on: db)
+            }
+            #expect(try await fingerprint(db) == before)
+
+            let imported = try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "huamingce.xlsx", actor: "tester",
+                                                           scopePath: wuling.path, createUnder: wuling.id!, today: today, on: db)
+            #expect(imported.memberCount == 8 && imported.createUnder?.id == wuling.id)
+            for name in branches {
+                let branch = try #require(try await Organization.named(name, on: db))
+                #expect(branch.kind == OrganizationKind.branch.rawValue && branch.parentID == wuling.id && branch.path == wuling.path + "\(branch.id!)/")
+            }
+            let zhang = try #require(try await Member.query(on: db).filter(\.$name == "张建国").first())
+            #expect(zhang.birthDate == "1975-03-12" && zhang.joinDate == "1998-07" && zhang.position == "社区书记")
+            let audit = try await AuditEntry.query(on: db).sort(\.$id, .descending).limit(3).all()
+            #expect(audit[0].action == AuditAction.membersImported.rawValue && audit[0].after.hasSuffix("新增党员 8 名，新建党组织 2 个（中共武陵区城东社区第一支部委员会、中共武陵区城东社区第二支部委员会）"))
+            #expect(audit[1].action == AuditAction.organizationCreated.rawValue && audit[2].action == AuditAction.organizationCreated.rawValue)
+            #expect(try await AuditLog.verify(on: db).firstBroken == nil)
+
+            // The same rows as GB18030 CSV: the same members, now all already on the roster.
+            let csv = try await RosterImporter.check(try fixture("huamingce-gb18030.csv"), fileName: "h.csv", scopePath: wuling.path, today: today, on: db)
+            #expect(csv.problems.map(\.row) == [4, 5, 6, 7, 8, 9, 10, 11] && csv.problems.allSatisfy { $0.code == "roster.idNumber.onRoster" })
+            #expect(csv.missingOrganizations.isEmpty)
         }
     }
 
