@@ -271,7 +271,10 @@ public enum RosterFile {
             var rowProblems: [FileInputError] = []
             func value(_ field: Field) -> String {
                 guard let i = position[field], i < row.cells.count else { return "" }
-                return row.cells[i].trimmed
+                let text = row.cells[i].trimmed
+                // An exported CSV marks formula-like text with an apostrophe: read it back as written.
+                if text.hasPrefix("'"), XLSXWriter.looksLikeFormula(String(text.dropFirst())) { return String(text.dropFirst()) }
+                return text
             }
             func report(_ field: Field, _ code: String, _ message: String) {
                 rowProblems.append(FileInputError(file: file, row: row.number, column: heading(field), code: "roster.\(field).\(code)", message: message))
@@ -462,16 +465,31 @@ public enum RosterFile {
             .data(rows: records.lazy.map(cells))
     }
 
+    /// The roster as an .xlsx file at `url`, records arriving in batches (nil when done), so a
+    /// 300,000-row export never holds the sheet in memory.
+    public static func writeXLSX(to url: URL, nextBatch: () async throws -> [RosterRecord]?) async throws {
+        try await XLSXWriter(sheetName: sheetName, columns: columns.map { .init(title: $0.title, width: $0.width) })
+            .write(to: url) { try await nextBatch().map { $0.map(cells) } }
+    }
+
     /// CSV in UTF-8 with a byte-order mark, which Excel in China opens without garbling.
     public static func csv(_ records: some Sequence<RosterRecord>) -> Data {
-        var text = "\u{FEFF}" + csvLine(columnTitles)
-        for record in records { text += csvLine(cells(record)) }
+        var text = csvHeading
+        for record in records { text += csvLine(record) }
         return Data(text.utf8)
     }
 
+    /// The CSV's first line, byte-order mark included (streamed exports write it, then the rows).
+    public static var csvHeading: String { "\u{FEFF}" + csvLine(columnTitles) }
+
+    public static func csvLine(_ record: RosterRecord) -> String { csvLine(cells(record)) }
+
+    /// A field that would start a formula in a spreadsheet gets a leading apostrophe (OWASP's
+    /// advice for CSV injection): Excel shows the text, never runs it.
     static func csvLine(_ fields: [String]) -> String {
-        fields.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        fields.map { value in
+            let field = XLSXWriter.looksLikeFormula(value) ? "'" + value : value
+            return field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
         }.joined(separator: ",") + "\r\n"
     }

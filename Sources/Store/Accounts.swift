@@ -70,7 +70,7 @@ public enum AccountAdmin {
         let user = User(username: username, passwordHash: try hash(password), displayName: displayName,
                         role: account.role, organizationID: account.organizationID, mustChangePassword: true)
         let scope = organizationName
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await user.create(on: db)
             try await AuditLog.append(.userCreated, actor: actor.username, object: "user:\(username)",
                                       after: "姓名：\(displayName)；角色：\(account.role.rawValue)；范围：\(scope)", on: db)
@@ -83,17 +83,33 @@ public enum AccountAdmin {
                                      on database: any Database) async throws -> (user: User, password: String) {
         guard let user = try await User.find(id, on: database) else { throw StoreError.notFound("没有这个用户") }
         guard user.id != actor.id else { throw StoreError.invalid("自己的密码请在「修改密码」页面修改") }
-        guard actor.role == UserRole.systemAdmin.rawValue || user.role != UserRole.systemAdmin.rawValue else {
-            throw StoreError.invalid("只有系统管理员能重置系统管理员的密码")
-        }
+        try checkAdministers(actor, user, doing: "重置密码")
         let password = Accounts.randomPassword()
         user.passwordHash = try hash(password)
         user.mustChangePassword = true
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await user.save(on: db)
+            // The old password's sessions end with it.
+            try await SessionStore.end(userID: user.id!, on: db)
             try await AuditLog.append(.passwordReset, actor: actor.username, object: "user:\(user.username)", after: "已重置为一次性密码", on: db)
         }
         return (user, password)
+    }
+
+    /// A system administrator administers every other account; a 组织部管理员 only the accounts
+    /// below the department (unit administrators, counters, scrutineers, read-only), not a peer.
+    static func checkAdministers(_ actor: User, _ user: User, doing what: String) throws {
+        guard let actorRole = UserRole(rawValue: actor.role), let role = UserRole(rawValue: user.role) else {
+            throw StoreError.invalid("账号角色无效")
+        }
+        switch (actorRole, role) {
+        case (.systemAdmin, _): return
+        case (.departmentAdmin, .unitAdmin), (.departmentAdmin, .counter), (.departmentAdmin, .scrutineer), (.departmentAdmin, .readOnly): return
+        case (.departmentAdmin, .systemAdmin), (.departmentAdmin, .departmentAdmin):
+            throw StoreError.invalid("组织部管理员不能为\(role.rawValue)\(what)，请联系系统管理员")
+        case (.unitAdmin, _), (.counter, _), (.scrutineer, _), (.readOnly, _):
+            throw StoreError.invalid("您的角色不能为他人\(what)")
+        }
     }
 
     /// Stops or restarts an account. Nobody stops their own; only a system administrator
@@ -101,13 +117,12 @@ public enum AccountAdmin {
     public static func setDisabled(_ disabled: Bool, for id: UUID, by actor: User, on database: any Database) async throws -> User {
         guard let user = try await User.find(id, on: database) else { throw StoreError.notFound("没有这个用户") }
         guard user.id != actor.id else { throw StoreError.invalid("不能停用或启用自己的账号") }
-        guard actor.role == UserRole.systemAdmin.rawValue || user.role != UserRole.systemAdmin.rawValue else {
-            throw StoreError.invalid("只有系统管理员能停用或启用系统管理员的账号")
-        }
+        try checkAdministers(actor, user, doing: "停用或启用")
         guard user.disabled != disabled else { return user }
         user.disabled = disabled
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             try await user.save(on: db)
+            if disabled { try await SessionStore.end(userID: user.id!, on: db) }
             try await AuditLog.append(disabled ? .userDisabled : .userEnabled, actor: actor.username, object: "user:\(user.username)",
                                       after: user.displayName, on: db)
         }

@@ -65,7 +65,7 @@ public enum AuditLog {
     @discardableResult
     public static func append(_ action: AuditAction, actor: String, object: String,
                               before: String = "", after: String = "", on database: any Database) async throws -> AuditEntry {
-        try await database.transaction { db in
+        try await database.writeTransaction { db in
             // Serialize appenders on PostgreSQL so two servers cannot fork the chain.
             if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
                 try await sql.raw("SELECT pg_advisory_xact_lock(7341)").run()
@@ -102,21 +102,101 @@ public enum AuditLog {
         }
     }
 
+    /// Recomputes the whole chain, reading it in pages by sequence number.
     public static func verify(on database: any Database) async throws -> Verification {
+        try await verify(from: nil, on: database)
+    }
+
+    /// Checks the chain from `start` (an entry known good: its hash must still be the one
+    /// recorded) to the newest entry; from the genesis when nil.
+    static func verify(from start: Head?, on database: any Database) async throws -> Verification {
         var previous = genesisHash
         var count = 0
-        for entry in try await AuditEntry.query(on: database).sort(\.$id, .ascending).all() {
-            count += 1
-            let seq = entry.id ?? -1
-            if entry.prevHash != previous {
-                return Verification(entries: count, firstBroken: (seq, "与上一条记录的链接不符（上一条被改动或删除）"))
+        var after = 0
+        if let start, start.seq > 0 {
+            guard let entry = try await AuditEntry.find(start.seq, on: database) else {
+                return Verification(entries: 0, firstBroken: (start.seq, "已核验过的这一条不见了（日志被截断或删除）"))
             }
-            if hash(of: entry) != entry.hash {
-                return Verification(entries: count, firstBroken: (seq, "内容与哈希不符（本条被改动）"))
+            guard entry.hash == start.hash, hash(of: entry) == entry.hash else {
+                return Verification(entries: 0, firstBroken: (start.seq, "已核验过的这一条被改动（内容或哈希与核验时不同）"))
             }
             previous = entry.hash
+            after = start.seq
+            count = start.seq
+        }
+        while true {
+            let page = try await AuditEntry.query(on: database).filter(\.$id > after).sort(\.$id, .ascending).limit(5_000).all()
+            for entry in page {
+                count += 1
+                let seq = entry.id ?? -1
+                if entry.prevHash != previous {
+                    return Verification(entries: count, firstBroken: (seq, "与上一条记录的链接不符（上一条被改动或删除）"))
+                }
+                if hash(of: entry) != entry.hash {
+                    return Verification(entries: count, firstBroken: (seq, "内容与哈希不符（本条被改动）"))
+                }
+                previous = entry.hash
+                after = seq
+            }
+            if page.count < 5_000 { break }
         }
         return Verification(entries: count, firstBroken: nil)
+    }
+
+    /// The newest entry's sequence number and hash: printed on reports and exports, so a copy
+    /// kept outside the database shows whether the newest entries were cut off or the whole
+    /// table rewritten (`xuanju audit verify --expect-head SEQ:HASH`).
+    public struct Head: Sendable, Equatable {
+        public let seq: Int
+        public let hash: String
+        public init(seq: Int, hash: String) { self.seq = seq; self.hash = hash }
+
+        /// "SEQ:HASH"
+        public var anchor: String { "\(seq):\(hash)" }
+
+        public init?(anchor: String) {
+            let parts = anchor.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let seq = Int(parts[0]), seq >= 0, parts[1].count == 64,
+                  parts[1].allSatisfy({ $0.isHexDigit }) else { return nil }
+            self.init(seq: seq, hash: parts[1].lowercased())
+        }
+    }
+
+    public static func head(on database: any Database) async throws -> Head {
+        guard let last = try await AuditEntry.query(on: database).sort(\.$id, .descending).first() else { return Head(seq: 0, hash: genesisHash) }
+        return Head(seq: last.id ?? 0, hash: last.hash)
+    }
+
+    /// Checks that the entry the anchor names still exists with the same hash, then the whole
+    /// chain: a truncation (the entry is gone) or a rewrite (its hash changed) shows here even
+    /// though a rewritten chain is consistent in itself.
+    public static func verify(expecting anchor: Head, on database: any Database) async throws -> Verification {
+        let full = try await verify(on: database)
+        if full.firstBroken != nil { return full }
+        guard let entry = try await AuditEntry.find(anchor.seq, on: database) else {
+            return Verification(entries: full.entries, firstBroken: (anchor.seq, "第 \(anchor.seq) 条已不存在：最新的记录被截断（日志只有 \(full.entries) 条）"))
+        }
+        guard entry.hash == anchor.hash else {
+            return Verification(entries: full.entries, firstBroken: (anchor.seq, "第 \(anchor.seq) 条的哈希与留存的不同：日志被整体改写"))
+        }
+        return full
+    }
+
+    /// The audit page's check: from the last checkpoint to the newest entry, not the whole log
+    /// on every view; the checkpoint moves forward when the chain holds.
+    public static func verifyIncrementally(on database: any Database) async throws -> Verification {
+        let checkpoint = try await AuditCheckpoint.query(on: database).sort(\.$id, .descending).first()
+        let start = checkpoint.map { Head(seq: $0.seq, hash: $0.hash) }
+        let result = try await verify(from: start, on: database)
+        if result.firstBroken == nil {
+            let head = try await head(on: database)
+            if head.seq > (start?.seq ?? 0) {
+                let row = AuditCheckpoint()
+                row.seq = head.seq; row.hash = head.hash; row.at = timestamp()
+                try await row.create(on: database)
+            }
+        }
+        return result
     }
 
     static func timestamp(_ date: Date = Date()) -> String {
@@ -141,5 +221,30 @@ public enum AuditLog {
         let entries = try await AuditEntry.query(on: database).sort(\.$id, .descending)
             .range(((page - 1) * size)..<(page * size)).all()
         return (entries, total)
+    }
+}
+
+/// Where the audit page's last full check ended (the chain up to here held).
+public final class AuditCheckpoint: Model, @unchecked Sendable {
+    public static let schema = "audit_checkpoints"
+    @ID(custom: "id", generatedBy: .database) public var id: Int?
+    @Field(key: "seq") public var seq: Int
+    @Field(key: "hash") public var hash: String
+    @Field(key: "at") public var at: String
+    public init() {}
+}
+
+struct CreateAuditCheckpoints: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuditCheckpoint.schema)
+            .field("id", .int, .identifier(auto: true))
+            .field("seq", .int, .required)
+            .field("hash", .string, .required)
+            .field("at", .string, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AuditCheckpoint.schema).delete()
     }
 }

@@ -2,6 +2,9 @@ import Foundation
 import FluentKit
 import FluentSQLiteDriver
 import FluentPostgresDriver
+import PostgresNIO
+import SQLKit
+import Logging
 
 /// Where the data lives: an embedded SQLite file (default) or PostgreSQL via DATABASE_URL.
 public enum DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
@@ -75,9 +78,44 @@ public enum DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
     public func configure(_ databases: Databases) throws {
         switch self {
         case .sqlite(let path):
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            // No SQL logging at all: a logged query carries its bind values (names, ID numbers, password hashes).
+            databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
         case .postgres(let url):
+            // The PostgreSQL driver always logs queries (at trace here); the server's log handler drops their binds.
             databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url), sqlLogLevel: .trace), as: .psql)
+        }
+    }
+
+    /// Runs `body` (migrations, the first administrator) while holding a PostgreSQL advisory
+    /// lock on a connection of its own, so several servers started together on one database
+    /// migrate once and create `admin` once; the others wait, then find nothing left to do.
+    /// SQLite has one server process: nothing to lock.
+    public func whileMigrating<T: Sendable>(logger: Logger, _ body: () async throws -> T) async throws -> T {
+        guard case .postgres(let url) = self else { return try await body() }
+        let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 7342, logger: logger)
+        do {
+            _ = try await connection.query("SELECT pg_advisory_lock(7342)", logger: logger)
+            let result = try await body()
+            _ = try await connection.query("SELECT pg_advisory_unlock(7342)", logger: logger)
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()   // closing the connection releases the lock too
+            throw error
+        }
+    }
+
+    /// SQLite as a server database: WAL (readers never wait for the writer; kept in the file) and,
+    /// on each event loop's connection, a sleeping busy timeout instead of the driver's spinning
+    /// retry, with full sync. Nothing to do on PostgreSQL.
+    public func tune(_ databases: Databases, on group: any EventLoopGroup, logger: Logger) async throws {
+        guard case .sqlite = self else { return }
+        for loop in group.makeIterator() {
+            guard let sql = databases.database(logger: logger, on: loop) as? any SQLDatabase else { continue }
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+            try await sql.raw("PRAGMA busy_timeout=15000").run()
+            try await sql.raw("PRAGMA synchronous=FULL").run()
         }
     }
 }

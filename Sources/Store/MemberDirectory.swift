@@ -2,6 +2,7 @@ import Foundation
 import FluentKit
 import SQLKit
 import Documents
+import ElectionRules
 
 /// What a member list shows: search, filters, one page.
 public struct MemberSearch: Sendable, Equatable {
@@ -42,7 +43,8 @@ public struct MemberDirectory: Sendable {
     public init(database: any Database) { self.database = database }
 
     /// `scopePath` nil means the whole roster; otherwise an organization's materialized path.
-    public func search(_ search: MemberSearch, scopePath: String?) async throws -> MemberPage {
+    public func search(_ search: MemberSearch, scope: Scope) async throws -> MemberPage {
+        let scopePath = scope.pathPrefix
         let sql = try sqlDatabase()
         let counted = try await filtered(search, scopePath: scopePath, select: sql.select()
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")).first()
@@ -57,12 +59,54 @@ public struct MemberDirectory: Sendable {
 
     /// Every member the search finds, in list order, as roster records (for export). Rows are
     /// read straight from SQL: building 300,000 Fluent models by reflection took most of a minute.
-    public func records(_ search: MemberSearch, scopePath: String?) async throws -> [RosterRecord] {
+    public func records(_ search: MemberSearch, scope: Scope) async throws -> [RosterRecord] {
+        let scopePath = scope.pathPrefix
         let sql = try sqlDatabase()
         let rows = try await filtered(search, scopePath: scopePath, select: Self.memberColumns(sql.select()))
             .orderBy(SQLColumn("sort_key", table: Member.schema)).orderBy(SQLColumn("id_number", table: Member.schema))
             .all()
         return try rows.map { try Self.memberRow($0).record }
+    }
+
+    /// Where the previous batch ended: the list's order is (sort key, ID number), both indexed.
+    public struct Cursor: Sendable, Equatable {
+        let sortKey: String, idNumber: String
+    }
+
+    public static let batchSize = 5_000
+
+    /// The next `size` members after `cursor`, in list order (keyset paging, so an export of
+    /// 300,000 never holds them all); `next` is nil after the last batch.
+    public func batch(_ search: MemberSearch, scope: Scope, after cursor: Cursor?, size: Int = batchSize) async throws
+        -> (records: [RosterRecord], next: Cursor?) {
+        let sql = try sqlDatabase()
+        var query = filtered(search, scopePath: scope.pathPrefix, select: Self.memberColumns(sql.select()))
+        if let cursor {
+            let key = SQLColumn("sort_key", table: Member.schema), id = SQLColumn("id_number", table: Member.schema)
+            query = query.where { group in
+                group.where(key, .greaterThan, SQLBind(cursor.sortKey))
+                    .orWhere { same in same.where(key, .equal, SQLBind(cursor.sortKey)).where(id, .greaterThan, SQLBind(cursor.idNumber)) }
+            }
+        }
+        let rows = try await query.orderBy(SQLColumn("sort_key", table: Member.schema)).orderBy(SQLColumn("id_number", table: Member.schema))
+            .limit(size).all().map(Self.memberRow)
+        let next = rows.count == size ? rows.last.map { Cursor(sortKey: $0.member.sortKey, idNumber: $0.member.idNumber) } : nil
+        return (rows.map(\.record), next)
+    }
+
+    /// How many members the search finds in the scope.
+    public func count(_ search: MemberSearch, scope: Scope) async throws -> Int {
+        try await filtered(search, scopePath: scope.pathPrefix, select: try sqlDatabase().select()
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// The home page's figures for a scope: organizations, members, and full members (who vote).
+    public func figures(scope: Scope) async throws -> (organizations: Int, members: Int, fullMembers: Int) {
+        var full = MemberSearch()
+        full.status = MemberStanding.full.rawValue
+        var organizations = Organization.query(on: database)
+        if let prefix = scope.pathPrefix { organizations = organizations.filter(\.$path =~ prefix) }
+        return (try await organizations.count(), try await count(MemberSearch(), scope: scope), try await count(full, scope: scope))
     }
 
     func sqlDatabase() throws -> any SQLDatabase {
@@ -131,7 +175,8 @@ public struct MemberDirectory: Sendable {
     }
 
     /// One member, or nil when it does not exist or lies outside the scope.
-    public func member(_ id: UUID, scopePath: String?) async throws -> MemberRow? {
+    public func member(_ id: UUID, scope: Scope) async throws -> MemberRow? {
+        let scopePath = scope.pathPrefix
         guard let member = try await Member.find(id, on: database),
               let organization = try await Organization.find(member.organizationID, on: database) else { return nil }
         if let scopePath, !organization.path.hasPrefix(scopePath) { return nil }
@@ -158,7 +203,8 @@ public struct OrganizationTree: Sendable {
         public let organizations: Int
     }
 
-    public static func load(on database: any Database, scopePath: String?) async throws -> [Node] {
+    public static func load(on database: any Database, scope: Scope) async throws -> [Node] {
+        let scopePath = scope.pathPrefix
         var query = Organization.query(on: database)
         if let scopePath { query = query.filter(\.$path =~ scopePath) }
         let organizations = try await query.sort(\.$path).all()
@@ -201,7 +247,8 @@ public struct OrganizationTree: Sendable {
 /// Organizations offered in pickers.
 public enum OrganizationPicker {
     /// Open organizations in scope that may have 支部 below them (市委, 区县委, 党委, 总支), in tree order.
-    public static func branchParents(scopePath: String?, on database: any Database) async throws -> [(id: UUID, name: String)] {
+    public static func branchParents(scope: Scope, on database: any Database) async throws -> [(id: UUID, name: String)] {
+        let scopePath = scope.pathPrefix
         var query = Organization.query(on: database).filter(\.$closed == false).filter(\.$kind != OrganizationKind.branch.rawValue)
         if let scopePath { query = query.filter(\.$path =~ scopePath) }
         return try await query.sort(\.$path).limit(5_000).all().map { ($0.id!, $0.name) }

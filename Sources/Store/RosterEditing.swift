@@ -6,10 +6,11 @@ import Documents
 /// Changing one member: the same checks as the import, and the audit log keeps what changed.
 public enum MemberEditor {
     /// Problems with the new values (each naming its field), or nil when they were saved.
-    public static func update(_ id: UUID, to record: RosterRecord, actor: String, scopePath: String?,
+    public static func update(_ id: UUID, to record: RosterRecord, actor: String, scope: Scope,
                               on database: any Database) async throws -> [FileInputError]? {
-        try await database.transaction { db in
-            guard let row = try await MemberDirectory(database: db).member(id, scopePath: scopePath) else {
+        let scopePath = scope.pathPrefix
+        return try await database.writeTransaction { db in
+            guard let row = try await MemberDirectory(database: db).member(id, scope: scope) else {
                 throw StoreError.notFound("没有这名党员")
             }
             var problems: [FileInputError] = []
@@ -43,9 +44,10 @@ public enum MemberEditor {
 /// The organization tree's changes: create, rename, move, close. Nothing is ever deleted, and a
 /// unit admin works only inside their own unit (below its top).
 public enum OrganizationEditor {
-    public static func create(name: String, kind: OrganizationKind, parentID: UUID, actor: String, scopePath: String?,
+    public static func create(name: String, kind: OrganizationKind, parentID: UUID, actor: String, scope: Scope,
                               on database: any Database) async throws -> Organization {
-        try await database.transaction { db in
+        let scopePath = scope.pathPrefix
+        return try await database.writeTransaction { db in
             let parent = try await openOrganization(parentID, scopePath: scopePath, on: db, allowScopeRoot: true)
             let name = try await checkedName(name, on: db)
             guard let parentKind = OrganizationKind(rawValue: parent.kind), kind.level > parentKind.level else {
@@ -60,8 +62,9 @@ public enum OrganizationEditor {
         }
     }
 
-    public static func rename(_ id: UUID, to newName: String, actor: String, scopePath: String?, on database: any Database) async throws {
-        try await database.transaction { db in
+    public static func rename(_ id: UUID, to newName: String, actor: String, scope: Scope, on database: any Database) async throws {
+        let scopePath = scope.pathPrefix
+        try await database.writeTransaction { db in
             let organization = try await openOrganization(id, scopePath: scopePath, on: db)
             let name = try await checkedName(newName, on: db)
             let old = organization.name
@@ -72,8 +75,9 @@ public enum OrganizationEditor {
     }
 
     /// Moves a subtree under a new parent; every path below it is rewritten in the same transaction.
-    public static func move(_ id: UUID, under newParentID: UUID, actor: String, scopePath: String?, on database: any Database) async throws {
-        try await database.transaction { db in
+    public static func move(_ id: UUID, under newParentID: UUID, actor: String, scope: Scope, on database: any Database) async throws {
+        let scopePath = scope.pathPrefix
+        try await database.writeTransaction { db in
             let organization = try await openOrganization(id, scopePath: scopePath, on: db)
             let parent = try await openOrganization(newParentID, scopePath: scopePath, on: db, allowScopeRoot: true)
             guard !parent.path.hasPrefix(organization.path) else {
@@ -97,8 +101,9 @@ public enum OrganizationEditor {
     }
 
     /// Closes an organization that has no members and no open organizations below it.
-    public static func close(_ id: UUID, actor: String, scopePath: String?, on database: any Database) async throws {
-        try await database.transaction { db in
+    public static func close(_ id: UUID, actor: String, scope: Scope, on database: any Database) async throws {
+        let scopePath = scope.pathPrefix
+        try await database.writeTransaction { db in
             let organization = try await openOrganization(id, scopePath: scopePath, on: db)
             let below = try await Organization.query(on: db).filter(\.$path =~ organization.path).filter(\.$closed == false).all()
             let members = try await Member.query(on: db).filter(\.$organizationID ~~ below.compactMap(\.id)).count()
@@ -117,7 +122,8 @@ public enum OrganizationEditor {
     /// An open organization the user may change. A unit admin's own top organization may take
     /// children (`allowScopeRoot`) but cannot itself be renamed, moved or closed.
     /// The organization an import may create missing branches under: open, in scope, above 支部.
-    public static func branchParent(_ id: UUID, scopePath: String?, on db: any Database) async throws -> Result<Organization, StoreError> {
+    public static func branchParent(_ id: UUID, scope: Scope, on db: any Database) async throws -> Result<Organization, StoreError> {
+        let scopePath = scope.pathPrefix
         let parent = try await openOrganization(id, scopePath: scopePath, on: db, allowScopeRoot: true)
         guard let kind = OrganizationKind(rawValue: parent.kind), kind.level < OrganizationKind.branch.level else {
             return .failure(.invalid("「\(parent.name)」是支部，下面不能再设支部，请选择党委或总支"))

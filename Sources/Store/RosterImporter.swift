@@ -38,11 +38,12 @@ public struct RosterImportRefused: Error, Sendable {
 /// database first; it is written in one transaction, as one audit event, only when clean.
 /// Parsing (the slow part) runs on a thread pool, never on the request's event loop.
 public enum RosterImporter {
-    public static func check(_ data: Data, fileName: String, scopePath: String?, createUnder: UUID? = nil,
+    public static func check(_ data: Data, fileName: String, scope: Scope, createUnder: UUID? = nil,
                              columnMap: [String: String] = [:], today: CalendarDate = .today(),
                              on database: any Database) async throws -> RosterImportCheck {
+        let scopePath = scope.pathPrefix
         let parsed = try await parse(data, fileName: fileName, columnMap: columnMap, today: today)
-        return try await resolve(parsed, sha256: sha256(data), scopePath: scopePath, createUnder: createUnder, on: database)
+        return try await resolve(parsed, sha256: sha256(data), scope: scope, createUnder: createUnder, on: database)
     }
 
     /// Reads and checks the file off the event loop: a 300,000-row preview must not stall other users.
@@ -55,8 +56,9 @@ public enum RosterImporter {
 
     /// The database's part of the check: ID numbers already on the roster (only the file's own
     /// are looked up), organizations that exist, are open and in scope, or are to be created.
-    static func resolve(_ parsed: RosterFile.Parsed, sha256: String, scopePath: String?, createUnder: UUID?,
+    static func resolve(_ parsed: RosterFile.Parsed, sha256: String, scope: Scope, createUnder: UUID?,
                         on database: any Database) async throws -> RosterImportCheck {
+        let scopePath = scope.pathPrefix
         let fileName = parsed.file
         var problems = parsed.problems
         let existing = try await existingIDNumbers(parsed.records.map(\.record.idNumber), on: database)
@@ -64,7 +66,7 @@ public enum RosterImporter {
         let organizations = try await OrganizationDirectory.load(names: names, on: database)
         var parent: Organization?
         if let createUnder {
-            switch try await OrganizationEditor.branchParent(createUnder, scopePath: scopePath, on: database) {
+            switch try await OrganizationEditor.branchParent(createUnder, scope: scope, on: database) {
             case .success(let found): parent = found
             case .failure(let error): throw error
             }
@@ -112,13 +114,14 @@ public enum RosterImporter {
     /// Parses outside the transaction, then checks the database again inside it and writes
     /// every member (creating the missing branches first), or throws and writes nothing.
     @discardableResult
-    public static func commit(_ data: Data, fileName: String, actor: String, scopePath: String?, createUnder: UUID? = nil,
+    public static func commit(_ data: Data, fileName: String, actor: String, scope: Scope, createUnder: UUID? = nil,
                               columnMap: [String: String] = [:], today: CalendarDate = .today(),
                               on database: any Database) async throws -> RosterImportCheck {
+        let scopePath = scope.pathPrefix
         let parsed = try await parse(data, fileName: fileName, columnMap: columnMap, today: today)
         let digest = sha256(data)
-        return try await database.transaction { db in
-            let check = try await resolve(parsed, sha256: digest, scopePath: scopePath, createUnder: createUnder, on: db)
+        return try await database.writeTransaction { db in
+            let check = try await resolve(parsed, sha256: digest, scope: scope, createUnder: createUnder, on: db)
             guard check.isClean, check.memberCount > 0 else {
                 throw check.isClean ? StoreError.invalid("文件中没有党员数据") : RosterImportRefused(check: check)
             }
@@ -128,7 +131,7 @@ public enum RosterImporter {
                 for (name, _) in check.missingOrganizations {
                     // Inside this transaction: Fluent runs a nested transaction in the open one.
                     created[name] = try await OrganizationEditor.create(
-                        name: name, kind: .branch, parentID: parent.id, actor: actor, scopePath: scopePath, on: db).id!
+                        name: name, kind: .branch, parentID: parent.id, actor: actor, scope: scope, on: db).id!
                 }
             }
             let directory = try await OrganizationDirectory.load(names: Set(check.accepted.map(\.organization)), on: db)

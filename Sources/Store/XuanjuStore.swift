@@ -33,9 +33,12 @@ public final class XuanjuStore: @unchecked Sendable {
     }
 
     public func migrate() async throws {
+        try await target.tune(databases, on: MultiThreadedEventLoopGroup.singleton, logger: logger)
         let migrator = makeMigrator()
-        try await migrator.setupIfNeeded().get()
-        try await migrator.prepareBatch().get()
+        try await target.whileMigrating(logger: logger) {
+            try await migrator.setupIfNeeded().get()
+            try await migrator.prepareBatch().get()
+        }
     }
 
     /// Drops every table (tests only).

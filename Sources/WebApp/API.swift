@@ -164,7 +164,7 @@ enum APIRoutes {
 
     @Sendable static func changePassword(_ req: Request) async throws -> HTTPStatus {
         let form = try req.content.decode(APIPasswordChange.self)
-        if let refusal = try await AccountRoutes.changeOwnPassword(try req.auth.require(User.self), current: form.current, new: form.new, on: req.db) {
+        if let refusal = try await AccountRoutes.changeOwnPassword(try req.auth.require(User.self), current: form.current, new: form.new, for: req) {
             throw Abort(.badRequest, reason: refusal)
         }
         return .noContent
@@ -172,7 +172,7 @@ enum APIRoutes {
 
     @Sendable static func members(_ req: Request) async throws -> APIMemberPage {
         let access = try await Access.require(.viewRoster, for: req)
-        let result = try await MemberDirectory(database: req.db).search(RosterRoutes.search(req).0, scopePath: access.scopePath)
+        let result = try await MemberDirectory(database: req.db).search(RosterRoutes.search(req).0, scope: try access.scope)
         return APIMemberPage(total: result.total, page: result.page, pageCount: result.pageCount, members: result.rows.map { APIMember($0, access) })
     }
 
@@ -185,7 +185,7 @@ enum APIRoutes {
         let access = try await Access.require(.editRoster, for: req)
         let row = try await RosterRoutes.member(req, access)
         let record = try req.content.decode(RosterRecord.self)
-        if let found = try await MemberEditor.update(row.member.id!, to: record, actor: access.user.username, scopePath: access.scopePath, on: req.db) {
+        if let found = try await MemberEditor.update(row.member.id!, to: record, actor: access.user.username, scope: try access.scope, on: req.db) {
             return try await problems(found, status: .unprocessableEntity, for: req)
         }
         return try await APIMember(try await RosterRoutes.member(req, access), access).encodeResponse(for: req)
@@ -204,9 +204,9 @@ enum APIRoutes {
         let columnMap = req.query[[String: String].self, at: "columnMap"] ?? [:]
         let check: RosterImportCheck
         do {
-            check = dryRun ? try await RosterImporter.check(data, fileName: fileName, scopePath: access.scopePath, createUnder: createUnder,
+            check = dryRun ? try await RosterImporter.check(data, fileName: fileName, scope: try access.scope, createUnder: createUnder,
                                                             columnMap: columnMap, on: req.db)
-                           : try await RosterImporter.commit(data, fileName: fileName, actor: access.user.username, scopePath: access.scopePath,
+                           : try await RosterImporter.commit(data, fileName: fileName, actor: access.user.username, scope: try access.scope,
                                                              createUnder: createUnder, columnMap: columnMap, on: req.db)
         } catch let refused as RosterImportRefused {
             check = refused.check
@@ -229,12 +229,12 @@ enum APIRoutes {
 
     @Sendable static func organizations(_ req: Request) async throws -> [APIOrganization] {
         let access = try await Access.require(.viewOrganizations, for: req)
-        return try await OrganizationTree.load(on: req.db, scopePath: access.scopePath).map(APIOrganization.init)
+        return try await OrganizationTree.load(on: req.db, scope: try access.scope).map(APIOrganization.init)
     }
 
     static func organizationNode(_ req: Request, _ access: Access, _ id: UUID) async throws -> APIOrganization {
-        guard let organization = try await Organization.find(id, on: req.db), access.scopePath.map({ organization.path.hasPrefix($0) }) ?? true,
-              let node = try await OrganizationTree.load(on: req.db, scopePath: organization.path).first(where: { $0.organization.id == id }) else {
+        guard let organization = try await Organization.find(id, on: req.db), try access.scope.contains(path: organization.path),
+              let node = try await OrganizationTree.load(on: req.db, scope: .subtree(organization)).first(where: { $0.organization.id == id }) else {
             throw Abort(.notFound, reason: "没有这个党组织")
         }
         return APIOrganization(node)
@@ -252,7 +252,7 @@ enum APIRoutes {
             throw Abort(.badRequest, reason: "kind 应为 \(OrganizationKind.allCases.map(\.rawValue).joined(separator: "、")) 之一")
         }
         let created = try await OrganizationEditor.create(name: form.name, kind: kind, parentID: form.parentId, actor: access.user.username,
-                                                          scopePath: access.scopePath, on: req.db)
+                                                          scope: try access.scope, on: req.db)
         let response = try await organizationNode(req, access, created.id!).encodeResponse(for: req)
         response.status = .created
         return response
@@ -263,10 +263,10 @@ enum APIRoutes {
         let id = try id(req)
         let change = try req.content.decode(APIOrganizationChange.self)
         if let name = change.name {
-            try await OrganizationEditor.rename(id, to: name, actor: access.user.username, scopePath: access.scopePath, on: req.db)
+            try await OrganizationEditor.rename(id, to: name, actor: access.user.username, scope: try access.scope, on: req.db)
         }
         if let parent = change.parentId {
-            try await OrganizationEditor.move(id, under: parent, actor: access.user.username, scopePath: access.scopePath, on: req.db)
+            try await OrganizationEditor.move(id, under: parent, actor: access.user.username, scope: try access.scope, on: req.db)
         }
         return try await organizationNode(req, access, id)
     }
@@ -274,7 +274,7 @@ enum APIRoutes {
     @Sendable static func closeOrganization(_ req: Request) async throws -> APIOrganization {
         let access = try await Access.require(.manageOrganizations, for: req)
         let id = try id(req)
-        try await OrganizationEditor.close(id, actor: access.user.username, scopePath: access.scopePath, on: req.db)
+        try await OrganizationEditor.close(id, actor: access.user.username, scope: try access.scope, on: req.db)
         return try await organizationNode(req, access, id)
     }
 

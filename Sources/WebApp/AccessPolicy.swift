@@ -20,8 +20,18 @@ enum Capability: String {
 struct Access {
     let user: User
     let role: UserRole
-    /// Materialized path of the user's organization; nil = the whole city.
-    let scopePath: String?
+    /// The organizations this account may see: the city for the department, the account's own
+    /// organization's subtree for everyone else; nil when the account has no organization, which
+    /// sees nothing beyond its own account (fails closed, never "missing means everything").
+    let ownScope: Scope?
+
+    /// The scope an operation needs; refused for an account without one.
+    var scope: Scope {
+        get throws(Abort) {
+            guard let ownScope else { throw Abort(.forbidden, reason: "您的账号没有所属党组织，不能查看或修改党组织的数据，请联系组织部") }
+            return ownScope
+        }
+    }
 
     func can(_ capability: Capability) -> Bool {
         switch (role, capability) {
@@ -51,18 +61,16 @@ struct Access {
     static func current(_ req: Request) async throws -> Access {
         let user = try req.auth.require(User.self)
         guard let role = UserRole(rawValue: user.role) else { throw Abort(.forbidden, reason: "未知角色") }
-        var scopePath: String?
+        var scope: Scope?
         switch role {
         case .systemAdmin, .departmentAdmin:
-            scopePath = nil
+            scope = .city
         case .unitAdmin, .readOnly, .counter, .scrutineer:
-            if let id = user.organizationID {
-                scopePath = try await Organization.find(id, on: req.db)?.path
-            } else if role == .unitAdmin {
-                scopePath = "/no-scope/"   // a unit admin without a unit sees nothing
+            if let id = user.organizationID, let organization = try await Organization.find(id, on: req.db) {
+                scope = .subtree(organization)
             }
         }
-        return Access(user: user, role: role, scopePath: scopePath)
+        return Access(user: user, role: role, ownScope: scope)
     }
 
     func idNumber(_ number: String) -> String {

@@ -25,6 +25,35 @@ enum CSRF {
         }
     }
 
+    /// Before sign-in there is no session (and no row for a visitor): the login form's token is
+    /// a random value in a cookie that the form sends back (double submit; a cross-site page can
+    /// neither read the cookie nor set it).
+    static let cookieName = "xuanju_csrf"
+
+    static func anonymousToken(for req: Request) -> String {
+        if let existing = req.cookies[cookieName]?.string, existing.utf8.count == 44 { return existing }
+        return [UInt8].random(count: 32).base64
+    }
+
+    static func setAnonymousCookie(_ token: String, on response: Response, for req: Request) {
+        response.cookies[cookieName] = HTTPCookies.Value(string: token, path: "/", isSecure: req.security.secureCookies,
+                                                         isHTTPOnly: true, sameSite: .strict)
+    }
+
+    static func verifyAnonymous(_ req: Request) throws {
+        guard let expected = req.cookies[cookieName]?.string, let sent = try? req.content.get(String.self, at: field),
+              constantTimeEqual(expected, sent) else {
+            throw Abort(.forbidden, reason: "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+        }
+    }
+
+    /// A fresh token for a new session (sign-in): a token seen before sign-in is worth nothing after.
+    static func renew(for req: Request) -> String {
+        let token = [UInt8].random(count: 32).base64
+        req.session.data[sessionKey] = token
+        return token
+    }
+
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }

@@ -9,9 +9,12 @@ public struct WebAppSettings: Sendable {
     public var target: DatabaseTarget
     /// XUANJU_ADMIN_PASSWORD, or nil for a random one printed once.
     public var adminPassword: String?
-    public init(target: DatabaseTarget, adminPassword: String? = ProcessInfo.processInfo.environment["XUANJU_ADMIN_PASSWORD"]) {
+    public var security: SecuritySettings
+    public init(target: DatabaseTarget, adminPassword: String? = ProcessInfo.processInfo.environment["XUANJU_ADMIN_PASSWORD"],
+                security: SecuritySettings = SecuritySettings()) {
         self.target = target
         self.adminPassword = adminPassword
+        self.security = security
     }
 }
 
@@ -24,21 +27,29 @@ public enum WebApp {
     public static func configure(_ app: Application, settings: WebAppSettings) async throws -> String? {
         try settings.target.configure(app.databases)
         app.storage[DatabaseTargetKey.self] = settings.target
+        app.storage[SecuritySettingsKey.self] = settings.security
         // Routes before anything that may boot the application: the responder keeps the
         // routes it finds when it is first built.
         try routes(app)
+        try await settings.target.tune(app.databases, on: app.eventLoopGroup, logger: app.logger)
         app.migrations.add(StoreMigrations.all)
-        app.migrations.add(SessionRecord.migration)
-        try await app.autoMigrate()
+        let createdPassword = try await settings.target.whileMigrating(logger: app.logger) { () -> String? in
+            try await app.autoMigrate()
+            return try await Accounts.ensureAdmin(password: settings.adminPassword, hash: { try Bcrypt.hash($0) }, on: app.db)
+        }
 
-        // Sessions live in the database so several servers can share them.
-        app.sessions.use(.fluent)
+        // Sessions live in the database so several servers can share them; a row only once
+        // someone signs in, ended by idle time, a password change or an administrator.
+        let secure = settings.security.secureCookies
+        app.sessions.use { _ in DatabaseSessions(policy: settings.security.sessionPolicy) }
         app.sessions.configuration.cookieName = "xuanju_session"
         app.sessions.configuration.cookieFactory = { id in
-            HTTPCookies.Value(string: id.string, isSecure: false, isHTTPOnly: true, sameSite: .lax)
+            HTTPCookies.Value(string: id.string, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
         }
-        // Errors as Chinese pages (or JSON under /api) instead of Vapor's default.
+        // Security headers on everything, error pages included; errors as Chinese pages (or
+        // JSON under /api) instead of Vapor's default.
         app.middleware = Middlewares()
+        app.middleware.use(SecurityHeaders())
         app.middleware.use(FriendlyErrors())
         app.middleware.use(app.sessions.middleware)
         app.middleware.use(User.sessionAuthenticator())
@@ -52,6 +63,6 @@ public enum WebApp {
         app.leaf.cache.isEnabled = app.environment.isRelease
         app.views.use(.leaf)
 
-        return try await Accounts.ensureAdmin(password: settings.adminPassword, hash: { try Bcrypt.hash($0) }, on: app.db)
+        return createdPassword
     }
 }

@@ -67,7 +67,7 @@ enum ImportRoutes {
         guard !data.isEmpty else { throw Abort(.badRequest, reason: "请选择要导入的名册文件") }
         let check: RosterImportCheck
         do {
-            check = try await RosterImporter.check(data, fileName: fileName, scopePath: access.scopePath, on: req.db)
+            check = try await RosterImporter.check(data, fileName: fileName, scope: try access.scope, on: req.db)
         } catch let error as FileInputError {
             return try await req.render("import_preview", access, preview(nil, fileName: fileName, data: data, check: nil, fatal: error.description),
                                         status: .badRequest)
@@ -90,7 +90,7 @@ enum ImportRoutes {
         var page = preview(stagedID, fileName: fileName, data: data, check: check,
                            fatal: check.memberCount == 0 && check.isClean ? "文件中没有党员数据" : nil)
         if onlyMissing {
-            page.parents = try await OrganizationPicker.branchParents(scopePath: access.scopePath, on: req.db).map { .init(id: $0.id.uuidString, name: $0.name) }
+            page.parents = try await OrganizationPicker.branchParents(scope: try access.scope, on: req.db).map { .init(id: $0.id.uuidString, name: $0.name) }
         }
         return try await req.render("import_preview", access, page, status: check.isClean || onlyMissing ? .ok : .badRequest)
     }
@@ -136,7 +136,7 @@ enum ImportRoutes {
         let createUnder = try createUnder(try req.content.decode(ImportConfirm.self).createUnder)
         do {
             let check = try await RosterImporter.commit(staged.content, fileName: staged.fileName, actor: access.user.username,
-                                                        scopePath: access.scopePath, createUnder: createUnder, on: req.db)
+                                                        scope: try access.scope, createUnder: createUnder, on: req.db)
             try await staged.delete(on: req.db)
             let created = check.createUnder == nil ? "" : "，新建党组织 \(check.missingOrganizations.count) 个"
             Chrome.flash(req, "已导入「\(staged.fileName)」：新增党员 \(check.memberCount) 名\(created)")
@@ -145,7 +145,7 @@ enum ImportRoutes {
             if refused.check.problems.isEmpty {
                 // Organizations are missing and no parent was picked: the same preview, asking again.
                 var page = preview(staged.id, fileName: staged.fileName, data: staged.content, check: refused.check, fatal: nil)
-                page.parents = try await OrganizationPicker.branchParents(scopePath: access.scopePath, on: req.db).map { .init(id: $0.id.uuidString, name: $0.name) }
+                page.parents = try await OrganizationPicker.branchParents(scope: try access.scope, on: req.db).map { .init(id: $0.id.uuidString, name: $0.name) }
                 return try await req.render("import_preview", access, page, status: .badRequest)
             }
             // The roster changed between preview and confirmation (someone else imported the same people).

@@ -44,7 +44,7 @@ enum OrganizationPages {
     }
 
     static func tree(_ req: Request, _ access: Access) async throws -> OrganizationTreePage {
-        let nodes = try await OrganizationTree.load(on: req.db, scopePath: access.scopePath)
+        let nodes = try await OrganizationTree.load(on: req.db, scope: try access.scope)
         let shown = nodes.filter { $0.depth <= treeDepth }
         return OrganizationTreePage(rows: shown.map { row($0, depth: $0.depth) }, hiddenBelow: nodes.count - shown.count)
     }
@@ -61,14 +61,14 @@ enum OrganizationPages {
 
     static func page(_ req: Request, _ access: Access, error: String?) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self), let organization = try await Organization.find(id, on: req.db),
-              access.scopePath.map({ organization.path.hasPrefix($0) }) ?? true else {
+              try access.scope.contains(path: organization.path) else {
             throw Abort(.notFound, reason: "没有这个党组织")
         }
-        let nodes = try await OrganizationTree.load(on: req.db, scopePath: organization.path)
+        let nodes = try await OrganizationTree.load(on: req.db, scope: .subtree(organization))
         let me = nodes.first { $0.organization.id == id }
         let ancestorIDs = organization.path.split(separator: "/").compactMap { UUID(uuidString: String($0)) }.filter { $0 != id }
         let ancestors = try await Organization.query(on: req.db).filter(\.$id ~~ ancestorIDs).all()
-            .filter { (ancestor: Organization) in access.scopePath.map { ancestor.path.hasPrefix($0) } ?? true }
+            .filter { (ancestor: Organization) in access.ownScope?.contains(path: ancestor.path) == true }
             .sorted { $0.path.count < $1.path.count }
         let kind = OrganizationKind(rawValue: organization.kind)
         return try await req.render("organization", access, OrganizationDetailPage(
@@ -99,14 +99,14 @@ enum OrganizationPages {
         return try await change(req, done: "已新建「\(form.name)」") { access, id in
             guard let kind = OrganizationKind(rawValue: form.kind) else { throw StoreError.invalid("请选择组织类别") }
             _ = try await OrganizationEditor.create(name: form.name, kind: kind, parentID: id, actor: access.user.username,
-                                                    scopePath: access.scopePath, on: req.db)
+                                                    scope: try access.scope, on: req.db)
         }
     }
 
     @Sendable static func rename(_ req: Request) async throws -> Response {
         let form = try req.content.decode(OrganizationNameForm.self)
         return try await change(req, done: "已更名为「\(form.name)」") { access, id in
-            try await OrganizationEditor.rename(id, to: form.name, actor: access.user.username, scopePath: access.scopePath, on: req.db)
+            try await OrganizationEditor.rename(id, to: form.name, actor: access.user.username, scope: try access.scope, on: req.db)
         }
     }
 
@@ -117,13 +117,13 @@ enum OrganizationPages {
             guard let parent = try await Organization.named(name, on: req.db) else {
                 throw StoreError.invalid("没有名为「\(name)」的党组织，请写上级组织的全称")
             }
-            try await OrganizationEditor.move(id, under: parent.id!, actor: access.user.username, scopePath: access.scopePath, on: req.db)
+            try await OrganizationEditor.move(id, under: parent.id!, actor: access.user.username, scope: try access.scope, on: req.db)
         }
     }
 
     @Sendable static func close(_ req: Request) async throws -> Response {
         try await change(req, done: "已撤销（记录保留，可在审计日志中查到）") { access, id in
-            try await OrganizationEditor.close(id, actor: access.user.username, scopePath: access.scopePath, on: req.db)
+            try await OrganizationEditor.close(id, actor: access.user.username, scope: try access.scope, on: req.db)
         }
     }
 }

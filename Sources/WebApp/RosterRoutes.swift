@@ -117,7 +117,7 @@ enum RosterRoutes {
     @Sendable static func list(_ req: Request) async throws -> Response {
         let access = try await Access.require(.viewRoster, for: req)
         let (search, band) = search(req)
-        let result = try await MemberDirectory(database: req.db).search(search, scopePath: access.scopePath)
+        let result = try await MemberDirectory(database: req.db).search(search, scope: try access.scope)
         func options(_ values: [String], _ selected: String?) -> [MemberListPage.Option] {
             values.map { .init(value: $0, selected: $0 == selected) }
         }
@@ -139,26 +139,71 @@ enum RosterRoutes {
     }
 
     /// The filtered list as a file; the export itself is an audited event (personal data leaves).
+    /// Rows are read from the database in batches: a CSV is streamed as it is read; an XLSX is
+    /// built in a scratch file and streamed from there, so memory does not grow with the roster.
     @Sendable static func export(_ req: Request) async throws -> Response {
         let access = try await Access.require(.exportRoster, for: req)
         let format = req.query[String.self, at: "format"] == "csv" ? "csv" : "xlsx"
-        let records = try await MemberDirectory(database: req.db).records(search(req).0, scopePath: access.scopePath)
-        let data = format == "csv" ? RosterFile.csv(records) : try RosterFile.xlsx(records)
-        try await AuditLog.append(.membersExported, actor: access.user.username, object: "members",
-                                  after: "\(format.uppercased())，\(records.count) 名，条件：\(query(req, page: nil).removingPercentEncoding ?? "")", on: req.db)
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.contentType = format == "csv" ? HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            : HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        let scope = try access.scope
+        let search = search(req).0
+        let directory = MemberDirectory(database: req.db)
+        let total = try await directory.count(search, scope: scope)
+        let exported = try await AuditLog.append(.membersExported, actor: access.user.username, object: "members",
+                                  after: "\(format.uppercased())，\(total) 名，条件：\(query(req, page: nil).removingPercentEncoding ?? "")", on: req.db)
         let name = "党员名册-\(CalendarDate.today()).\(format)"
-        response.headers.replaceOrAdd(name: .contentDisposition,
-                                      value: "attachment; filename=\"members.\(format)\"; filename*=UTF-8''\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "members")")
+        let disposition = "attachment; filename=\"members.\(format)\"; filename*=UTF-8''\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "members")"
+        let response: Response
+        if format == "csv" {
+            response = Response(status: .ok, body: .init(asyncStream: { writer in
+                do {
+                    try await writer.writeBuffer(ByteBuffer(string: RosterFile.csvHeading))
+                    var cursor: MemberDirectory.Cursor?
+                    repeat {
+                        let batch = try await directory.batch(search, scope: scope, after: cursor)
+                        var chunk = ""
+                        for record in batch.records { chunk += RosterFile.csvLine(record) }
+                        try await writer.writeBuffer(ByteBuffer(string: chunk))
+                        cursor = batch.next
+                    } while cursor != nil
+                    try await writer.write(.end)
+                } catch {
+                    try? await writer.write(.error(error))
+                }
+            }))
+            response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        } else {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xuanju-export-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent("members.xlsx")
+            do {
+                // Batches are fetched one at a time as the writer asks for them.
+                var cursor: MemberDirectory.Cursor?, finished = false
+                try await RosterFile.writeXLSX(to: file) {
+                    guard !finished else { return nil }
+                    let batch = try await directory.batch(search, scope: scope, after: cursor)
+                    cursor = batch.next
+                    finished = batch.next == nil
+                    return batch.records.isEmpty ? nil : batch.records
+                }
+            } catch {
+                try? FileManager.default.removeItem(at: folder)
+                throw error
+            }
+            response = try await req.fileio.asyncStreamFile(at: file.path, onCompleted: { _ in
+                try? FileManager.default.removeItem(at: folder)
+            })
+            response.headers.contentType = HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        }
+        response.headers.replaceOrAdd(name: .contentDisposition, value: disposition)
+        // The chain head (this export's own entry): kept with the file, it anchors the audit log outside the database.
+        response.headers.replaceOrAdd(name: "X-Xuanju-Audit-Head", value: AuditLog.Head(seq: exported.id ?? 0, hash: exported.hash).anchor)
         return response
     }
 
     /// A member inside the user's scope; outside it the member does not exist for them (404).
     static func member(_ req: Request, _ access: Access) async throws -> MemberRow {
         guard let id = req.parameters.get("id", as: UUID.self),
-              let row = try await MemberDirectory(database: req.db).member(id, scopePath: access.scopePath) else {
+              let row = try await MemberDirectory(database: req.db).member(id, scope: try access.scope) else {
             throw Abort(.notFound, reason: "没有这名党员")
         }
         return row
@@ -190,7 +235,7 @@ enum RosterRoutes {
         case .invalid(let found): problems = found
         case .valid(let record):
             problems = try await MemberEditor.update(row.member.id!, to: record, actor: access.user.username,
-                                                     scopePath: access.scopePath, on: req.db) ?? []
+                                                     scope: try access.scope, on: req.db) ?? []
         }
         guard problems.isEmpty else {
             return try await req.render("member_edit", access, MemberEditPage(
@@ -202,3 +247,4 @@ enum RosterRoutes {
         return req.redirect(to: "/members/\(row.member.id!.uuidString)")
     }
 }
+

@@ -10,7 +10,10 @@ extension WebApp {
     /// signals and shuts down cleanly.
     public static func run(target: DatabaseTarget, host: String, port: Int) async throws {
         var env = Environment(name: "production", arguments: ["xuanju", "serve", "--hostname", host, "--port", "\(port)"])
-        try LoggingSystem.bootstrap(from: &env)
+        try LoggingSystem.bootstrap(from: &env) { level in
+            let console = Terminal()
+            return { label in RedactingLogHandler(inner: ConsoleLogger(label: label, console: console, level: level)) }
+        }
         let app = try await Application.make(env)
         do {
             if let password = try await configure(app, settings: WebAppSettings(target: target)) {

@@ -29,8 +29,8 @@ struct ImportMembers: AsyncParsableCommand {
                 parent = found.id
             }
             let check = dryRun
-                ? try await RosterImporter.check(data, fileName: name, scopePath: nil, createUnder: parent, on: store.database)
-                : try await RosterImporter.commit(data, fileName: name, actor: "命令行", scopePath: nil, createUnder: parent, on: store.database)
+                ? try await RosterImporter.check(data, fileName: name, scope: .city, createUnder: parent, on: store.database)
+                : try await RosterImporter.commit(data, fileName: name, actor: "命令行", scope: .city, createUnder: parent, on: store.database)
             let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
             if check.isClean {
                 print(dryRun ? "检查通过：\(check.dataRows) 行，可新增党员 \(check.memberCount) 名（未写入），用时 \(seconds) 秒"

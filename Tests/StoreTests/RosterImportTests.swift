@@ -67,7 +67,7 @@ extension DatabaseSuites {
             for (name, data, expected) in cases {
                 var message = ""
                 do {
-                    try await RosterImporter.commit(data, fileName: name, actor: "tester", scopePath: nil, today: today, on: db)
+                    try await RosterImporter.commit(data, fileName: name, actor: "tester", scope: .city, today: today, on: db)
                     message = "imported"
                 } catch let refused as RosterImportRefused {
                     message = refused.check.problems.map(\.description).joined(separator: "\n")
@@ -87,7 +87,7 @@ extension DatabaseSuites {
             let auditBefore = try await AuditEntry.query(on: db).count()
             // GB18030 with 生僻字 (𠈌 needs four bytes) lands with every character intact.
             let data = try fixture("roster-gb18030.csv")
-            let check = try await RosterImporter.commit(data, fileName: "roster-gb18030.csv", actor: "tester", scopePath: nil, today: today, on: db)
+            let check = try await RosterImporter.commit(data, fileName: "roster-gb18030.csv", actor: "tester", scope: .city, today: today, on: db)
             #expect(check.memberCount == 3 && check.perOrganization.map(\.count) == [3])
             let names = Set(try await Member.query(on: db).filter(\.$name ~~ ["王龑", "李𠈌", "欧阳堃"]).all().map(\.name))
             #expect(names == ["王龑", "李𠈌", "欧阳堃"])
@@ -100,9 +100,9 @@ extension DatabaseSuites {
             // The same people again: each row is named, nothing is written.
             let again = try await fingerprint(db)
             await #expect(throws: RosterImportRefused.self) {
-                try await RosterImporter.commit(try fixture("roster-openpyxl.xlsx"), fileName: "again.xlsx", actor: "tester", scopePath: nil, today: today, on: db)
+                try await RosterImporter.commit(try fixture("roster-openpyxl.xlsx"), fileName: "again.xlsx", actor: "tester", scope: .city, today: today, on: db)
             }
-            let recheck = try await RosterImporter.check(try fixture("roster-openpyxl.xlsx"), fileName: "again.xlsx", scopePath: nil, today: today, on: db)
+            let recheck = try await RosterImporter.check(try fixture("roster-openpyxl.xlsx"), fileName: "again.xlsx", scope: .city, today: today, on: db)
             #expect(recheck.problems.map(\.row) == [2, 3, 4] && recheck.problems.allSatisfy { $0.message.contains("已在党员名册中") })
             #expect(try await fingerprint(db) == again)
 
@@ -110,7 +110,7 @@ extension DatabaseSuites {
             let dingcheng = try #require(try await Organization.find(generator.unitIDs["dingcheng"], on: db))
             var records = syntheticRecords(2, organization: "中共武陵区委员会")
             records[1].organization = "中共不存在的委员会"
-            let scoped = try await RosterImporter.check(RosterFile.csv(records), fileName: "s.csv", scopePath: dingcheng.path, today: today, on: db)
+            let scoped = try await RosterImporter.check(RosterFile.csv(records), fileName: "s.csv", scope: .subtree(dingcheng), today: today, on: db)
             #expect(scoped.problems.map(\.description) == ["s.csv 第2行 「所在党组织」列：「中共武陵区委员会」不在您的管理范围内"])
             #expect(scoped.problems.map(\.code) == ["roster.organization.outOfScope"])
             #expect(scoped.missingOrganizations.map(\.name) == ["中共不存在的委员会"] && !scoped.isClean)
@@ -127,7 +127,7 @@ extension DatabaseSuites {
             let wuling = try #require(try await Organization.find(generator.unitIDs["wuling"], on: db))
             let branches = ["中共武陵区城东社区第一支部委员会", "中共武陵区城东社区第二支部委员会"]
             for file in ["huamingce-problems.xlsx", "huamingce-problems-gb18030.csv"] {
-                let preview = try await RosterImporter.check(try fixture(file), fileName: file, scopePath: wuling.path, today: today, on: db)
+                let preview = try await RosterImporter.check(try fixture(file), fileName: file, scope: .subtree(wuling), today: today, on: db)
                 #expect(preview.problems.map { "\($0.row!)|\($0.column!)|\($0.code)" } == [
                     "8|公民身份号码|roster.idNumber.checksum", "10|公民身份号码|roster.idNumber.duplicate"], "\(file)")
                 #expect(preview.missingOrganizations.map(\.name) == branches && preview.missingOrganizations.map(\.rows) == [3, 1], "rows 8 and 10 are not counted")
@@ -136,20 +136,20 @@ extension DatabaseSuites {
             let before = try await fingerprint(db)
             // Clean rows but no parent chosen: refused, nothing written.
             await #expect(throws: RosterImportRefused.self) {
-                try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "h.xlsx", actor: "tester", scopePath: wuling.path, today: today, on: db)
+                try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "h.xlsx", actor: "tester", scope: .subtree(wuling), today: today, on: db)
             }
             #expect(try await fingerprint(db) == before)
             // A 支部 cannot hold 支部.
             let someBranch = try #require(try await Organization.query(on: db).filter(\.$kind == OrganizationKind.branch.rawValue)
                 .filter(\.$path =~ wuling.path).first())
             await #expect(throws: StoreError.self) {
-                try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "h.xlsx", actor: "tester", scopePath: wuling.path,
+                try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "h.xlsx", actor: "tester", scope: .subtree(wuling),
                                                 createUnder: someBranch.id!, today: today, on: db)
             }
             #expect(try await fingerprint(db) == before)
 
             let imported = try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "huamingce.xlsx", actor: "tester",
-                                                           scopePath: wuling.path, createUnder: wuling.id!, today: today, on: db)
+                                                           scope: .subtree(wuling), createUnder: wuling.id!, today: today, on: db)
             #expect(imported.memberCount == 8 && imported.createUnder?.id == wuling.id)
             for name in branches {
                 let branch = try #require(try await Organization.named(name, on: db))
@@ -163,7 +163,7 @@ extension DatabaseSuites {
             #expect(try await AuditLog.verify(on: db).firstBroken == nil)
 
             // The same rows as GB18030 CSV: the same members, now all already on the roster.
-            let csv = try await RosterImporter.check(try fixture("huamingce-gb18030.csv"), fileName: "h.csv", scopePath: wuling.path, today: today, on: db)
+            let csv = try await RosterImporter.check(try fixture("huamingce-gb18030.csv"), fileName: "h.csv", scope: .subtree(wuling), today: today, on: db)
             #expect(csv.problems.map(\.row) == [4, 5, 6, 7, 8, 9, 10, 11] && csv.problems.allSatisfy { $0.code == "roster.idNumber.onRoster" })
             #expect(csv.missingOrganizations.isEmpty)
         }
@@ -175,42 +175,42 @@ extension DatabaseSuites {
             let wuling = try #require(try await Organization.find(generator.unitIDs["wuling"], on: db))
             let dingcheng = try #require(try await Organization.find(generator.unitIDs["dingcheng"], on: db))
             let committee = try await OrganizationEditor.create(name: "中共武陵区新区委员会", kind: .committee, parentID: wuling.id!,
-                                                                actor: "t", scopePath: wuling.path, on: db)
+                                                                actor: "t", scope: .subtree(wuling), on: db)
             let branch = try await OrganizationEditor.create(name: "中共武陵区新区第一支部委员会", kind: .branch, parentID: committee.id!,
-                                                             actor: "t", scopePath: nil, on: db)
+                                                             actor: "t", scope: .city, on: db)
             await #expect(throws: StoreError.invalid("已有名为「中共武陵区新区委员会」的党组织（名称须唯一，导入名册时按名称找组织）")) {
-                _ = try await OrganizationEditor.create(name: "中共武陵区新区委员会", kind: .branch, parentID: wuling.id!, actor: "t", scopePath: nil, on: db)
+                _ = try await OrganizationEditor.create(name: "中共武陵区新区委员会", kind: .branch, parentID: wuling.id!, actor: "t", scope: .city, on: db)
             }
             await #expect(throws: StoreError.invalid("「党委」不能设在「支部」之下（下级必须比上级低一层级或以上）")) {
-                _ = try await OrganizationEditor.create(name: "中共某某委员会", kind: .committee, parentID: branch.id!, actor: "t", scopePath: nil, on: db)
+                _ = try await OrganizationEditor.create(name: "中共某某委员会", kind: .committee, parentID: branch.id!, actor: "t", scope: .city, on: db)
             }
             // A unit admin cannot reach another unit, nor change their own top organization.
             await #expect(throws: StoreError.notFound("没有这个党组织")) {
-                try await OrganizationEditor.rename(dingcheng.id!, to: "改名", actor: "t", scopePath: wuling.path, on: db)
+                try await OrganizationEditor.rename(dingcheng.id!, to: "改名", actor: "t", scope: .subtree(wuling), on: db)
             }
             await #expect(throws: StoreError.invalid("您管理的最上级组织「中共武陵区委员会」只能由组织部调整")) {
-                try await OrganizationEditor.close(wuling.id!, actor: "t", scopePath: wuling.path, on: db)
+                try await OrganizationEditor.close(wuling.id!, actor: "t", scope: .subtree(wuling), on: db)
             }
-            try await OrganizationEditor.rename(committee.id!, to: "中共武陵区高新区委员会", actor: "t", scopePath: wuling.path, on: db)
+            try await OrganizationEditor.rename(committee.id!, to: "中共武陵区高新区委员会", actor: "t", scope: .subtree(wuling), on: db)
             // Moving the committee to 鼎城区 rewrites its branch's path too.
             await #expect(throws: StoreError.invalid("不能把「中共武陵区高新区委员会」移到它自己或它的下级「中共武陵区新区第一支部委员会」之下")) {
-                try await OrganizationEditor.move(committee.id!, under: branch.id!, actor: "t", scopePath: nil, on: db)
+                try await OrganizationEditor.move(committee.id!, under: branch.id!, actor: "t", scope: .city, on: db)
             }
-            try await OrganizationEditor.move(committee.id!, under: dingcheng.id!, actor: "t", scopePath: nil, on: db)
+            try await OrganizationEditor.move(committee.id!, under: dingcheng.id!, actor: "t", scope: .city, on: db)
             let movedBranch = try #require(try await Organization.find(branch.id, on: db))
             #expect(movedBranch.path == dingcheng.path + "\(committee.id!)/\(branch.id!)/")
             // Members block closing; an empty subtree closes leaf first.
             try await RosterImporter.commit(RosterFile.csv(syntheticRecords(2, organization: "中共武陵区新区第一支部委员会")),
-                                            fileName: "two.csv", actor: "t", scopePath: nil, today: today, on: db)
+                                            fileName: "two.csv", actor: "t", scope: .city, today: today, on: db)
             await #expect(throws: StoreError.invalid("「中共武陵区高新区委员会」（含下级）还有 2 名党员，不能撤销：请先把党员转到其他党组织")) {
-                try await OrganizationEditor.close(committee.id!, actor: "t", scopePath: nil, on: db)
+                try await OrganizationEditor.close(committee.id!, actor: "t", scope: .city, on: db)
             }
             try await Member.query(on: db).filter(\.$organizationID == branch.id!).delete()
             await #expect(throws: StoreError.invalid("「中共武陵区高新区委员会」下还有 1 个未撤销的党组织，请先撤销或移走它们")) {
-                try await OrganizationEditor.close(committee.id!, actor: "t", scopePath: nil, on: db)
+                try await OrganizationEditor.close(committee.id!, actor: "t", scope: .city, on: db)
             }
-            try await OrganizationEditor.close(branch.id!, actor: "t", scopePath: nil, on: db)
-            try await OrganizationEditor.close(committee.id!, actor: "t", scopePath: nil, on: db)
+            try await OrganizationEditor.close(branch.id!, actor: "t", scope: .city, on: db)
+            try await OrganizationEditor.close(committee.id!, actor: "t", scope: .city, on: db)
             #expect(try await Organization.find(committee.id, on: db)?.closed == true)
             let actions = try await AuditEntry.query(on: db).filter(\.$actor == "t").sort(\.$id).all().map(\.action)
             #expect(actions == ["organization.created", "organization.created", "organization.renamed", "organization.moved",
@@ -226,7 +226,7 @@ extension DatabaseSuites {
             var record = members[0].record(organizationName: organization.name)
             record.position = "支部书记（新任）"
             record.honours = [.init(name: "市优秀共产党员", level: "市级", year: 2025)]
-            #expect(try await MemberEditor.update(members[0].id!, to: record, actor: "editor", scopePath: nil, on: db) == nil)
+            #expect(try await MemberEditor.update(members[0].id!, to: record, actor: "editor", scope: .city, on: db) == nil)
             let entry = try #require(try await AuditEntry.query(on: db).sort(\.$id, .descending).first())
             #expect(entry.action == "member.updated" && entry.actor == "editor")
             #expect(entry.before == "职务：\(members[0].position)；荣誉：")
@@ -236,7 +236,7 @@ extension DatabaseSuites {
             bad.idNumber = members[1].idNumber
             bad.birthDate = "1900-01-01"
             bad.gender = try #require(IDNumber.gender(members[1].idNumber))
-            let problems = try #require(try await MemberEditor.update(members[0].id!, to: bad, actor: "editor", scopePath: nil, on: db))
+            let problems = try #require(try await MemberEditor.update(members[0].id!, to: bad, actor: "editor", scope: .city, on: db))
             #expect(problems.map(\.description) == ["表单 「出生日期」列：1900-01-01 与身份证号中的出生日期 \(members[1].birthDate) 不一致",
                                                     "表单 「公民身份号码」列：「\(members[1].idNumber)」已是另一名党员的身份证号"])
             #expect(try await Member.find(members[0].id, on: db)?.idNumber == members[0].idNumber)
@@ -244,7 +244,7 @@ extension DatabaseSuites {
             let other = try #require(try await Organization.query(on: db).filter(\.$kind == "区县委").filter(\.$id != generator.unitIDs["wuling"]!)
                 .all().first { !organization.path.hasPrefix($0.path) })
             await #expect(throws: StoreError.notFound("没有这名党员")) {
-                _ = try await MemberEditor.update(members[0].id!, to: record, actor: "editor", scopePath: other.path, on: db)
+                _ = try await MemberEditor.update(members[0].id!, to: record, actor: "editor", scope: .subtree(other), on: db)
             }
         }
     }
@@ -255,7 +255,7 @@ extension DatabaseSuites {
         try await backend.withDemo(members: 1_500) { db, _ in
             var search = MemberSearch()
             search.pageSize = 10_000
-            let listed = try await MemberDirectory(database: db).search(search, scopePath: nil).rows.map(\.member)
+            let listed = try await MemberDirectory(database: db).search(search, scope: .city).rows.map(\.member)
             let expected = NameOrder().sorted(listed.sorted { $0.idNumber < $1.idNumber }, by: \.name)
             #expect(listed.count == 1_500)
             #expect(listed.map(\.idNumber) == expected.map(\.idNumber))
@@ -263,11 +263,11 @@ extension DatabaseSuites {
             // Typed text is matched literally on both backends; an ID prefix and a name part find people.
             let directory = MemberDirectory(database: db)
             var percent = MemberSearch(); percent.text = "%"
-            #expect(try await directory.search(percent, scopePath: nil).total == 0)
+            #expect(try await directory.search(percent, scope: .city).total == 0)
             var byID = MemberSearch(); byID.text = String(listed[7].idNumber.prefix(12))
-            #expect(try await directory.search(byID, scopePath: nil).rows.contains { $0.member.idNumber == listed[7].idNumber })
+            #expect(try await directory.search(byID, scope: .city).rows.contains { $0.member.idNumber == listed[7].idNumber })
             var byName = MemberSearch(); byName.text = listed[9].name
-            #expect(try await directory.search(byName, scopePath: nil).rows.contains { $0.member.idNumber == listed[9].idNumber })
+            #expect(try await directory.search(byName, scope: .city).rows.contains { $0.member.idNumber == listed[9].idNumber })
         }
     }
 }

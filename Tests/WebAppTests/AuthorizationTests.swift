@@ -94,9 +94,9 @@ import Documents
             let dingchengPath = try #require(try await Organization.find(dingcheng, on: app.db)).path
             let directory = MemberDirectory(database: app.db)
             var all = MemberSearch(); all.pageSize = 1
-            let own = try #require(try await directory.search(all, scopePath: wulingPath).rows.first).member
-            let other = try #require(try await directory.search(all, scopePath: dingchengPath).rows.first).member
-            let wulingTotal = try await directory.search(all, scopePath: wulingPath).total
+            let own = try #require(try await directory.search(all, scope: .subtree(path: wulingPath)).rows.first).member
+            let other = try #require(try await directory.search(all, scope: .subtree(path: dingchengPath)).rows.first).member
+            let wulingTotal = try await directory.search(all, scope: .subtree(path: wulingPath)).total
 
             var sessions: [String: TestSession] = [:]
             for actor in Self.actors {
@@ -208,7 +208,7 @@ func memberForm(_ record: RosterRecord, csrf: String) -> [String: String] {
         let directory = MemberDirectory(database: store.database)
         var search = MemberSearch()
         search.gender = "女"; search.maxAge = 35; search.pageSize = 10_000
-        let women35 = try await directory.search(search, scopePath: nil)
+        let women35 = try await directory.search(search, scope: .city)
         let expected = all.filter { m in
             let b = m.birthDate.split(separator: "-").compactMap { Int($0) }
             let age = 2026 - b[0] - ((9, 1) < (b[1], b[2]) ? 1 : 0)
@@ -216,18 +216,18 @@ func memberForm(_ record: RosterRecord, csrf: String) -> [String: String] {
         }
         #expect(women35.total == expected.count && women35.total > 0)
         var byID = MemberSearch(); byID.text = all[17].idNumber
-        #expect(try await directory.search(byID, scopePath: nil).rows.map(\.member.name) == [all[17].name])
+        #expect(try await directory.search(byID, scope: .city).rows.map(\.member.name) == [all[17].name])
         var byName = MemberSearch(); byName.text = all[5].name; byName.pageSize = 500
-        #expect(try await directory.search(byName, scopePath: nil).rows.contains { $0.member.idNumber == all[5].idNumber })
+        #expect(try await directory.search(byName, scope: .city).rows.contains { $0.member.idNumber == all[5].idNumber })
         // What a clerk types is matched literally: % and _ are not wildcards.
         for typed in ["%", "_", "王%", "!"] {
             var literal = MemberSearch(); literal.text = typed
-            #expect(try await directory.search(literal, scopePath: nil).total == 0, "\(typed)")
+            #expect(try await directory.search(literal, scope: .city).total == 0, "\(typed)")
         }
         var partial = MemberSearch(); partial.text = String(all[5].name.prefix(1)); partial.pageSize = 1
-        #expect(try await directory.search(partial, scopePath: nil).total > 0)
+        #expect(try await directory.search(partial, scope: .city).total > 0)
         var paged = MemberSearch(); paged.page = 3; paged.pageSize = 50
-        let page3 = try await directory.search(paged, scopePath: nil)
+        let page3 = try await directory.search(paged, scope: .city)
         #expect(page3.rows.count == 50 && page3.total == 2_000 && page3.pageCount == 40)
         await store.shutdown()
     }

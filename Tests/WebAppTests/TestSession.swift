@@ -3,14 +3,19 @@ import Testing
 import Vapor
 import VaporTesting
 
-/// A browser's view of the app in tests: the session cookie and the CSRF token that the
-/// login page handed out.
+/// A browser's view of the app in tests: the cookies it holds and the CSRF token of the last
+/// page it read (the login form's before signing in, the session's after).
 struct TestSession {
     var cookie: String
     var csrf: String
+    /// The login form's double-submit cookie (there is no session before signing in).
+    var csrfCookie: String = ""
     var headers: HTTPHeaders {
         var headers = HTTPHeaders()
-        headers.cookie = ["xuanju_session": .init(string: cookie)]
+        var cookies = HTTPCookies()
+        if !cookie.isEmpty { cookies["xuanju_session"] = .init(string: cookie) }
+        if !csrfCookie.isEmpty { cookies["xuanju_csrf"] = .init(string: csrfCookie) }
+        headers.cookie = cookies
         return headers
     }
 
@@ -19,13 +24,14 @@ struct TestSession {
         var session = TestSession(cookie: "", csrf: "")
         try await app.testing().test(.GET, "login") { res in
             session.cookie = res.headers.setCookie?["xuanju_session"]?.string ?? ""
+            session.csrfCookie = res.headers.setCookie?["xuanju_csrf"]?.string ?? ""
             session.csrf = csrfToken(in: res.body.string) ?? ""
         }
         return session
     }
 
-    /// Submits the login form with the session's token; returns the answer's status. A login
-    /// issues a new session id, which the session keeps from then on.
+    /// Submits the login form with the form's token; returns the answer's status. A login
+    /// issues a new session id and a new CSRF token, which the session keeps from then on.
     mutating func logIn(_ app: Application, _ username: String, _ password: String) async throws -> HTTPStatus {
         var status = HTTPStatus.ok
         var newCookie: String?
@@ -35,7 +41,13 @@ struct TestSession {
             status = res.status
             newCookie = res.headers.setCookie?["xuanju_session"]?.string
         }
-        if let newCookie, !newCookie.isEmpty { cookie = newCookie }
+        if let newCookie, !newCookie.isEmpty {
+            cookie = newCookie
+            // The signed-in pages carry the session's own token.
+            var token: String?
+            try await app.testing().test(.GET, "account/password", headers: headers) { res in token = csrfToken(in: res.body.string) }
+            if let token { csrf = token }
+        }
         return status
     }
 }

@@ -23,7 +23,7 @@ public enum DemoLoader {
         guard try await Member.query(on: database).count() == 0, try await Organization.query(on: database).count() == 0 else {
             throw StoreError.invalid("数据库中已有组织或党员数据，演示数据只能写入空数据库")
         }
-        return try await database.transaction { db -> Counts in
+        return try await database.writeTransaction { db -> Counts in
             var counts = Counts()
             guard let sql = db as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
             for chunk in stride(from: 0, to: generator.organizations.count, by: MemberWriter.batchSize) {

@@ -1,0 +1,43 @@
+import Foundation
+import FluentKit
+import SQLKit
+
+/// One way to write: every change and its audit row in one transaction.
+///
+/// On SQLite, transactions start deferred (`BEGIN`): two that both read and then write cannot
+/// both upgrade to a write lock, and SQLite answers the second "database is locked" at once,
+/// without waiting. So on SQLite write transactions take turns through one queue per process
+/// (the server is one process on SQLite; several servers share PostgreSQL), and the file runs
+/// in WAL mode so readers never wait for them. On PostgreSQL transactions run side by side.
+extension Database {
+    public func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard !inTransaction, let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" else {
+            return try await transaction(body)
+        }
+        await SQLiteWriteQueue.shared.acquire()
+        do {
+            let result = try await transaction(body)
+            await SQLiteWriteQueue.shared.release()
+            return result
+        } catch {
+            await SQLiteWriteQueue.shared.release()
+            throw error
+        }
+    }
+}
+
+/// A first-come, first-served lock for SQLite write transactions.
+actor SQLiteWriteQueue {
+    static let shared = SQLiteWriteQueue()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+}
