@@ -129,6 +129,9 @@ import Documents
                         }
                     }) { res in
                         #expect(res.status == status, "\(actor.role.rawValue) \(request)")
+                        // Every answer, refusals and error pages included, carries the security headers.
+                        #expect(res.headers.first(name: "Content-Security-Policy") == SecurityHeaders.contentSecurityPolicy, "\(request)")
+                        #expect(res.headers.first(name: "X-Content-Type-Options") == "nosniff" && res.headers.first(name: "X-Frame-Options") == "DENY")
                     }
                 }
             }
@@ -170,6 +173,46 @@ import Documents
             try await app.testing().test(.GET, "/members/\(own.id!.uuidString)", headers: cookies["dept"]!) { res in
                 #expect(res.body.string.contains(own.idNumber))
             }
+            // A unit admin's export holds their unit's members and no one else.
+            let wulingNames = Set(try await Organization.query(on: app.db).filter(\.$path =~ wulingPath).all().map(\.name))
+            try await app.testing().test(.GET, "/members/export?format=csv", headers: cookies["unit"]!) { res in
+                let lines = res.body.string.split(separator: "\r\n").dropFirst()
+                #expect(lines.count == wulingTotal)
+                let organizations = Set(lines.map { String($0.split(separator: ",", omittingEmptySubsequences: false)[7]) })
+                #expect(organizations.isSubset(of: wulingNames) && !res.body.string.contains(other.idNumber))
+            }
+            // The API masks ID numbers for 只读 as the page does.
+            try await app.testing().test(.GET, "/api/v1/members/\(own.id!.uuidString)", headers: cookies["reader"]!) { res in
+                let shown = try res.content.decode(APIMember.self).record.idNumber
+                #expect(shown == IDNumber.masked(own.idNumber))
+                #expect(!res.body.string.contains(own.idNumber))
+            }
+            // A counter sees no roster and no city figures on the home page; a unit admin sees their unit's.
+            let cityMembers = try await directory.search(all, scope: .city).total
+            try await app.testing().test(.GET, "/", headers: cookies["counter"]!) { res in
+                #expect(res.status == .ok && !res.body.string.contains("正式党员（有选举权）") && !res.body.string.contains("<b>\(cityMembers)</b>"))
+                #expect(!res.body.string.contains("href=\"/members\"") && res.body.string.contains("不查看党员名册"))
+            }
+            try await app.testing().test(.GET, "/", headers: cookies["unit"]!) { res in
+                #expect(res.body.string.contains("<b>\(wulingTotal)</b>党员") && !res.body.string.contains("<b>\(cityMembers)</b>"))
+            }
+            // Every write route refuses a request without the CSRF token, and nothing changes.
+            let auditBefore = try await AuditEntry.query(on: app.db).count()
+            let sys = sessions["sys"]!
+            let writeRoutes = Self.matrix.map { ($0.request, [String: String]()) }.filter { !$0.0.hasPrefix("GET") } + Self.writes.map { ($0.request, $0.body) }
+            for (request, body) in writeRoutes {
+                let parts = request.split(separator: " ", maxSplits: 1).map(String.init)
+                let url = parts[1].replacingOccurrences(of: "OWNORG", with: wuling.uuidString).replacingOccurrences(of: "OTHERORG", with: dingcheng.uuidString)
+                    .replacingOccurrences(of: "ADMIN", with: admin.uuidString)
+                    .replacingOccurrences(of: "OWN", with: own.id!.uuidString).replacingOccurrences(of: "OTHER", with: other.id!.uuidString)
+                try await app.testing().test(HTTPMethod(rawValue: parts[0]), url, headers: sys.headers, beforeRequest: { req in
+                    if url.hasPrefix("/api/") { try req.content.encode(body, as: .json) } else { try req.content.encode(body, as: .urlEncodedForm) }
+                }) { res in
+                    #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
+                }
+            }
+            #expect(writeRoutes.count == 25)
+            #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()
                 let answers: [HTTPStatus] = Self.matrix.flatMap(\.expected) + Self.writes.flatMap(\.expected)
