@@ -101,3 +101,30 @@ enum WebBackend: String, CaseIterable, CustomTestStringConvertible {
         try await app.asyncShutdown()
     }
 }
+
+/// Servers started together on one PostgreSQL: migrations run once, under an advisory lock, and
+/// exactly one of them creates `admin` (and prints its password).
+@Suite(.serialized) struct StartupTests {
+    @Test func serversStartedTogetherMigrateOnceAndCreateOneAdmin() async throws {
+        guard WebBackend.postgresURL != nil else { try Test.cancel("XUANJU_TEST_WEB_DATABASE_URL 未设置：跳过") }
+        let target = try await WebBackend.postgres.target()
+        var apps: [Application] = []
+        for _ in 0..<3 { apps.append(try await Application.make(.testing)) }
+        let passwords: [String?]
+        do {
+            passwords = try await withThrowingTaskGroup(of: String?.self) { group in
+                for app in apps {
+                    group.addTask { try await WebApp.configure(app, settings: WebAppSettings(target: target, adminPassword: nil)) }
+                }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+        } catch {
+            for app in apps { try? await app.asyncShutdown() }
+            throw error
+        }
+        #expect(passwords.compactMap { $0 }.count == 1, "one server created admin")
+        #expect(try await User.query(on: apps[0].db).filter(\.$username == "admin").count() == 1)
+        #expect(try await AuditEntry.query(on: apps[0].db).filter(\.$action == AuditAction.userCreated.rawValue).count() == 1)
+        for app in apps { try await app.asyncShutdown() }
+    }
+}
