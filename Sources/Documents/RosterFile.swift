@@ -185,6 +185,32 @@ public enum RosterFile {
         return try check(rows: rows, file: file, problems: problems, map: map, today: today)
     }
 
+    /// The headings of the file's heading row as the importer finds it (or, when none names
+    /// three roster columns, of the row with the most headings among the first rows), for the
+    /// preview to offer a column mapping when the file could not be read as a roster.
+    public static func headings(_ data: Data, file: String, columnMap: [String: String] = [:]) -> [String] {
+        var rows: [[String]] = []
+        let isXLSX = data.starts(with: [0x50, 0x4B, 0x03, 0x04])
+        if isXLSX {
+            guard let workbook = try? XLSXWorkbook(data: data, file: file) else { return [] }
+            let index = workbook.sheetNames.firstIndex(of: sheetName) ?? (workbook.sheetNames.count == 1 ? 0 : nil)
+            guard let index, let sheet = try? workbook.sheet(at: index) else { return [] }
+            rows = sheet.rows.prefix(headerSearchRows).map { $0.cells.map(headerTitle) }
+        } else if let text = CSVReader.decode(data), let all = try? CSVReader.rows(text, file: file, maxRows: 500_000) {
+            rows = Array(all.prefix(headerSearchRows))
+        }
+        let map = (try? normalizedMap(columnMap, file: file)) ?? [:]
+        let numbered = rows.enumerated().map { ($0.offset, $0.element) }
+        let header = headerIndex(numbered, map: map).map { rows[$0] }
+            ?? rows.max { $0.filter { !$0.trimmed.isEmpty }.count < $1.filter { !$0.trimmed.isEmpty }.count } ?? []
+        return header.map(\.trimmed).filter { !$0.isEmpty && !unread.contains(normalizedHeading($0)) }
+    }
+
+    /// Whether the importer reads this heading (itself or through the mapping).
+    public static func recognizes(_ heading: String, columnMap: [String: String] = [:]) -> Bool {
+        field(for: heading, map: (try? normalizedMap(columnMap, file: "")) ?? [:]) != nil
+    }
+
     /// The heading with white space and required-marks removed ("性 别", "*姓名" → "性别", "姓名").
     static func normalizedHeading(_ heading: String) -> String {
         String(heading.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "*" && $0 != "＊" }.map(Character.init))

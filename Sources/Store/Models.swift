@@ -142,6 +142,13 @@ public final class StagedImport: Model, @unchecked Sendable {
     @Field(key: "sha256") public var sha256: String
     @Field(key: "content") public var content: Data
     @Field(key: "created_at") public var createdAt: String
+    /// The user's column mapping for this file (JSON: heading → column title).
+    @Field(key: "column_map") public var columnMapJSON: String
 
     public init() {}
+
+    public var columnMap: [String: String] {
+        get { (try? JSONDecoder().decode([String: String].self, from: Data(columnMapJSON.utf8))) ?? [:] }
+        set { columnMapJSON = ColumnMaps.encode(newValue) }
+    }
 }

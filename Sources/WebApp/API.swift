@@ -201,7 +201,10 @@ enum APIRoutes {
         let fileName = String((req.query[String.self, at: "fileName"] ?? "api-upload").prefix(200))
         let dryRun = req.query[Bool.self, at: "dryRun"] ?? false
         let createUnder = try ImportRoutes.createUnder(req.query[String.self, at: "createUnder"])
-        let columnMap = req.query[[String: String].self, at: "columnMap"] ?? [:]
+        let given = req.query[[String: String].self, at: "columnMap"]
+        // Without a mapping, the unit's remembered one applies; a mapping that imports is remembered.
+        var columnMap = given ?? [:]
+        if given == nil { columnMap = try await ColumnMaps.load(for: try access.scope, on: req.db) }
         let check: RosterImportCheck
         do {
             check = dryRun ? try await RosterImporter.check(data, fileName: fileName, scope: try access.scope, createUnder: createUnder,
@@ -213,6 +216,7 @@ enum APIRoutes {
         } catch let error as FileInputError {
             return try await problems([error], status: .unprocessableEntity, for: req)
         }
+        if let given, !dryRun, check.isClean { try await ColumnMaps.remember(given, for: try access.scope, on: req.db) }
         var problems = check.problems.map(APIProblem.init)
         if !check.missingOrganizations.isEmpty && check.createUnder == nil {
             problems.append(.init(code: "roster.organization.missing", message: ImportRoutes.missingMessage(check)))

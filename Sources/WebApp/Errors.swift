@@ -33,7 +33,11 @@ struct FriendlyErrors: AsyncMiddleware {
             let status: HTTPStatus, reason: String
             if let abort = error as? any AbortError {
                 status = abort.status
-                reason = abort.status == .notFound && abort.reason == "Not Found" ? "没有这个页面" : abort.reason
+                switch abort.status {
+                case .notFound where abort.reason == "Not Found": reason = "没有这个页面"
+                case .payloadTooLarge: reason = "上传的文件超过 100 MB，超出了支持的大小：请把名册分成几个文件导入"
+                default: reason = abort.reason
+                }
                 if let location = abort.headers.first(name: .location), (300..<400).contains(Int(status.code)) {
                     return req.redirect(to: location)
                 }

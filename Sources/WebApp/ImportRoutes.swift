@@ -27,6 +27,14 @@ struct ImportPreviewPage: Encodable {
     var missing: [Missing] = []
     var parents: [Parent] = []
     var headerRow = 1
+    /// The staged upload (also when it cannot be confirmed yet) and the column mapping form.
+    struct Mapping: Encodable {
+        struct Option: Encodable { let title: String; let selected: Bool }
+        let heading: String
+        let options: [Option]
+    }
+    var stagedID: String?
+    var mapping: [Mapping] = []
 }
 
 struct ImportConfirm: Content { var createUnder: String? }
@@ -34,7 +42,8 @@ struct ImportConfirm: Content { var createUnder: String? }
 /// Upload → preview (every problem by row and column) → confirm. The file waits in the database
 /// between the two steps, so any server may take the confirmation.
 enum ImportRoutes {
-    static let maxUpload: ByteCount = "200mb"
+    /// The largest upload: a 300,000-row roster is 24 MB as XLSX and 48 MB as CSV.
+    static let maxUpload: ByteCount = "100mb"
     static let shownProblems = 500
 
     static func register(_ routes: any RoutesBuilder) {
@@ -42,6 +51,7 @@ enum ImportRoutes {
         routes.get("members", "import", "template.xlsx", use: template)
         routes.on(.POST, "members", "import", body: .collect(maxSize: maxUpload), use: upload)
         routes.post("members", "import", ":id", "confirm", use: confirm)
+        routes.post("members", "import", ":id", "recheck", use: recheck)
         routes.post("members", "import", ":id", "cancel", use: cancel)
     }
 
@@ -58,41 +68,73 @@ enum ImportRoutes {
         return response
     }
 
+    /// The file is kept (staged) whatever the check finds, so the user can map unknown columns
+    /// and check again without uploading it anew.
     @Sendable static func upload(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         let access = try await Access.require(.editRoster, for: req)
         let upload = try req.content.decode(ImportUpload.self)
         let data = Data(buffer: upload.file.data)
-        let fileName = upload.file.filename.isEmpty ? "名册" : upload.file.filename
+        let fileName = String((upload.file.filename.isEmpty ? "名册" : upload.file.filename).prefix(200))
         guard !data.isEmpty else { throw Abort(.badRequest, reason: "请选择要导入的名册文件") }
+        // Uploads nobody confirmed or cancelled within a day are dropped.
+        let dayAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-86_400))
+        try await StagedImport.query(on: req.db).filter(\.$createdAt < dayAgo).delete()
+        let staged = StagedImport()
+        staged.username = access.user.username
+        staged.fileName = fileName
+        staged.sha256 = RosterImporter.sha256(data)
+        staged.content = data
+        staged.createdAt = ISO8601DateFormatter().string(from: Date())
+        // The unit's earlier choices apply to its next file.
+        staged.columnMap = try await ColumnMaps.load(for: try access.scope, on: req.db)
+        try await staged.create(on: req.db)
+        return try await previewResponse(req, access, staged)
+    }
+
+    /// The staged file checked again with the column mapping the user chose in the preview.
+    @Sendable static func recheck(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.editRoster, for: req)
+        let staged = try await staged(req, access)
+        let form = try req.content.decode([String: String].self)
+        var map: [String: String] = [:]
+        for (key, title) in form where key.hasPrefix("map.") && !title.isEmpty {
+            map[String(key.dropFirst(4))] = title
+        }
+        staged.columnMap = map
+        try await staged.save(on: req.db)
+        return try await previewResponse(req, access, staged)
+    }
+
+    static func previewResponse(_ req: Request, _ access: Access, _ staged: StagedImport) async throws -> Response {
+        let data = staged.content, fileName = staged.fileName
         let check: RosterImportCheck
         do {
-            check = try await RosterImporter.check(data, fileName: fileName, scope: try access.scope, on: req.db)
+            check = try await RosterImporter.check(data, fileName: fileName, scope: try access.scope, columnMap: staged.columnMap, on: req.db)
         } catch let error as FileInputError {
-            return try await req.render("import_preview", access, preview(nil, fileName: fileName, data: data, check: nil, fatal: error.description),
-                                        status: .badRequest)
+            var page = preview(nil, fileName: fileName, data: data, check: nil, fatal: error.description)
+            page.stagedID = staged.id?.uuidString
+            page.mapping = mappingRows(RosterFile.headings(data, file: fileName, columnMap: staged.columnMap), staged.columnMap)
+            return try await req.render("import_preview", access, page, status: .badRequest)
         }
-        var stagedID: UUID?
         let onlyMissing = check.problems.isEmpty && !check.missingOrganizations.isEmpty
-        if (check.isClean || onlyMissing) && check.memberCount + check.missingOrganizations.count > 0 {
-            // Uploads nobody confirmed or cancelled within a day are dropped.
-            let dayAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-86_400))
-            try await StagedImport.query(on: req.db).filter(\.$createdAt < dayAgo).delete()
-            let staged = StagedImport()
-            staged.username = access.user.username
-            staged.fileName = fileName
-            staged.sha256 = check.sha256
-            staged.content = data
-            staged.createdAt = ISO8601DateFormatter().string(from: Date())
-            try await staged.create(on: req.db)
-            stagedID = staged.id
-        }
-        var page = preview(stagedID, fileName: fileName, data: data, check: check,
+        let canConfirm = (check.isClean || onlyMissing) && check.memberCount + check.missingOrganizations.count > 0
+        var page = preview(canConfirm ? staged.id : nil, fileName: fileName, data: data, check: check,
                            fatal: check.memberCount == 0 && check.isClean ? "文件中没有党员数据" : nil)
+        page.stagedID = staged.id?.uuidString
+        page.mapping = mappingRows(check.ignoredColumns + staged.columnMap.keys.filter { !check.ignoredColumns.contains($0) }.sorted(), staged.columnMap)
         if onlyMissing {
             page.parents = try await OrganizationPicker.branchParents(scope: try access.scope, on: req.db).map { .init(id: $0.id.uuidString, name: $0.name) }
         }
         return try await req.render("import_preview", access, page, status: check.isClean || onlyMissing ? .ok : .badRequest)
+    }
+
+    /// One row per heading the importer does not read by itself, with the choice made so far.
+    static func mappingRows(_ headings: [String], _ map: [String: String]) -> [ImportPreviewPage.Mapping] {
+        headings.prefix(40).filter { map[$0] != nil || !RosterFile.recognizes($0) }.map { heading in
+            .init(heading: heading, options: RosterFile.mappableTitles.map { .init(title: $0, selected: map[heading] == $0) })
+        }
     }
 
     static func preview(_ id: UUID?, fileName: String, data: Data, check: RosterImportCheck?, fatal: String?) -> ImportPreviewPage {
@@ -136,7 +178,8 @@ enum ImportRoutes {
         let createUnder = try createUnder(try req.content.decode(ImportConfirm.self).createUnder)
         do {
             let check = try await RosterImporter.commit(staged.content, fileName: staged.fileName, actor: access.user.username,
-                                                        scope: try access.scope, createUnder: createUnder, on: req.db)
+                                                        scope: try access.scope, createUnder: createUnder, columnMap: staged.columnMap, on: req.db)
+            try await ColumnMaps.remember(staged.columnMap, for: try access.scope, on: req.db)
             try await staged.delete(on: req.db)
             let created = check.createUnder == nil ? "" : "，新建党组织 \(check.missingOrganizations.count) 个"
             Chrome.flash(req, "已导入「\(staged.fileName)」：新增党员 \(check.memberCount) 名\(created)")
