@@ -96,6 +96,14 @@ try:
     reader_password = create_user("reader", "武陵区查阅员", "只读", "中共武陵区委员会")
     driver.get(base + "/users")
     shot("03-users")
+    # The one script runs under the Content-Security-Policy: stopping an account asks first;
+    # answering no changes nothing.
+    driver.find_element(By.XPATH, "//tr[td[text()='reader']]//button[text()='停用']").click()
+    alert = WebDriverWait(driver, 10).until(lambda d: d.switch_to.alert)
+    question = alert.text
+    alert.dismiss()
+    step("停用账号前先确认（脚本在 CSP 下运行），取消后账号未停用",
+         lambda: question.startswith("停用") and "启用" not in driver.find_element(By.XPATH, "//tr[td[text()='reader']]").text)
 
     # A broken file: its problem is named by row and column, nothing is written.
     driver.get(base + "/members/import")
@@ -116,6 +124,28 @@ try:
     driver.find_element(By.XPATH, "//button[text()='确认导入']").click()
     step("确认后导入 2000 名", lambda: "新增党员 2000 名" in body() and "共 2000 名党员" in body())
     shot("07-members-after-import")
+
+    # A unit's own 花名册: title rows, month dates, a footer, two bad rows, two branches the system lacks.
+    driver.get(base + "/members/import")
+    driver.find_element(By.NAME, "file").send_keys(os.path.abspath(os.path.join(fixtures, "huamingce-problems.xlsx")))
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+    step("花名册的两个问题按文件行号列出，缺少的支部也列出",
+         lambda: "发现 2 个问题" in body() and "第8行" in body() and "第10行" in body() and "与第5行的身份证号重复" in body()
+         and "中共武陵区城东社区第一支部委员会" in body() and "第 3 行" in body())
+    shot("07a-huamingce-problems")
+    driver.get(base + "/members/import")
+    driver.find_element(By.NAME, "file").send_keys(os.path.abspath(os.path.join(fixtures, "huamingce.xlsx")))
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit].primary").click()
+    step("改正后的花名册检查通过，要选新建支部的上级", lambda: "检查通过：将新增党员 8 名" in body() and "系统中还没有的党组织（2 个）" in body())
+    from selenium.webdriver.support.ui import Select
+    Select(driver.find_element(By.NAME, "createUnder")).select_by_visible_text("中共武陵区委员会")
+    shot("07b-huamingce-preview")
+    driver.find_element(By.XPATH, "//button[text()='确认导入']").click()
+    step("花名册导入，两个支部同时新建", lambda: "新增党员 8 名，新建党组织 2 个" in body())
+    created = sqlite3.connect(db).execute(
+        "select count(*) from organizations where parent_id = (select id from organizations where name = '中共武陵区委员会') "
+        "and name like '中共武陵区城东社区%'").fetchone()[0]
+    step("两个支部建在武陵区委之下", lambda: created == 2)
 
     # A 武陵 member, as the database holds them.
     name, id_number = sqlite3.connect(db).execute(

@@ -251,6 +251,9 @@ public enum OrganizationPicker {
         let scopePath = scope.pathPrefix
         var query = Organization.query(on: database).filter(\.$closed == false).filter(\.$kind != OrganizationKind.branch.rawValue)
         if let scopePath { query = query.filter(\.$path =~ scopePath) }
-        return try await query.sort(\.$path).limit(5_000).all().map { ($0.id!, $0.name) }
+        // Higher levels first (区县委 before 党委 before 总支), then by name as the tree lists them.
+        return try await query.limit(5_000).all()
+            .sorted { (OrganizationKind(rawValue: $0.kind)?.level ?? 9, $0.name) < (OrganizationKind(rawValue: $1.kind)?.level ?? 9, $1.name) }
+            .map { ($0.id!, $0.name) }
     }
 }

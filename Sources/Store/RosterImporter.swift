@@ -101,14 +101,15 @@ public enum RosterImporter {
         }
         problems.sort { ($0.row ?? 0) < ($1.row ?? 0) }
         let dataRows = Set(parsed.records.map(\.row)).union(problems.compactMap(\.row)).subtracting([parsed.headerRow]).count
-        let ok = problems.isEmpty && (missing.isEmpty || parent != nil)
         return RosterImportCheck(
             fileName: fileName, sha256: sha256, dataRows: dataRows, problems: problems,
             ignoredColumns: parsed.ignoredColumns, headerRow: parsed.headerRow,
             perOrganization: perOrganization.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { ($0.key, $0.value) },
             missingOrganizations: missing.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             createUnder: parent.map { ($0.id!, $0.name) },
-            accepted: ok ? accepted : [])
+            // Kept when only the missing organizations stand in the way: the preview counts them,
+            // and `commit` writes nothing until a parent is chosen (`isClean`).
+            accepted: problems.isEmpty ? accepted : [])
     }
 
     /// Parses outside the transaction, then checks the database again inside it and writes
