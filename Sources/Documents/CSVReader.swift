@@ -116,10 +116,19 @@ extension String {
     public var trimmed: String {
         let scalars = unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return self }
-        func visibleASCII(_ s: Unicode.Scalar) -> Bool { s.value > 0x20 && s.value < 0x7F }
-        if (visibleASCII(first) || !first.properties.isWhitespace) && (visibleASCII(last) || !last.properties.isWhitespace) { return self }
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if !first.isSpace && !last.isSpace { return self }
+        guard let start = scalars.firstIndex(where: { !$0.isSpace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.isSpace })!
         return String(scalars[start...end])
+    }
+}
+
+extension Unicode.Scalar {
+    /// Unicode's White_Space characters, listed: the property lookup was a tenth of a 300,000-row import.
+    @inline(__always) var isSpace: Bool {
+        switch value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
     }
 }

@@ -123,15 +123,19 @@ public enum RosterFile {
             }
             let header = sheet.rows.first { $0.number == headerRow }?.cells ?? []
             let fields = header.map { cell -> Field? in if case .text(let t) = cell { return field(for: t, map: map) }; return nil }
+            // Problems name a column by its heading (or its letter past the headings), worked out once.
+            let titles = header.map(headerTitle)
+            func columnTitle(_ index: Int) -> String {
+                index < titles.count && !titles[index].isEmpty ? titles[index] : XLSXWorkbook.columnName(index)
+            }
             rows.reserveCapacity(sheet.rows.count)
             for row in sheet.rows where row.number >= headerRow {
                 var cells: [String] = []
                 cells.reserveCapacity(row.cells.count)
                 for (index, cell) in row.cells.enumerated() {
-                    let column = index < header.count && !headerTitle(header[index]).isEmpty ? headerTitle(header[index]) : XLSXWorkbook.columnName(index)
                     let field = index < fields.count ? fields[index] : nil
                     func problem(_ code: String, _ message: String) {
-                        problems.append(FileInputError(file: file, row: row.number, column: column, code: code, message: message))
+                        problems.append(FileInputError(file: file, row: row.number, column: columnTitle(index), code: code, message: message))
                     }
                     switch cell {
                     case .empty: cells.append("")
@@ -288,20 +292,36 @@ public enum RosterFile {
         // Cells the reader already complained about (formulas, numbers, error values).
         let namedCells = Set(problems.map { "\($0.row ?? 0)|\($0.column ?? "")" })
         let rowsWithProblems = Set(problems.compactMap(\.row))
-        var records: [(row: Int, record: RosterRecord)] = []
-        records.reserveCapacity(nonEmpty.count)
-        var footerRows: [Int] = []
+        let dataRows = Array(nonEmpty.dropFirst())
+        func cell(_ row: (number: Int, cells: [String]), _ field: Field) -> String {
+            guard let i = position[field], i < row.cells.count else { return "" }
+            let text = row.cells[i].trimmed
+            // An exported CSV marks formula-like text with an apostrophe: read it back as written.
+            if text.hasPrefix("'"), XLSXWriter.looksLikeFormula(String(text.dropFirst())) { return String(text.dropFirst()) }
+            return text
+        }
+        // Rows are checked on every core; only finding repeated ID numbers needs the file's order,
+        // so that is a quick pass of its own between the two parallel ones.
+        struct IDCheck: Sendable { var footer = false, number = "", problem: String?, valid = false }
+        let idChecks = parallelMap(dataRows.count) { index -> IDCheck in
+            let row = dataRows[index]
+            if isFooter(row.cells) { return IDCheck(footer: true) }
+            let number = cell(row, .idNumber).uppercased()
+            guard !number.isEmpty, !number.contains("E+") else { return IDCheck(number: number) }
+            let problem = IDNumber.problem(number)
+            return IDCheck(number: number, problem: problem, valid: problem == nil)
+        }
         var firstRowOfID: [String: Int] = [:]
-        for row in nonEmpty.dropFirst() {
-            if isFooter(row.cells) { footerRows.append(row.number); continue }
+        var duplicateOf = [Int?](repeating: nil, count: dataRows.count)
+        for (index, check) in idChecks.enumerated() where check.valid {
+            if let earlier = firstRowOfID[check.number] { duplicateOf[index] = earlier } else { firstRowOfID[check.number] = dataRows[index].number }
+        }
+        let footerRows = zip(dataRows, idChecks).filter { $0.1.footer }.map { $0.0.number }
+        let checked = parallelMap(dataRows.count) { index -> (record: RosterRecord?, problems: [FileInputError]) in
+            let row = dataRows[index], idCheck = idChecks[index]
+            guard !idCheck.footer else { return (nil, []) }
             var rowProblems: [FileInputError] = []
-            func value(_ field: Field) -> String {
-                guard let i = position[field], i < row.cells.count else { return "" }
-                let text = row.cells[i].trimmed
-                // An exported CSV marks formula-like text with an apostrophe: read it back as written.
-                if text.hasPrefix("'"), XLSXWriter.looksLikeFormula(String(text.dropFirst())) { return String(text.dropFirst()) }
-                return text
-            }
+            func value(_ field: Field) -> String { cell(row, field) }
             func report(_ field: Field, _ code: String, _ message: String) {
                 rowProblems.append(FileInputError(file: file, row: row.number, column: heading(field), code: "roster.\(field).\(code)", message: message))
             }
@@ -320,18 +340,17 @@ public enum RosterFile {
             if !record.ethnicity.isEmpty && !record.ethnicity.hasSuffix("族") && record.ethnicity != "穿青人" {
                 report(.ethnicity, "invalid", "应写民族全称（如「汉族」「土家族」），实为「\(record.ethnicity.prefix(20))」")
             }
-            record.idNumber = value(.idNumber).uppercased()
+            record.idNumber = idCheck.number
             var idIsValid = false
             if !record.idNumber.isEmpty {
                 if record.idNumber.contains("E+") {
                     report(.idNumber, "scientificNotation", "「\(record.idNumber.prefix(30))」被 Excel 存成了科学计数法，末尾几位已经丢失：请把该列设为「文本」后重新录入")
-                } else if let problem = IDNumber.problem(record.idNumber) {
+                } else if let problem = idCheck.problem {
                     report(.idNumber, problem.contains("校验位") ? "checksum" : "invalid", "「\(record.idNumber.prefix(30))」不是有效的居民身份证号：\(problem)")
-                } else if let earlier = firstRowOfID[record.idNumber] {
+                } else if let earlier = duplicateOf[index] {
                     report(.idNumber, "duplicate", "与第\(earlier)行的身份证号重复")
                 } else {
                     idIsValid = true
-                    firstRowOfID[record.idNumber] = row.number
                 }
             }
             let fromID = idIsValid ? IDNumber.birthDate(record.idNumber).flatMap { CalendarDate(text: $0) } : nil
@@ -402,10 +421,13 @@ public enum RosterFile {
                 case let other: report(field, "invalid", "应为「是」或「否」，实为「\(other.prefix(20))」")
                 }
             }
-            if rowProblems.isEmpty && !rowsWithProblems.contains(row.number) {
-                records.append((row.number, record))
-            }
-            problems += rowProblems
+            return (rowProblems.isEmpty && !rowsWithProblems.contains(row.number) ? record : nil, rowProblems)
+        }
+        var records: [(row: Int, record: RosterRecord)] = []
+        records.reserveCapacity(dataRows.count)
+        for (index, result) in checked.enumerated() {
+            if let record = result.record { records.append((dataRows[index].number, record)) }
+            problems += result.problems
         }
         problems.sort { ($0.row ?? 0) < ($1.row ?? 0) }
         return Parsed(file: file, records: records, problems: problems, ignoredColumns: ignored, headerRow: header.number, footerRows: footerRows)
@@ -522,4 +544,23 @@ public enum RosterFile {
 
     /// The import template: the headings, formatted, and no rows.
     public static func template() throws -> Data { try xlsx([]) }
+}
+
+/// `transform` applied to 0..<count on every core, results in order. The rows of a 300,000-row
+/// roster are checked this way: the checks of one row do not depend on any other.
+func parallelMap<T: Sendable>(_ count: Int, _ transform: (Int) -> T) -> [T] {
+    guard count > 1_000 else { return (0..<count).map(transform) }
+    let chunks = min(ProcessInfo.processInfo.activeProcessorCount * 4, count)
+    var results = [T?](repeating: nil, count: count)
+    results.withUnsafeMutableBufferPointer { buffer in
+        nonisolated(unsafe) let out = buffer
+        withoutActuallyEscaping(transform) { transform in
+            nonisolated(unsafe) let work = transform
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = count * chunk / chunks, end = count * (chunk + 1) / chunks
+                for index in start..<end { out[index] = work(index) }
+            }
+        }
+    }
+    return results.map { $0! }
 }

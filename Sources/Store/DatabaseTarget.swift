@@ -116,6 +116,10 @@ public enum DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
             try await sql.raw("PRAGMA journal_mode=WAL").run()
             try await sql.raw("PRAGMA busy_timeout=15000").run()
             try await sql.raw("PRAGMA synchronous=FULL").run()
+            // 128 MB of page cache: a 300,000-row import's index inserts stay in memory instead of
+            // spilling pages to the WAL in the middle of the transaction.
+            try await sql.raw("PRAGMA cache_size=-131072").run()
+            try await sql.raw("PRAGMA temp_store=MEMORY").run()
         }
     }
 }

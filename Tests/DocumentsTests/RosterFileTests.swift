@@ -107,6 +107,24 @@ let fixtureToday = CalendarDate(year: 2026, month: 11, day: 29)!
         ])
     }
 
+    /// Rows are checked in parallel chunks; a repeated ID number far apart in the file is still
+    /// named against its first row, and the result is the same as the file's order.
+    @Test func duplicatesAcrossParallelChunksAreFound() throws {
+        var lines = [RosterFile.columnTitles.joined(separator: ",")]
+        var numbers: [String] = []
+        for i in 0..<6_000 {
+            let birth = CalendarDate(excelSerial: Double(25_000 + i % 9_000))!
+            let first17 = "110105" + birth.description.replacingOccurrences(of: "-", with: "") + String(format: "%03d", 100 + i / 9_000 * 2 + 1)
+            let number = first17 + String(IDNumber.checkCharacter(for: first17))
+            numbers.append(number)
+            lines.append("测试\(i),男,汉族,\(number),\(birth),\(birth.year + 20)-07-01,正式党员,某支部,,,,,,,")
+        }
+        lines[5_901] = lines[5_901].replacingOccurrences(of: numbers[5_900], with: numbers[3])   // file row 5,902 repeats row 5
+        let parsed = try RosterFile.read(Data(lines.joined(separator: "\n").utf8), file: "big.csv", today: fixtureToday)
+        #expect(parsed.problems.map { "\($0.row!)|\($0.code)|\($0.message)" } == ["5902|roster.idNumber.duplicate|与第5行的身份证号重复"])
+        #expect(parsed.records.count == 5_999 && parsed.records.map(\.row) == Array(2...6001).filter { $0 != 5902 })
+    }
+
     @Test func aTitleRowMergedAboveTheHeadingsIsSkipped() throws {
         let parsed = try RosterFile.read(try fixture("roster-merged-header.xlsx"), file: "m.xlsx", today: fixtureToday)
         #expect(parsed.headerRow == 2 && parsed.problems.isEmpty && parsed.records.map(\.row) == [3, 4, 5])
