@@ -63,6 +63,8 @@ public enum WebApp {
         app.leaf.cache.isEnabled = app.environment.isRelease
         app.views.use(.leaf)
 
+        // The stand-in hash for unknown names is made now, so the first unknown name is not slower.
+        _ = Login.standInHash
         return createdPassword
     }
 }

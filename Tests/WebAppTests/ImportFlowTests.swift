@@ -50,6 +50,34 @@ private func fixture(_ name: String) throws -> Data {
         }
     }
 
+    /// Each hostile file through the API: a coded Chinese refusal, and the server goes on answering.
+    @Test func hostileUploadsAreRefusedAndTheServerAnswers() async throws {
+        try await withXuanjuApp { app in
+            let admin = try await apiSignIn(app, "admin", "管理员密码123").headers
+            let cases = [("hostile-long-reference.xlsx", "xlsx.cellReference"), ("hostile-far-columns.xlsx", "xlsx.limit.columns"),
+                         ("hostile-zip-bomb.xlsx", "xlsx.limit.cellLength"), ("hostile-zip-bomb-cells.xlsx", "xlsx.limit.compressionRatio"),
+                         ("hostile-wrong-types.xlsx", "xlsx.rowNumber")]
+            for (file, code) in cases {
+                try await app.testing().test(.POST, "/api/v1/members/import?dryRun=true&fileName=\(file)", headers: admin,
+                                             body: ByteBuffer(data: try fixture(file))) { res in
+                    #expect(res.status == .unprocessableEntity, "\(file)")
+                    let answer = try res.content.decode(APIProblems.self)
+                    #expect(answer.problems.map(\.code) == [code], "\(file): \(answer)")
+                    // In Chinese.
+                    #expect(answer.problems.first?.message.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) } == true)
+                }
+                try await app.testing().test(.GET, "/healthz") { res in #expect(res.status == .ok) }
+            }
+            // A truncated upload and an old .xls are refused the same way.
+            let whole = try fixture("huamingce.xlsx")
+            try await app.testing().test(.POST, "/api/v1/members/import?dryRun=true&fileName=cut.xlsx", headers: admin,
+                                         body: ByteBuffer(data: whole.prefix(whole.count / 3))) { res in
+                let codes = try res.content.decode(APIProblems.self).problems.map(\.code)
+                #expect(codes == ["xlsx.corrupt"])
+            }
+        }
+    }
+
     /// A heading the importer does not know is mapped in the preview; the choice is remembered
     /// for the unit and applies to its next upload.
     @Test func aColumnMappedInThePreviewIsRemembered() async throws {
