@@ -13,7 +13,8 @@ public struct Ratio: Sendable, Hashable, Codable, CustomStringConvertible {
         self.denominator = denominator / g
     }
 
-    /// Parses "0.21", "1", "20%" exactly; nil for anything else.
+    /// Parses "0.21", "1", "20%" exactly (at most six digits before the point and nine after);
+    /// nil for anything else.
     public init?(decimal text: String) {
         var s = text.trimmingCharacters(in: .whitespaces)
         var scale = 1
@@ -22,12 +23,16 @@ public struct Ratio: Sendable, Hashable, Codable, CustomStringConvertible {
         guard (1...2).contains(parts.count), parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
               !parts[0].isEmpty || (parts.count == 2 && !parts[1].isEmpty) else { return nil }
         let fraction = parts.count == 2 ? String(parts[1]) : ""
-        guard fraction.count <= 12, parts[0].count <= 9 else { return nil }
+        guard fraction.count <= 9, parts[0].count <= 6 else { return nil }
         let whole = Int(parts[0].isEmpty ? "0" : String(parts[0]))!
         var denominator = 1
         for _ in fraction { denominator *= 10 }
-        let numerator = whole * denominator + (fraction.isEmpty ? 0 : Int(fraction)!)
-        self.init(numerator, denominator * scale)
+        // 999999999.000000000001 does not fit in 64 bits: refused, not trapped.
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: denominator)
+        let (numerator, carry) = scaled.addingReportingOverflow(fraction.isEmpty ? 0 : Int(fraction)!)
+        let (bottom, overflowBelow) = denominator.multipliedReportingOverflow(by: scale)
+        guard !overflow, !carry, !overflowBelow else { return nil }
+        self.init(numerator, bottom)
     }
 
     public init(from decoder: Decoder) throws {
@@ -36,7 +41,7 @@ public struct Ratio: Sendable, Hashable, Codable, CustomStringConvertible {
         let decimal = try container.decode(Decimal.self)
         var value = decimal
         var rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 12, .plain)
+        NSDecimalRound(&rounded, &value, 9, .plain)
         guard let ratio = Ratio(decimal: "\(rounded)") else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "不是非负小数：\(decimal)")
         }
@@ -48,12 +53,15 @@ public struct Ratio: Sendable, Hashable, Codable, CustomStringConvertible {
         try container.encode(Decimal(numerator) / Decimal(denominator))
     }
 
+    // Products in 128 bits: n × numerator of a ratio with twelve decimals passes 64 bits early.
     /// ⌈n × ratio⌉
-    public func ceilTimes(_ n: Int) -> Int { (n * numerator + denominator - 1) / denominator }
+    public func ceilTimes(_ n: Int) -> Int { Self.clamp((Int128(n) * Int128(numerator) + Int128(denominator) - 1) / Int128(denominator)) }
     /// ⌊n × ratio⌋
-    public func floorTimes(_ n: Int) -> Int { (n * numerator) / denominator }
+    public func floorTimes(_ n: Int) -> Int { Self.clamp((Int128(n) * Int128(numerator)) / Int128(denominator)) }
     /// ⌊n × ratio + ½⌋
-    public func roundTimes(_ n: Int) -> Int { (2 * n * numerator + denominator) / (2 * denominator) }
+    public func roundTimes(_ n: Int) -> Int { Self.clamp((2 * Int128(n) * Int128(numerator) + Int128(denominator)) / (2 * Int128(denominator))) }
+
+    static func clamp(_ value: Int128) -> Int { value > Int128(Int.max) ? Int.max : Int(value) }
 
     public var description: String { "\(Decimal(numerator) / Decimal(denominator))" }
 

@@ -41,6 +41,10 @@ import Testing
         #expect(Ratio(decimal: "20%") == Ratio(1, 5))
         #expect(Ratio(decimal: "abc") == nil)
         #expect(Ratio(decimal: "-0.2") == nil)
+        // Too many digits is refused, never an arithmetic trap.
+        #expect(Ratio(decimal: "999999999.000000000001") == nil && Ratio(decimal: "0.0000000001") == nil)
+        #expect(Ratio(decimal: "999999.999999999") == Ratio(999_999_999_999_999, 1_000_000_000))
+        #expect(Ratio(999_999_999_999_999, 1_000_000_000).ceilTimes(1_000_000) == 1_000_000_000_000)
         #expect(Ratio(1, 5).ceilTimes(5) == 1)       // never 2 through 1.0000000000000002
         #expect(Ratio(1, 5).floorTimes(56) == 11)
         #expect(Ratio(1, 5).ceilTimes(56) == 12)     // 20% of 56 → 12
