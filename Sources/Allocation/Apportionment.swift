@@ -19,10 +19,13 @@ public struct ApportionmentUnit: Sendable, Equatable {
     public var minimum: Int
     /// A manual override: exactly this many seats, outside the proportional share.
     public var fixed: Int?
+    /// Why the override was made (RULES.md §11: every override is recorded with its reason).
+    public var reason: String?
 
-    public init(id: String, name: String = "", members: Int, organizations: Int = 0, minimum: Int = 0, fixed: Int? = nil) {
+    public init(id: String, name: String = "", members: Int, organizations: Int = 0, minimum: Int = 0, fixed: Int? = nil,
+                reason: String? = nil) {
         self.id = id; self.name = name; self.members = members; self.organizations = organizations
-        self.minimum = minimum; self.fixed = fixed
+        self.minimum = minimum; self.fixed = fixed; self.reason = reason
     }
 }
 
@@ -48,6 +51,8 @@ public struct UnitAllocation: Codable, Sendable, Equatable {
     public let seats: Int
     /// The unit's exact proportional share of the apportioned seats, for display only.
     public let quota: Double
+    /// For a fixed (overridden) number of seats: the reason recorded with it.
+    public var reason: String? = nil
 }
 
 public struct SeatTie: Codable, Sendable, Equatable {
@@ -92,7 +97,7 @@ public enum Apportionment {
                         let shown = ((quota + Double(request.base)) * 10_000).rounded() / 10_000
                         allocation.append(UnitAllocation(id: unit.id, seats: request.base + share.seats[k], quota: shown))
                     } else {
-                        allocation.append(UnitAllocation(id: unit.id, seats: seats[i], quota: Double(seats[i])))
+                        allocation.append(UnitAllocation(id: unit.id, seats: seats[i], quota: Double(seats[i]), reason: unit.reason))
                     }
                 }
                 let ties = share.tie.map { [SeatTie(seats: $0.seats, units: $0.members.map { units[open[$0]].id })] } ?? []

@@ -21,16 +21,25 @@ public enum ApportionmentInput {
         for (i, item) in list.enumerated() {
             let field = "units[\(i)]"
             guard let unit = item as? [String: Any] else { throw CountInputError(field: field, message: "应是对象") }
-            try JSONInput.rejectUnknownKeys(unit, known: ["id", "name", "members", "organizations", "minimum", "fixed"], prefix: "\(field).")
+            try JSONInput.rejectUnknownKeys(unit, known: ["id", "name", "members", "organizations", "minimum", "fixed", "reason"], prefix: "\(field).")
             guard let id = unit["id"] as? String else { throw CountInputError(field: "\(field).id", message: "缺少单位编号") }
-            var fixed: Int?
-            if let raw = unit["fixed"], !(raw is NSNull) { fixed = try JSONInput.integer(raw, field: "\(field).fixed", required: true) }
+            var fixed: Int?, reason: String?
+            if let raw = unit["fixed"], !(raw is NSNull) {
+                fixed = try JSONInput.integer(raw, field: "\(field).fixed", required: true)
+                // An override without its reason is not accepted: the reason is part of the record.
+                guard let text = unit["reason"] as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty, text.count <= 200 else {
+                    throw CountInputError(field: "\(field).reason", message: "固定名额须写明理由（最多200字）")
+                }
+                reason = text
+            } else if unit["reason"] != nil {
+                throw CountInputError(field: "\(field).reason", message: "只有固定名额（fixed）才写理由")
+            }
             units.append(ApportionmentUnit(
                 id: id, name: unit["name"] as? String ?? "",
                 members: try JSONInput.integer(unit["members"], field: "\(field).members", required: memberWeight.numerator > 0) ?? 0,
                 organizations: try JSONInput.integer(unit["organizations"], field: "\(field).organizations", required: organizationWeight.numerator > 0) ?? 0,
                 minimum: try JSONInput.integer(unit["minimum"], field: "\(field).minimum", required: false) ?? 0,
-                fixed: fixed))
+                fixed: fixed, reason: reason))
         }
         return ApportionmentRequest(seats: seats, method: method, base: base, memberWeight: memberWeight,
                                     organizationWeight: organizationWeight, units: units)
@@ -43,7 +52,8 @@ extension ApportionmentResult {
         var lines = ["名额分配", String(repeating: "=", count: 30), "单位　　　　　　　名额　　份额"]
         for a in allocation {
             let name = names[a.id].flatMap { $0.isEmpty ? nil : $0 } ?? a.id
-            lines.append(name + String(repeating: "　", count: max(0, 9 - name.count)) + String(format: "%4d　%8.3f", a.seats, a.quota))
+            lines.append(name + String(repeating: "　", count: max(0, 9 - name.count)) + String(format: "%4d　%8.3f", a.seats, a.quota)
+                         + (a.reason.map { "　固定名额，理由：\($0)" } ?? ""))
         }
         lines.append("合计　　　　　　　" + String(format: "%4d", allocation.reduce(0) { $0 + $1.seats }))
         for tie in ties {

@@ -73,5 +73,20 @@ private func seats(_ result: ApportionmentResult) -> [Int] { result.allocation.m
         #expect(fault(#"{"seats":3,"units":[{"id":"a"}]}"#) == "units[0].members")
         #expect(fault(#"{"seats":3,"units":[{"id":"a","members":1,"colour":2}]}"#) == "units[0].colour")
         #expect(fault(#"{"seats":1,"base":1,"units":[{"id":"a","members":1},{"id":"b","members":1}]}"#) == "seats")
+        // An override carries its reason; a reason without an override is a mistake.
+        #expect(fault(#"{"seats":3,"units":[{"id":"a","members":1,"fixed":2},{"id":"b","members":1}]}"#) == "units[0].reason")
+        #expect(fault(#"{"seats":3,"units":[{"id":"a","members":1,"fixed":2,"reason":"  "},{"id":"b","members":1}]}"#) == "units[0].reason")
+        #expect(fault(#"{"seats":3,"units":[{"id":"a","members":1,"reason":"因为"}]}"#) == "units[0].reason")
+    }
+
+    @Test func anOverridesReasonIsEchoed() throws {
+        let json = #"{"seats":68,"units":[{"id":"shizhi","members":72000,"fixed":31,"reason":"市直单位多，按市委常委会议定"},{"id":"wuling","members":36000}]}"#
+        let result = try Apportionment.apportion(try ApportionmentInput.parse(Data(json.utf8)))
+        let shizhi = try #require(result.allocation.first { $0.id == "shizhi" })
+        #expect(shizhi.seats == 31 && shizhi.reason == "市直单位多，按市委常委会议定")
+        #expect(result.allocation.first { $0.id == "wuling" }?.reason == nil)
+        let encoded = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        #expect(encoded.contains(#""reason":"市直单位多，按市委常委会议定""#))
+        #expect(result.text(names: [:]).contains("固定名额，理由：市直单位多，按市委常委会议定"))
     }
 }
