@@ -10,6 +10,8 @@ public enum ContenderStatus: String, Codable, Sendable {
 
 /// One person in the result: a listed candidate or a write-in.
 public struct ContenderResult: Codable, Sendable, Equatable {
+    /// The candidate's id when the round's candidates carry ids (two people may share a name).
+    public var id: String? = nil
     public let name: String
     public let forVotes: Int
     public let againstVotes: Int
@@ -18,8 +20,16 @@ public struct ContenderResult: Codable, Sendable, Equatable {
     public var status: ContenderStatus
 
     enum CodingKeys: String, CodingKey {
-        case name, forVotes = "for", againstVotes = "against", abstain, writeIn, status
+        case id, name, forVotes = "for", againstVotes = "against", abstain, writeIn, status
     }
+
+    public init(id: String? = nil, name: String, forVotes: Int, againstVotes: Int, abstain: Int, writeIn: Bool, status: ContenderStatus) {
+        self.id = id; self.name = name; self.forVotes = forVotes; self.againstVotes = againstVotes; self.abstain = abstain
+        self.writeIn = writeIn; self.status = status
+    }
+
+    /// How the outcome names this person: the id where there is one, else the name.
+    public var label: String { id ?? name }
 }
 
 /// Seats still open and who stands for them (tie-break or supplementary round).
@@ -44,7 +54,18 @@ public enum OutcomeRules {
     /// (a tie-break vote: the most votes win).
     public static func decide(contenders: [ContenderResult], seats: Int, threshold: Int?,
                               marginRatio: Ratio, order: NameOrder = NameOrder()) -> Outcome {
+        decide(contenders: contenders, seats: seats, threshold: threshold, margin: .ratio(marginRatio), order: order)
+    }
+
+    public static func decide(contenders: [ContenderResult], seats: Int, threshold: Int?,
+                              margin: MarginRule, order: NameOrder = NameOrder()) -> Outcome {
         let ranked = rankByVotes(contenders, order: order)
+        // Identical names keep the order they were given in (labels are unique: ids, or names).
+        let given = Dictionary(contenders.enumerated().map { ($1.label, $0) }, uniquingKeysWith: { first, _ in first })
+        func sortedLabels(_ list: [ContenderResult]) -> [String] {
+            list.map { (key: order.key($0.name), given: given[$0.label] ?? 0, label: $0.label) }
+                .sorted { ($0.key, $0.given) < ($1.key, $1.given) }.map(\.label)
+        }
         let winning = threshold ?? 0
         let qualifiers = ranked.filter { $0.forVotes >= winning }
         var status = [ContenderStatus](repeating: .belowThreshold, count: ranked.count)
@@ -63,8 +84,8 @@ public enum OutcomeRules {
                     else if qualifiers[i].forVotes == cutVotes { status[i] = .tie }
                     else { status[i] = .outranked }
                 }
-                let tied = qualifiers.filter { $0.forVotes == cutVotes }.map(\.name)
-                tieBreak = SeatContest(seats: seats - above, candidates: order.sorted(tied))
+                let tied = qualifiers.filter { $0.forVotes == cutVotes }
+                tieBreak = SeatContest(seats: seats - above, candidates: sortedLabels(tied))
             }
         }
         let results = zip(ranked, status).map { contender, s -> ContenderResult in
@@ -72,13 +93,13 @@ public enum OutcomeRules {
             r.status = s
             return r
         }
-        let elected = order.sorted(results.filter { $0.status == .elected }.map(\.name))
+        let elected = sortedLabels(results.filter { $0.status == .elected })
         let shortfall = tieBreak == nil ? max(0, seats - elected.count) : 0
         var supplementary: SeatContest?
         if shortfall > 0 {
             // Listed candidates only, by for-votes, ties in 姓氏笔画 order (already so ranked).
-            let pool = results.filter { $0.status != .elected && !$0.writeIn }.map(\.name)
-            let wanted = Margin.supplementaryCandidates(shortfall: shortfall, ratio: marginRatio)
+            let pool = results.filter { $0.status != .elected && !$0.writeIn }.map(\.label)
+            let wanted = margin.supplementaryCandidates(shortfall: shortfall)
             supplementary = SeatContest(seats: shortfall, candidates: Array(pool.prefix(wanted)))
         }
         return Outcome(results: results, elected: elected, tieBreak: tieBreak,

@@ -4,8 +4,10 @@ import NameOrder
 /// A malformed round: the field at fault and a Chinese message. Nothing is counted.
 public struct CountInputError: Error, Sendable, Equatable, CustomStringConvertible {
     public let field: String
+    /// A stable code for the refusals a client acts on (`round.margin.tooSmall`, …).
+    public let code: String
     public let message: String
-    public init(field: String, message: String) { self.field = field; self.message = message }
+    public init(field: String, code: String = "input.invalid", message: String) { self.field = field; self.code = code; self.message = message }
     public var description: String { "\(field): \(message)" }
 }
 
@@ -24,6 +26,16 @@ public struct RoundInput: Sendable {
     /// 监票人 and 计票人 of the round; none may be a candidate (RULES.md §8).
     public var scrutineers: [String] = []
     public var counters: [String] = []
+    /// Ids of the candidates, in the same order, when they have them (marks then refer to ids,
+    /// and two candidates may share a name); nil when candidates are known by name.
+    public var candidateIDs: [String]? = nil
+    /// Each candidate's standing where given: only full members may be elected (RULES.md §1).
+    public var standings: [MemberStanding?] = []
+    /// How many candidates the round must list; `marginRatio` as a ratio unless set.
+    public var margin: MarginRule
+
+    /// How the outcome names candidate `j`: the id, or the name.
+    public func label(_ j: Int) -> String { candidateIDs?[j] ?? candidates[j] }
 
     public init(profile: RuleProfile = .basic, kind: RoundKind = .formal, seats: Int, candidates: [String],
                 expected: Int, present: Int, issued: Int? = nil, marginRatio: Ratio = Ratio(1, 5),
@@ -36,6 +48,7 @@ public struct RoundInput: Sendable {
         self.present = present
         self.issued = issued ?? present
         self.marginRatio = marginRatio
+        self.margin = .ratio(marginRatio)
         self.options = options
         self.ballots = ballots
     }
@@ -62,6 +75,10 @@ public struct RoundReport: Codable, Sendable, Equatable {
     public let shortfall: Int
     public let supplementary: SeatContest?
     public let problems: [String]
+    /// Ballots issued (I), and who counted and scrutinised, as the round's record states them.
+    public var issued: Int = 0
+    public var scrutineers: [String] = []
+    public var counters: [String] = []
 }
 
 public enum RoundCounter {
@@ -74,8 +91,22 @@ public enum RoundCounter {
             if name.trimmingCharacters(in: .whitespaces).isEmpty {
                 throw CountInputError(field: "candidates[\(i)]", message: "候选人姓名为空")
             }
-            if !seen.insert(name).inserted {
-                throw CountInputError(field: "candidates[\(i)]", message: "候选人「\(name)」重复")
+            // Known by name, a name must be unique; with ids, two people may share one.
+            if !seen.insert(WriteIn.normalized(name)).inserted && input.candidateIDs == nil {
+                throw CountInputError(field: "candidates[\(i)]", code: "candidate.name.duplicate", message: "候选人「\(name)」重复（同名的候选人请用 {\"id\", \"name\"} 区分）")
+            }
+        }
+        if let ids = input.candidateIDs {
+            guard ids.count == input.candidates.count else { throw CountInputError(field: "candidates", message: "候选人编号与姓名数目不一致") }
+            var seenIDs = Set<String>()
+            for (i, id) in ids.enumerated() where id.isEmpty || !seenIDs.insert(id).inserted {
+                throw CountInputError(field: "candidates[\(i)].id", code: "candidate.id.duplicate", message: "候选人编号「\(id)」为空或重复")
+            }
+        }
+        for (i, standing) in input.standings.enumerated() {
+            if let standing, !standing.hasVote {
+                throw CountInputError(field: "candidates[\(i)].standing", code: "candidate.standing.noVote",
+                                      message: "「\(input.candidates[i])」是\(standing.rawValue)，没有被选举权，不能作为候选人（RULES §1）")
             }
         }
         if input.expected < 0 { throw CountInputError(field: "expected", message: "应到会人数不能为负数") }
@@ -114,22 +145,31 @@ public enum RoundCounter {
                 if let both = unreadable.intersection(forSet.union(againstSet)).first {
                     throw CountInputError(field: "\(field).unreadable", message: "「\(input.candidates[both])」既有可辨认标记又有无法辨认标记")
                 }
-                var writeIns = Set<String>()
-                for (w, name) in marks.writeIns.enumerated() {
-                    let wf = "\(field).writeIns[\(w)]"
-                    if name.trimmingCharacters(in: .whitespaces).isEmpty {
-                        throw CountInputError(field: wf, message: "另选人姓名为空")
+                // Write-ins that name a listed candidate, or the same person twice, are the count's
+                // to report on that ballot; an empty name or a place off the ballot is malformed.
+                for (w, name) in marks.writeIns.enumerated() where WriteIn.normalized(name).isEmpty {
+                    throw CountInputError(field: "\(field).writeIns[\(w)]", message: "另选人姓名为空")
+                }
+                for (w, placed) in marks.placedWriteIns.enumerated() {
+                    if WriteIn.normalized(placed.name).isEmpty {
+                        throw CountInputError(field: "\(field).writeIns[\(w)].name", message: "另选人姓名为空")
                     }
-                    if seen.contains(name) {
-                        throw CountInputError(field: wf, message: "另选人「\(name)」是名单上的候选人，应在其姓名下标记")
-                    }
-                    if !writeIns.insert(name).inserted {
-                        throw CountInputError(field: wf, message: "同一张选票重复另选「\(name)」")
+                    if !input.candidates.indices.contains(placed.under) {
+                        throw CountInputError(field: "\(field).writeIns[\(w)].under", message: "候选人序号\(placed.under)超出名单")
                     }
                 }
-                if input.kind == .tieBreak && !marks.writeIns.isEmpty {
+                if input.kind == .tieBreak && !(marks.writeIns.isEmpty && marks.placedWriteIns.isEmpty) {
                     throw CountInputError(field: "\(field).writeIns", message: "重新投票只在并列的人中进行，不能另选他人")
                 }
+            }
+        }
+        // The margin last: a round whose other fields are wrong is named by those first.
+        if input.kind == .formal {
+            let allowed = input.margin.allowedCandidates(seats: input.seats)
+            if !allowed.contains(input.candidates.count) {
+                let tooFew = input.candidates.count < allowed.lowerBound
+                throw CountInputError(field: "candidates", code: tooFew ? "round.margin.tooSmall" : "round.margin.tooLarge",
+                                      message: "候选人\(input.candidates.count)名，不符合\(input.margin.description)（应选\(input.seats)名，应有\(allowed.upperBound == Int.max ? "至少\(allowed.lowerBound)" : allowed.lowerBound == allowed.upperBound ? "\(allowed.lowerBound)" : "\(allowed.lowerBound)至\(allowed.upperBound)")名），不能进行正式选举")
             }
         }
     }
@@ -145,13 +185,20 @@ public enum RoundCounter {
         let base = Threshold.base(profile: input.profile, kind: input.kind, expected: input.expected, present: input.present)
         let threshold: Int? = input.kind == .tieBreak ? nil : Threshold.smallestWinning(base: base)
 
-        if let minimum = minimumCandidates(input), input.candidates.count < minimum {
-            problems.append("候选人\(input.candidates.count)名，少于差额要求的\(minimum)名（应选\(input.seats)名，差额比例\(input.marginRatio)）")
+        if input.kind == .supplementary, input.candidates.count < input.margin.supplementaryCandidates(shortfall: input.seats) {
+            problems.append("另行选举候选人\(input.candidates.count)名，少于\(input.margin.description)要求的\(input.margin.supplementaryCandidates(shortfall: input.seats))名")
+        }
+        func stamped(_ report: RoundReport) -> RoundReport {
+            var report = report
+            report.issued = input.issued
+            report.scrutineers = input.scrutineers
+            report.counters = input.counters
+            return report
         }
         func notCounted(void: Bool) -> RoundReport {
-            RoundReport(quorum: quorum, counted: false, void: void, returned: returned, valid: 0, invalid: 0,
-                        threshold: threshold, results: [], elected: [], tieBreak: nil, shortfall: 0,
-                        supplementary: nil, problems: problems)
+            stamped(RoundReport(quorum: quorum, counted: false, void: void, returned: returned, valid: 0, invalid: 0,
+                                threshold: threshold, results: [], elected: [], tieBreak: nil, shortfall: 0,
+                                supplementary: nil, problems: problems))
         }
         guard quorumMet else {
             problems.insert(quorumProblem(input), at: 0)
@@ -165,11 +212,17 @@ public enum RoundCounter {
         var box = BallotBox(candidateCount: input.candidates.count, reserveBallots: returned)
         var writeInVotes: [String: Int] = [:]
         var writeInOrder: [String] = []
-        for ballot in input.ballots {
+        let listed = Set(input.candidates.map(WriteIn.normalized))
+        for (b, ballot) in input.ballots.enumerated() {
             let evaluated = BallotRules.evaluate(ballot, seats: input.seats, options: input.options)
             box.append(evaluated)
             if case .valid(_, _, let writeIns) = evaluated {
                 for name in writeIns {
+                    // Not merged into the candidate's votes, not dropped in silence: the scrutineers decide.
+                    if listed.contains(name) {
+                        problems.append("第\(b + 1)张选票：另选的「\(name)」是本轮候选人，应在其姓名上方标记；这一另选未计入，请监票人核对")
+                        continue
+                    }
                     if writeInVotes[name] == nil { writeInOrder.append(name) }
                     writeInVotes[name, default: 0] += 1
                 }
@@ -177,38 +230,30 @@ public enum RoundCounter {
         }
         let tally = box.tally()
         var contenders = input.candidates.indices.map { j in
-            ContenderResult(name: input.candidates[j], forVotes: tally.forVotes[j], againstVotes: tally.againstVotes[j],
+            ContenderResult(id: input.candidateIDs?[j], name: input.candidates[j], forVotes: tally.forVotes[j], againstVotes: tally.againstVotes[j],
                             abstain: tally.abstentions(j), writeIn: false, status: .belowThreshold)
         }
         contenders += writeInOrder.map {
             ContenderResult(name: $0, forVotes: writeInVotes[$0]!, againstVotes: 0, abstain: 0, writeIn: true, status: .belowThreshold)
         }
         let outcome = OutcomeRules.decide(contenders: contenders, seats: input.seats, threshold: threshold,
-                                          marginRatio: input.marginRatio, order: order)
+                                          margin: input.margin, order: order)
         if let tie = outcome.tieBreak {
             problems.append("得票并列，需对\(tie.candidates.joined(separator: "、"))重新投票，决定剩余\(tie.seats)个名额")
         }
         if outcome.shortfall > 0 {
             problems.append("当选人数不足应选名额，缺\(outcome.shortfall)名：可另行选举，或经会议决定减少名额")
-            if let s = outcome.supplementary, s.candidates.count < Margin.supplementaryCandidates(shortfall: s.seats, ratio: input.marginRatio) {
+            if let s = outcome.supplementary, s.candidates.count < input.margin.supplementaryCandidates(shortfall: s.seats) {
                 problems.append("未当选的候选人只有\(s.candidates.count)名，不足另行选举的差额要求")
             }
         }
         for name in Set(contenders.flatMap { order.unknownCharacters(in: $0.name) }).sorted() {
             problems.append("「\(name)」不在笔画表中，按码位排在最后，请人工核对顺序")
         }
-        return RoundReport(quorum: quorum, counted: true, void: false, returned: returned,
-                           valid: tally.valid, invalid: returned - tally.valid, threshold: threshold,
-                           results: outcome.results, elected: outcome.elected, tieBreak: outcome.tieBreak,
-                           shortfall: outcome.shortfall, supplementary: outcome.supplementary, problems: problems)
-    }
-
-    static func minimumCandidates(_ input: RoundInput) -> Int? {
-        switch input.kind {
-        case .formal: return Margin.minimumCandidates(seats: input.seats, ratio: input.marginRatio)
-        case .supplementary: return Margin.supplementaryCandidates(shortfall: input.seats, ratio: input.marginRatio)
-        case .preliminary, .tieBreak: return nil
-        }
+        return stamped(RoundReport(quorum: quorum, counted: true, void: false, returned: returned,
+                                   valid: tally.valid, invalid: returned - tally.valid, threshold: threshold,
+                                   results: outcome.results, elected: outcome.elected, tieBreak: outcome.tieBreak,
+                                   shortfall: outcome.shortfall, supplementary: outcome.supplementary, problems: problems))
     }
 
     static func quorumProblem(_ input: RoundInput) -> String {

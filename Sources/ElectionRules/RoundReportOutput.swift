@@ -3,7 +3,8 @@ import Foundation
 /// How a counted round is written out: JSON with every key present, and the Chinese table.
 extension RoundReport {
     enum CodingKeys: String, CodingKey {
-        case quorum, counted, void, returned, valid, invalid, threshold, results, elected, tieBreak, shortfall, supplementary, problems
+        case quorum, counted, void, issued, returned, valid, invalid, threshold, results, elected, tieBreak, shortfall, supplementary, problems
+        case scrutineers, counters
     }
 
     // Absent values are written as null so every report has the same shape.
@@ -12,6 +13,7 @@ extension RoundReport {
         try c.encode(quorum, forKey: .quorum)
         try c.encode(counted, forKey: .counted)
         try c.encode(void, forKey: .void)
+        try c.encode(issued, forKey: .issued)
         try c.encode(returned, forKey: .returned)
         try c.encode(valid, forKey: .valid)
         try c.encode(invalid, forKey: .invalid)
@@ -22,6 +24,8 @@ extension RoundReport {
         try c.encode(shortfall, forKey: .shortfall)
         try c.encode(supplementary, forKey: .supplementary)
         try c.encode(problems, forKey: .problems)
+        try c.encode(scrutineers, forKey: .scrutineers)
+        try c.encode(counters, forKey: .counters)
     }
 
     /// A Chinese 计票结果 table a person can read.
@@ -29,7 +33,7 @@ extension RoundReport {
         var lines = ["计票结果", String(repeating: "=", count: 40)]
         lines.append("应到会有选举权人数 \(quorum.expected)　实到会 \(quorum.present)　会议\(quorum.met ? "有效" : "无效（不足法定人数）")")
         if counted {
-            lines.append("收回选票 \(returned)　有效票 \(valid)　无效票 \(invalid)")
+            lines.append("发出选票 \(issued)　收回选票 \(returned)　有效票 \(valid)　无效票 \(invalid)")
             if let threshold { lines.append("当选所需最少赞成票 \(threshold)") } else { lines.append("重新投票：得票多者当选") }
             lines.append("")
             lines.append("序号  姓名          赞成  不赞成  弃权  结果")
@@ -53,6 +57,11 @@ extension RoundReport {
             }
         } else {
             lines.append("本轮未计票" + (void ? "（选举无效）" : ""))
+        }
+        if !scrutineers.isEmpty || !counters.isEmpty {
+            lines.append("")
+            lines.append("监票人：" + (scrutineers.isEmpty ? "（未填）" : scrutineers.joined(separator: "、"))
+                         + "　计票人：" + (counters.isEmpty ? "（未填）" : counters.joined(separator: "、")))
         }
         if !problems.isEmpty {
             lines.append("")

@@ -58,6 +58,63 @@ public enum Quorum {
     }
 }
 
+/// The office a round fills: it sets the default margin (RULES.md §3).
+public enum Office: String, Codable, Sendable, CaseIterable {
+    case delegate, committee, alternate, discipline, standing, secretary
+}
+
+/// How many candidates a contested round of `seats` lists (RULES.md §3).
+public enum MarginRule: Sendable, Equatable {
+    /// At least ⌈seats × ratio⌉ more candidates than seats (进一法).
+    case ratio(Ratio)
+    /// Between `min` and `max` more candidates than seats (standing committee: 1–2).
+    case moreThanSeats(min: Int, max: Int)
+    /// 等额: exactly one candidate per seat (secretaries and deputies).
+    case equal
+
+    /// RULES.md §3's default: delegates and basic-level committees 20%; local committees,
+    /// alternates and discipline commissions 10%; standing committee 1–2 more; secretaries 等额.
+    public static func `default`(for office: Office, profile: RuleProfile) -> MarginRule {
+        switch office {
+        case .delegate: return .ratio(Ratio(1, 5))
+        case .committee:
+            switch profile {
+            case .basic: return .ratio(Ratio(1, 5))
+            case .localCongress, .localPlenary: return .ratio(Ratio(1, 10))
+            }
+        case .alternate, .discipline: return .ratio(Ratio(1, 10))
+        case .standing: return .moreThanSeats(min: 1, max: 2)
+        case .secretary: return .equal
+        }
+    }
+
+    /// The numbers of candidates a formal round of `seats` may list.
+    public func allowedCandidates(seats: Int) -> ClosedRange<Int> {
+        switch self {
+        case .ratio(let ratio): return Margin.minimumCandidates(seats: seats, ratio: ratio)...Int.max
+        case .moreThanSeats(let low, let high): return (seats + low)...(seats + high)
+        case .equal: return seats...seats
+        }
+    }
+
+    /// Size of the default supplementary list for a shortfall of s.
+    public func supplementaryCandidates(shortfall s: Int) -> Int {
+        switch self {
+        case .ratio(let ratio): return Margin.supplementaryCandidates(shortfall: s, ratio: ratio)
+        case .moreThanSeats(let low, _): return s + max(low, 1)
+        case .equal: return s
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .ratio(let ratio): return "差额比例不少于\(ratio)"
+        case .moreThanSeats(let low, let high): return "候选人比应选多\(low)至\(high)名"
+        case .equal: return "等额"
+        }
+    }
+}
+
 public enum Margin {
     /// ⌈seats × ratio⌉ (进一法).
     public static func minimumMargin(seats: Int, ratio: Ratio) -> Int { ratio.ceilTimes(seats) }

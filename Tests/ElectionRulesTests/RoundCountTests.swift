@@ -106,8 +106,9 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
 
     @Test func writeInCanWin() throws {
         let rows = repeated("○×", 25) + repeated("××", 5)
-        let input = RoundInput(seats: 2, candidates: ["王一", "李二"], expected: 30, present: 30,
+        var input = RoundInput(seats: 2, candidates: ["王一", "李二"], expected: 30, present: 30,
                                ballots: ballots(rows, writeIns: Array(repeating: ["赵五"], count: 30)))
+        input.margin = .equal
         let report = try RoundCounter.count(input)
         #expect(report.elected == ["王一", "赵五"])
         #expect(report.results.first { $0.name == "赵五" }?.forVotes == 30)
@@ -155,11 +156,14 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
         #expect((li.forVotes, li.againstVotes, li.abstain) == (0, 1, 1))
     }
 
-    @Test func marginShortfallIsCountedWithAWarning() throws {
+    /// RULES §3: a formal round below its margin is refused with a code, not counted with a warning.
+    @Test func aFormalRoundBelowItsMarginIsRefused() throws {
         let input = RoundInput(seats: 3, candidates: ["王一", "李二", "张三"], expected: 10, present: 10, ballots: ballots(repeated("○○○", 10)))
-        let report = try RoundCounter.count(input)
-        #expect(report.counted && report.elected.count == 3)
-        #expect(report.problems.contains { $0.contains("少于差额要求的4名") })
+        #expect(throws: CountInputError.self) { try RoundCounter.count(input) }
+        do { _ = try RoundCounter.count(input) } catch {
+            #expect(error.code == "round.margin.tooSmall" && error.field == "candidates")
+            #expect(error.message.contains("应有至少4名"))
+        }
     }
 
     @Test func preliminaryRoundNeedsMoreThanHalfOfExpected() throws {
@@ -181,7 +185,7 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
         #expect(fault(RoundInput(seats: 1, candidates: ["王一"], expected: 5, present: 5,
                                  ballots: [.marked(BallotMarks(for: [0], against: [0]))]))?.field == "ballots[0]")
         #expect(fault(RoundInput(seats: 1, candidates: ["王一"], expected: 5, present: 5,
-                                 ballots: [.marked(BallotMarks(against: [0], writeIns: ["王一"]))]))?.field == "ballots[0].writeIns[0]")
+                                 ballots: [.marked(BallotMarks(against: [0], writeIns: [" 　"]))]))?.field == "ballots[0].writeIns[0]")
     }
 
     @Test func jsonParserReportsUnknownCandidatesAndBadNumbers() throws {
@@ -202,8 +206,8 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
         let input = RoundInput(seats: 1, candidates: ["王一", "李二"], expected: 2, present: 2, ballots: ballots(["○×", "○×"]))
         let data = try JSONEncoder().encode(try RoundCounter.count(input))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == ["quorum", "counted", "void", "returned", "valid", "invalid", "threshold", "results",
-                                     "elected", "tieBreak", "shortfall", "supplementary", "problems"])
+        #expect(Set(object.keys) == ["quorum", "counted", "void", "issued", "returned", "valid", "invalid", "threshold", "results",
+                                     "elected", "tieBreak", "shortfall", "supplementary", "problems", "scrutineers", "counters"])
         #expect(object["tieBreak"] is NSNull)
         let first = try #require((object["results"] as? [[String: Any]])?.first)
         #expect(first["for"] as? Int == 2 && first["status"] as? String == "elected")
