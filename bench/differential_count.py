@@ -4,7 +4,9 @@
 votelib side: the valid ballots' for-marks (write-ins included) go through
 ApprovalToSimpleVotes; the absolute majority is Conditioned(AbsoluteThreshold(base/2,
 accept_equal=False), Plurality()), RULES.md's `2·for > base`. Both must agree on the counts,
-on who qualifies, on the ranking, and on who is elected or that a tie needs a new vote.
+on who qualifies, on the ranking, and on who is elected or that a tie needs a new vote. The
+quorum, void rounds (more ballots returned than issued), the shortfall and the supplementary
+list are decided here from RULES.md §2, §5 and §6, written out independently of Xuanju's code.
 Usage: differential_count.py XUANJU_BINARY [ROUNDS]
 """
 import json, random, subprocess, sys, tempfile
@@ -50,8 +52,22 @@ def random_round(rng):
     present = len(ballots) + rng.randint(0, 3)
     expected = present + rng.randint(0, present // 4 + 1)
     # Any number of candidates from one per seat: the margin rule (RULES §3) has its own tests.
-    return {"profile": profile, "seats": seats, "candidates": candidates, "expected": expected,
-            "present": present, "ballots": ballots, "margin": {"ratio": "0"}}
+    rnd = {"profile": profile, "seats": seats, "candidates": candidates, "expected": expected,
+           "present": present, "ballots": ballots, "margin": {"ratio": "0"}}
+    # Now and then more ballots come back than were issued: the round is void.
+    if ballots and rng.random() < 0.05:
+        rnd["issued"] = len(ballots) - 1
+    return rnd
+
+
+def quorum_met(rnd):
+    """RULES.md §2, written out here: basic 5P >= 4E, local congress 2P > E, local plenary 3P > 2E."""
+    p, e = rnd["present"], rnd["expected"]
+    return {"basic": 5 * p >= 4 * e, "local-congress": 2 * p > e, "local-plenary": 3 * p > 2 * e}[rnd["profile"]]
+
+
+def void(rnd):
+    return len(rnd["ballots"]) > rnd.get("issued", rnd["present"])
 
 
 def votelib_side(rnd):
@@ -79,6 +95,7 @@ def main():
     disagreements = 0
     counted = 0
     ties = 0
+    shortfalls = 0
     for k in range(rounds):
         rnd = random_round(rng)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
@@ -89,12 +106,23 @@ def main():
             disagreements += 1
             continue
         report = json.loads(out.stdout)
-        if not report["counted"]:
+        problems = []
+        # Quorum and void rounds, decided here from RULES.md, not by the counter.
+        if report["quorum"]["met"] != quorum_met(rnd):
+            problems.append(f"quorum {report['quorum']} vs {quorum_met(rnd)}")
+        expect_counted = quorum_met(rnd) and not void(rnd)
+        if report["counted"] != expect_counted or report["void"] != (quorum_met(rnd) and void(rnd)):
+            problems.append(f"counted {report['counted']} void {report['void']} vs counted {expect_counted}")
+        if report["issued"] != rnd.get("issued", rnd["present"]):
+            problems.append(f"issued {report['issued']}")
+        if problems or not report["counted"]:
+            if problems:
+                disagreements += 1
+                print(f"round {k}: " + "; ".join(problems))
             continue
         counted += 1
         votes, qualifies, elected = votelib_side(rnd)
         ours = {r["name"]: r["for"] for r in report["results"]}
-        problems = []
         if {n: v for n, v in ours.items() if v} != {n: v for n, v in votes.items() if v}:
             problems.append(f"counts {ours} vs {votes}")
         our_qualifiers = {r["name"] for r in report["results"] if r["status"] != "below-threshold"}
@@ -114,10 +142,30 @@ def main():
                 problems.append(f"tie groups {elected} vs {report['elected']} {report['tieBreak']}")
         elif set(elected) != set(report["elected"]):
             problems.append(f"elected {elected} vs {report['elected']}")
+        else:
+            # Shortfall and the supplementary list (RULES §6): the seats left open; the listed
+            # candidates not elected with the most votes, s + ⌈s × 0⌉ of them but at least s + 1.
+            shortfall = rnd["seats"] - len(elected)
+            if report["shortfall"] != shortfall:
+                problems.append(f"shortfall {report['shortfall']} vs {shortfall}")
+            supplementary = report["supplementary"]
+            if shortfall == 0:
+                if supplementary is not None:
+                    problems.append(f"supplementary {supplementary} without a shortfall")
+            else:
+                shortfalls += 1
+                pool = sorted((votes.get(n, 0) for n in rnd["candidates"] if n not in elected), reverse=True)
+                wanted = min(shortfall + 1, len(pool))
+                listed = supplementary["candidates"] if supplementary else []
+                if (supplementary or {}).get("seats") != shortfall or len(listed) != wanted \
+                        or not set(listed) <= set(rnd["candidates"]) - set(elected) \
+                        or sorted((votes.get(n, 0) for n in listed), reverse=True) != pool[:wanted]:
+                    problems.append(f"supplementary {supplementary} vs {wanted} of {pool}")
         if problems:
             disagreements += 1
             print(f"round {k}: " + "; ".join(problems))
-    print(f"differential count vs votelib: {counted} rounds counted, {ties} with a tie at the cut-off")
+    print(f"differential count vs votelib: {counted} rounds counted, {ties} with a tie at the cut-off, "
+          f"{shortfalls} with a shortfall; quorum, void rounds and issued ballots checked on all {rounds}")
     print(f"differential: {rounds - disagreements} passed, {disagreements} failed")
     sys.exit(1 if disagreements else 0)
 
