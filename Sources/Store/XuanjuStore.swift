@@ -12,7 +12,14 @@ public final class XuanjuStore: @unchecked Sendable {
     private let threadPool: NIOThreadPool
     private let logger: Logger
 
-    public init(target: DatabaseTarget, logger: Logger = Logger(label: "xuanju.store")) throws {
+    /// The command line's store logs warnings and errors only (migrations would fill the terminal).
+    public static func quietLogger() -> Logger {
+        var logger = Logger(label: "xuanju.store")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    public init(target: DatabaseTarget, logger: Logger = XuanjuStore.quietLogger()) throws {
         self.target = target
         self.logger = logger
         threadPool = NIOThreadPool(numberOfThreads: 2)

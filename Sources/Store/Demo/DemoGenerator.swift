@@ -72,33 +72,35 @@ public struct DemoGenerator: Sendable {
         organizations.append(OrganizationRow(id: townID, name: DemoScenario.townName, kind: .committee, parentID: nil, path: "/\(townID)/"))
         groups.append((townID, "/\(townID)/", "泥城镇", DemoScenario.townRegionCode, memberCount - assigned, true))
 
-        let committeeNames = ["城关镇", "经济开发区", "教育局", "卫生健康局", "农业农村局", "交通运输局", "国有资产", "街道", "工业园区", "乡"]
         for group in groups {
             let branchCount = max(1, group.members / 40)
             var perBranch = [Int](repeating: group.members / branchCount, count: branchCount)
             for k in 0..<(group.members % branchCount) { perBranch[k] += 1 }
             var made = 0
-            // The town committee holds its branches itself; city units get 党委 of about 12 branches.
-            let isTown = group.isTown
-            let committees = isTown ? 1 : max(1, branchCount / 12)
+            // The town committee holds its branches itself; city units get 党委 of about 12 branches,
+            // named as such units are: towns, streets and bureaus in a county, bureaus' 机关 in 市直.
+            let isTown = group.isTown, isCityOrgans = group.parent == unitIDs["shizhi"]
+            let committees = isTown ? 1 : min(max(1, branchCount / 12), isCityOrgans ? DemoPlaces.bureaus.count : Int.max)
+            // 市直 committees are the city's bureaus: 中共常德市教育局机关委员会.
+            let prefix = isCityOrgans ? "常德" : group.prefix
             for c in 0..<committees {
                 let committeeID: UUID, committeePath: String
+                let committee = isTown ? DemoPlaces.Committee(label: "", branches: .villages)
+                    : isCityOrgans ? DemoPlaces.cityOrgans(c) : DemoPlaces.countyCommittee(c)
                 if isTown {
                     committeeID = group.parent; committeePath = group.path
                 } else {
                     committeeID = ids.next()
                     committeePath = group.path + "\(committeeID)/"
-                    let label = committeeNames[c % committeeNames.count] + (c >= committeeNames.count ? "\(c / committeeNames.count + 1)" : "")
-                    organizations.append(OrganizationRow(id: committeeID, name: "中共\(group.prefix)\(label)委员会", kind: .committee, parentID: group.parent, path: committeePath))
+                    organizations.append(OrganizationRow(id: committeeID, name: "中共\(prefix)\(committee.label)委员会", kind: .committee, parentID: group.parent, path: committeePath))
                 }
                 let branchesHere = branchCount / committees + (c < branchCount % committees ? 1 : 0)
                 let generalID = ids.next()
                 let generalPath = committeePath + "\(generalID)/"
-                organizations.append(OrganizationRow(id: generalID, name: "中共\(group.prefix)第\(c + 1)总支部委员会", kind: .generalBranch, parentID: committeeID, path: generalPath))
+                organizations.append(OrganizationRow(id: generalID, name: "中共\(prefix)\(committee.label)第一总支部委员会", kind: .generalBranch, parentID: committeeID, path: generalPath))
                 for b in 0..<branchesHere {
                     let branchID = ids.next()
-                    let kind = ["社区", "村", "机关", "学校", "企业"][Int(rng.next() % 5)]
-                    organizations.append(OrganizationRow(id: branchID, name: "中共\(group.prefix)\(kind)第\(c + 1)-\(b + 1)支部委员会", kind: .branch, parentID: generalID, path: generalPath + "\(branchID)/"))
+                    organizations.append(OrganizationRow(id: branchID, name: "中共\(prefix)\(committee.label)\(committee.branches.name(b))支部委员会", kind: .branch, parentID: generalID, path: generalPath + "\(branchID)/"))
                     branches.append((branchID, group.region, perBranch[made]))
                     made += 1
                 }
