@@ -87,6 +87,11 @@ public enum RosterFile {
         public var headerRow: Int = 1
         /// Rows skipped as the signature footer (填表人 …).
         public var footerRows: [Int] = []
+        /// The file's own heading for each column read, by the template's title ("身份证号码" for 公民身份号码).
+        public var headings: [String: String] = [:]
+
+        /// How problems name a column: by the file's heading where it has one.
+        public func heading(_ title: String) -> String { headings[title] ?? title }
     }
 
     /// The canonical column titles a user may map an unrecognised heading to.
@@ -430,7 +435,10 @@ public enum RosterFile {
             problems += result.problems
         }
         problems.sort { ($0.row ?? 0) < ($1.row ?? 0) }
-        return Parsed(file: file, records: records, problems: problems, ignoredColumns: ignored, headerRow: header.number, footerRows: footerRows)
+        var headings: [String: String] = [:]
+        for column in columns where position[column.field] != nil { headings[column.title] = heading(column.field) }
+        return Parsed(file: file, records: records, problems: problems, ignoredColumns: ignored, headerRow: header.number,
+                      footerRows: footerRows, headings: headings)
     }
 
     struct Message: Error { let text: String }

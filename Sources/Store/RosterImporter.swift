@@ -78,7 +78,7 @@ public enum RosterImporter {
         for (row, record) in parsed.records {
             var clean = true
             if existing.contains(record.idNumber) {
-                problems.append(FileInputError(file: fileName, row: row, column: "公民身份号码", code: "roster.idNumber.onRoster",
+                problems.append(FileInputError(file: fileName, row: row, column: parsed.heading("公民身份号码"), code: "roster.idNumber.onRoster",
                                                message: "「\(record.idNumber)」已在党员名册中（同一人不能重复导入）"))
                 clean = false
             }
@@ -95,8 +95,9 @@ public enum RosterImporter {
                     perOrganization[record.organization, default: 0] += 1
                 }
             case .failure(let error):
-                problems.append(FileInputError(file: fileName, row: row, column: "所在党组织", code: "roster.organization.outOfScope",
-                                               message: error.description))
+                // Known but closed, or open but outside the user's unit.
+                let code = organizations.byName[record.organization] == nil ? "roster.organization.closed" : "roster.organization.outOfScope"
+                problems.append(FileInputError(file: fileName, row: row, column: parsed.heading("所在党组织"), code: code, message: error.description))
             }
         }
         problems.sort { ($0.row ?? 0) < ($1.row ?? 0) }

@@ -165,6 +165,10 @@ extension DatabaseSuites {
             // The same rows as GB18030 CSV: the same members, now all already on the roster.
             let csv = try await RosterImporter.check(try fixture("huamingce-gb18030.csv"), fileName: "h.csv", scope: .subtree(wuling), today: today, on: db)
             #expect(csv.problems.map(\.row) == [4, 5, 6, 7, 8, 9, 10, 11] && csv.problems.allSatisfy { $0.code == "roster.idNumber.onRoster" })
+            // Named by the file's own headings.
+            let headed = "序号,姓名,性别,民族,身份证号码,出生年月,入党时间,党员类别,所在支部\n1,张建国,男,汉族,430702197503120016,1975.03,1998.07,正式党员,中共武陵区城东社区第一支部委员会\n"
+            let named = try await RosterImporter.check(Data(headed.utf8), fileName: "h.csv", scope: .subtree(wuling), today: today, on: db)
+            #expect(named.problems.map { "\($0.column!)|\($0.code)" } == ["身份证号码|roster.idNumber.onRoster"])
             #expect(csv.missingOrganizations.isEmpty)
         }
     }
