@@ -143,6 +143,11 @@ enum APIRoutes {
     }
 
     @Sendable static func logIn(_ req: Request) async throws -> Response {
+        // JSON only: a cross-site form can post url-encoded fields but not application/json,
+        // so no other site can sign a visitor in to an account of its choosing.
+        guard req.headers.contentType?.type == "application", req.headers.contentType?.subType == "json" else {
+            throw Abort(.unsupportedMediaType, reason: "请以 JSON（Content-Type: application/json）提交 {\"username\", \"password\"}")
+        }
         let form = try req.content.decode(APILogin.self)
         switch try await Login.attempt(req, username: form.username, password: form.password) {
         case .refused(let message, let status): throw Abort(status, reason: message)

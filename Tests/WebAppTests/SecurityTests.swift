@@ -75,6 +75,17 @@ func sessionRows(_ app: Application) async throws -> Int { try await SessionStor
         }
     }
 
+    @Test func theAPISignInTakesJSONOnly() async throws {
+        try await withXuanjuApp { app in
+            try await app.testing().test(.POST, "/api/v1/session", beforeRequest: { req in
+                try req.content.encode(["username": "admin", "password": "管理员密码123"], as: .urlEncodedForm)
+            }) { res in
+                #expect(res.status == .unsupportedMediaType && res.headers.setCookie?["xuanju_session"] == nil)
+            }
+            #expect(try await sessionRows(app) == 0)
+        }
+    }
+
     @Test func anonymousVisitsMakeNoSessionRows() async throws {
         try await withXuanjuApp { app in
             for i in 0..<100 {
