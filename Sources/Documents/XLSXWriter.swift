@@ -3,7 +3,7 @@ import ZIPFoundation
 
 /// Writes a one-sheet .xlsx: a bold, shaded, frozen header row with a filter, column widths,
 /// and every cell as text (so ID numbers and dates stay exactly as written).
-public struct XLSXWriter {
+public struct XLSXWriter: Sendable {
     public struct Column: Sendable {
         public let title: String
         /// Width in Excel's character units (a CJK character is about 2).
@@ -49,7 +49,13 @@ public struct XLSXWriter {
         let sheetURL = url.deletingLastPathComponent().appendingPathComponent(url.lastPathComponent + ".sheet.xml")
         defer { try? FileManager.default.removeItem(at: sheetURL) }
         let count = try await writeSheet(to: sheetURL, nextBatch: nextBatch)
-        try package(sheetURL: sheetURL, rowCount: count, to: url)
+        // Compressing a 300,000-row sheet takes seconds: on a dispatch queue, not on the threads
+        // that serve requests.
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global(qos: .utility).async {
+                do { try self.package(sheetURL: sheetURL, rowCount: count, to: url); done.resume() } catch { done.resume(throwing: error) }
+            }
+        }
     }
 
     /// The synchronous form, for callers that have their rows at hand.

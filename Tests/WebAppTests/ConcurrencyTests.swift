@@ -39,7 +39,6 @@ enum WebBackend: String, CaseIterable, CustomTestStringConvertible {
             try await WebApp.configure(app, settings: WebAppSettings(target: try await backend.target(), adminPassword: "管理员密码123"))
             let generator = DemoGenerator(memberCount: 400)
             _ = try await DemoLoader.load(generator, into: app.db)
-            let wuling = try #require(generator.unitIDs["wuling"])
             var search = MemberSearch()
             search.pageSize = 200
             let members = try await MemberDirectory(database: app.db).search(search, scope: .city).rows
@@ -48,7 +47,6 @@ enum WebBackend: String, CaseIterable, CustomTestStringConvertible {
                 try await User(username: "client\(client)", passwordHash: try Bcrypt.hash("pw-client-\(client)", cost: 4),
                                displayName: "客户端\(client)", role: .departmentAdmin, organizationID: nil).create(on: app.db)
             }
-            _ = wuling
             // A real server on a free loopback port, and real HTTP clients.
             try await app.server.start(address: .hostname("127.0.0.1", port: 0))
             let port = try #require(app.http.server.shared.localAddress?.port)
