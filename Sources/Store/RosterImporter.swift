@@ -139,11 +139,12 @@ public enum RosterImporter {
             let directory = try await OrganizationDirectory.load(names: Set(check.accepted.map(\.organization)), on: db)
             var batch: [MemberWriter.Row] = []
             batch.reserveCapacity(MemberWriter.batchSize)
+            var ids = MemberWriter.OrderedIDs()
             for (record, organization) in check.accepted {
                 guard let organizationID = created[organization] ?? directory.byName[organization]?.id else {
                     throw StoreError.invalid("党组织「\(organization)」不存在")
                 }
-                batch.append(MemberWriter.row(record, id: UUID(), organizationID: organizationID))
+                batch.append(MemberWriter.row(record, id: ids.next(), organizationID: organizationID))
                 if batch.count == MemberWriter.batchSize {
                     try await MemberWriter.insert(batch[...], on: sql)
                     batch.removeAll(keepingCapacity: true)

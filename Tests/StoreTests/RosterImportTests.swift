@@ -276,3 +276,14 @@ extension DatabaseSuites {
     }
 }
 }
+
+/// Bulk-import ids grow in the order rows are inserted (the primary-key index appends).
+@Suite struct OrderedIDTests {
+    @Test func idsIncreaseAndAreVersionSeven() {
+        var ids = MemberWriter.OrderedIDs()
+        let list = (0..<100_000).map { _ in ids.next() }
+        #expect(Set(list).count == list.count)
+        #expect(zip(list, list.dropFirst()).allSatisfy { $0.uuidString < $1.uuidString })
+        #expect(list.allSatisfy { $0.uuidString.dropFirst(14).first == "7" && "89AB".contains($0.uuidString.dropFirst(19).first!) })
+    }
+}
