@@ -17,9 +17,12 @@ struct CountBench: ParsableCommand {
     @Option(help: "重复次数，取最快一次") var repeats = 5
     @Option(help: "线程数") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "另起一行以 JSON 打印每名候选人的赞成票（供 bench/ 对照核对）") var tally = false
+    @Option(help: "端到端：写出一个 JSON 选票文件（或读这个文件），计时「读入、检查、计票」，并与 Python json.load + Counter 对照")
+    var endToEnd: String?
 
     func run() throws {
         guard ballots > 0, candidates > 0, seats > 0, repeats > 0 else { throw ValidationError("参数须为正整数") }
+        if let endToEnd { return try runEndToEnd(file: endToEnd) }
         let box = Self.randomBox(ballots: ballots, candidates: candidates, seats: seats)
         let bytes = Double(box.planeBytes)
         var countBest = Double.infinity, readBest = Double.infinity
@@ -39,6 +42,65 @@ struct CountBench: ParsableCommand {
         print(String(format: "计票速度为基线的 %.0f%%", readBest / countBest * 100))
         print("有效票 \(counts.valid)，第一名候选人赞成 \(counts.forVotes[0])（校验和 \(checksum % 1000)）")
         if tally { print("TALLY " + counts.forVotes.map(String.init).joined(separator: ",")) }
+    }
+
+    /// The whole `xuanju count` path on one file — parse the JSON, check it, evaluate every ballot,
+    /// tally, decide — beside Python reading the same file with `json.load` and tallying the
+    /// for-marks with a Counter (the peer the issue names), both timed here.
+    func runEndToEnd(file: String) throws {
+        if !FileManager.default.fileExists(atPath: file) {
+            try Self.writeRound(to: file, ballots: ballots, candidates: candidates, seats: seats)
+        }
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        var best = Double.infinity
+        var report: RoundReport?
+        for _ in 0..<repeats {
+            let t = DispatchTime.now().uptimeNanoseconds
+            report = try RoundCounter.count(try RoundInputParser.parse(data))
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
+        }
+        let python = """
+        import json, sys, time, collections
+        t = time.perf_counter(); r = json.load(open(sys.argv[1], encoding="utf-8")); parsed = time.perf_counter() - t
+        c = collections.Counter(n for b in r["ballots"] for n in b.get("for", []))
+        print("%.4f %.4f %d" % (parsed, time.perf_counter() - t, c[r["candidates"][0]]))
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", python, file]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        process.waitUntilExit()
+        let peer = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ")
+        print("文件 \(file)：\(String(format: "%.1f", Double(data.count) / 1e6)) MB，选票 \(report?.returned ?? 0) 张，候选人 \(candidates) 名")
+        print(String(format: "xuanju 读入 + 检查 + 计票 + 当选：%.3f 秒（%d 次中最快）", best, repeats))
+        if peer.count == 3, let parse = Double(peer[0]), let total = Double(peer[1]) {
+            print(String(format: "Python json.load：%.3f 秒；json.load + Counter 计赞成票：%.3f 秒", parse, total))
+            let first = report?.results.first { $0.name == "候选人1" }?.forVotes ?? -1
+            print("核对：第一名候选人的赞成票 xuanju \(first)，Python \(peer[2].trimmingCharacters(in: .whitespacesAndNewlines))")
+        } else {
+            print("（没有 python3，不能对照）")
+        }
+    }
+
+    /// A formal round of random ballots as `xuanju count` reads it.
+    static func writeRound(to file: String, ballots: Int, candidates: Int, seats: Int) throws {
+        var rng = SplitMix64(seed: 2026)
+        let names = (1...candidates).map { "候选人\($0)" }
+        var out = "{\"profile\":\"local-congress\",\"seats\":\(seats),\"margin\":{\"ratio\":\"0\"},\"expected\":\(ballots),\"present\":\(ballots),"
+        out += "\"candidates\":[" + names.map { "\"\($0)\"" }.joined(separator: ",") + "],\"ballots\":[\n"
+        for b in 0..<ballots {
+            var f: [String] = [], a: [String] = []
+            for name in names {
+                switch rng.next() % 4 { case 0, 1: f.append(name); case 2: a.append(name); default: break }
+            }
+            if f.count > seats { f.removeLast(f.count - seats) }
+            out += "{\"for\":[" + f.map { "\"\($0)\"" }.joined(separator: ",") + "],\"against\":[" + a.map { "\"\($0)\"" }.joined(separator: ",") + "]}"
+            out += b + 1 < ballots ? ",\n" : "\n"
+        }
+        out += "]}\n"
+        try Data(out.utf8).write(to: URL(fileURLWithPath: file))
     }
 
     /// Random marks (for/against/abstain each about a third); ballots with more for-marks than
