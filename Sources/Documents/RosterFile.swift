@@ -111,16 +111,7 @@ public enum RosterFile {
         var problems: [FileInputError] = []
         var rows: [(number: Int, cells: [String])] = []
         if isXLSX {
-            let workbook = try XLSXWorkbook(data: data, file: file, limits: limits)
-            let sheet: XLSXSheet
-            if workbook.sheetNames.contains(sheetName) {
-                sheet = try workbook.sheet(named: sheetName)
-            } else if workbook.sheetNames.count == 1 {
-                sheet = try workbook.sheet(at: 0)
-            } else {
-                throw FileInputError(file: file, code: "roster.sheet.missing",
-                                     message: "工作簿有 \(workbook.sheetNames.count) 个工作表（\(workbook.sheetNames.joined(separator: "、"))），请把名册放在名为「\(sheetName)」的工作表中")
-            }
+            let sheet = try rosterSheet(try XLSXWorkbook(data: data, file: file, limits: limits), file: file)
             let texts = sheet.rows.prefix(headerSearchRows).map { row in (row.number, row.cells.map(headerTitle)) }
             let headerRow = headerIndex(texts, map: map).map { texts[$0].0 } ?? sheet.rows.first?.number ?? 1
             for range in sheet.merged where mergedRange(range, touchesRow: headerRow) {
@@ -201,9 +192,7 @@ public enum RosterFile {
         var rows: [[String]] = []
         let isXLSX = data.starts(with: [0x50, 0x4B, 0x03, 0x04])
         if isXLSX {
-            guard let workbook = try? XLSXWorkbook(data: data, file: file) else { return [] }
-            let index = workbook.sheetNames.firstIndex(of: sheetName) ?? (workbook.sheetNames.count == 1 ? 0 : nil)
-            guard let index, let sheet = try? workbook.sheet(at: index) else { return [] }
+            guard let workbook = try? XLSXWorkbook(data: data, file: file), let sheet = try? rosterSheet(workbook, file: file) else { return [] }
             rows = sheet.rows.prefix(headerSearchRows).map { $0.cells.map(headerTitle) }
         } else if let text = CSVReader.decode(data), let all = try? CSVReader.rows(text, file: file, maxRows: 500_000) {
             rows = Array(all.prefix(headerSearchRows))
@@ -218,6 +207,14 @@ public enum RosterFile {
     /// Whether the importer reads this heading (itself or through the mapping).
     public static func recognizes(_ heading: String, columnMap: [String: String] = [:]) -> Bool {
         field(for: heading, map: (try? normalizedMap(columnMap, file: "")) ?? [:]) != nil
+    }
+
+    /// The sheet named 党员名册, or the only sheet there is.
+    static func rosterSheet(_ workbook: XLSXWorkbook, file: String) throws(FileInputError) -> XLSXSheet {
+        if workbook.sheetNames.contains(sheetName) { return try workbook.sheet(named: sheetName) }
+        if workbook.sheetNames.count == 1 { return try workbook.sheet(at: 0) }
+        throw FileInputError(file: file, code: "roster.sheet.missing",
+                             message: "工作簿有 \(workbook.sheetNames.count) 个工作表（\(workbook.sheetNames.joined(separator: "、"))），请把名册放在名为「\(sheetName)」的工作表中")
     }
 
     /// The heading with white space and required-marks removed ("性 别", "*姓名" → "性别", "姓名").

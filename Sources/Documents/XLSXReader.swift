@@ -118,7 +118,7 @@ public struct XLSXWorkbook: Sendable {
 
     public func sheet(at index: Int) throws(FileInputError) -> XLSXSheet {
         let path = sheetPaths[index], sheetName = sheetNames[index], file = self.file, limits = self.limits
-        let zip = try Self.open(archive, file: file, limits: limits)
+        let zip = try Self.open(archive, file: file, limits: limits, checked: true)
         guard zip[path] != nil else {
             throw FileInputError(file: file, code: "xlsx.sheetMissing", message: "工作表「\(sheetName)」的内容（\(path)）不在文件中")
         }
@@ -241,19 +241,19 @@ public struct XLSXWorkbook: Sendable {
 
     // MARK: The archive, bounded
 
-    private static func open(_ data: Data, file: String, limits: XLSXLimits) throws(FileInputError) -> Archive {
-        do { try ZIPDirectory.check(data) } catch {
-            throw FileInputError(file: file, code: "xlsx.corrupt", message: "XLSX 文件不完整或已损坏（\(error.message)），请在 Excel 中重新保存后再导入")
+    /// The archive, its directory checked (offsets, sizes, number of parts) — once per workbook:
+    /// `sheet(at:)` reopens bytes `init` already checked and passes `checked`.
+    private static func open(_ data: Data, file: String, limits: XLSXLimits, checked: Bool = false) throws(FileInputError) -> Archive {
+        if !checked {
+            do { try ZIPDirectory.check(data, maxParts: limits.maxParts) } catch {
+                if error.tooManyParts {
+                    throw FileInputError(file: file, code: "xlsx.limit.parts", message: "XLSX 文件含有超过 \(limits.maxParts) 个部件，不像是 Excel 保存的名册，请检查文件")
+                }
+                throw FileInputError(file: file, code: "xlsx.corrupt", message: "XLSX 文件不完整或已损坏（\(error.message)），请在 Excel 中重新保存后再导入")
+            }
         }
         guard let zip = try? Archive(data: data, accessMode: .read) else {
             throw FileInputError(file: file, code: "xlsx.corrupt", message: "XLSX 文件不完整或已损坏（ZIP 目录读不出），请在 Excel 中重新保存后再导入")
-        }
-        var parts = 0
-        for _ in zip {
-            parts += 1
-            guard parts <= limits.maxParts else {
-                throw FileInputError(file: file, code: "xlsx.limit.parts", message: "XLSX 文件含有超过 \(limits.maxParts) 个部件，不像是 Excel 保存的名册，请检查文件")
-            }
         }
         return zip
     }

@@ -5,17 +5,21 @@ import Foundation
 /// end of the data, so every offset and size it will follow is checked against the data first.
 /// Only what Excel and WPS write is accepted: no ZIP64, no multi-disk archives.
 enum ZIPDirectory {
-    struct Refusal: Error { let message: String }
+    struct Refusal: Error {
+        let message: String
+        /// More entries than a workbook has: a limit, not damage.
+        var tooManyParts = false
+    }
 
-    static func check(_ data: Data) throws(Refusal) {
+    static func check(_ data: Data, maxParts: Int) throws(Refusal) {
         let problem: Refusal? = data.withUnsafeBytes { raw in
-            do throws(Refusal) { try check(raw) } catch { return error }
+            do throws(Refusal) { try check(raw, maxParts: maxParts) } catch { return error }
             return nil
         }
         if let problem { throw problem }
     }
 
-    private static func check(_ raw: UnsafeRawBufferPointer) throws(Refusal) {
+    private static func check(_ raw: UnsafeRawBufferPointer, maxParts: Int) throws(Refusal) {
         do {
             let count = raw.count
             func u16(_ at: Int) -> Int { Int(raw[at]) | Int(raw[at + 1]) << 8 }
@@ -35,6 +39,7 @@ enum ZIPDirectory {
             let entries = u16(eocd + 10), size = u32(eocd + 12), offset = u32(eocd + 16)
             guard offset <= eocd, size <= eocd - offset else { throw broken("ZIP 目录越界") }
             var position = offset
+            guard entries <= maxParts else { throw Refusal(message: "超过 \(maxParts) 个部件", tooManyParts: true) }
             for _ in 0..<entries {
                 guard position + 46 <= offset + size, u32(position) == 0x0201_4B50 else { throw broken("ZIP 目录项损坏") }
                 let compressed = u32(position + 20), uncompressed = u32(position + 24)

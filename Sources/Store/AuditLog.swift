@@ -205,16 +205,6 @@ public enum AuditLog {
         return formatter.string(from: date)
     }
 
-    /// Refused logins for a user name since `date`: the rate limit reads the shared log, so
-    /// every server behind the balancer sees the same count.
-    public static func failedLogins(for username: String, since date: Date, on database: any Database) async throws -> Int {
-        try await AuditEntry.query(on: database)
-            .filter(\.$action == AuditAction.loginFailed.rawValue)
-            .filter(\.$actor == username)
-            .filter(\.$at >= timestamp(date))
-            .count()
-    }
-
     /// The newest entries first, one page.
     public static func page(_ page: Int, size: Int, on database: any Database) async throws -> (entries: [AuditEntry], total: Int) {
         let total = try await AuditEntry.query(on: database).count()

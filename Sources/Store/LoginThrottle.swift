@@ -14,11 +14,6 @@ public enum LoginThrottle {
 
     public enum Lock: Sendable, Equatable { case none, nameFromAddress, address }
 
-    static func sql(_ database: any Database) throws -> any SQLDatabase {
-        guard let sql = database as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
-        return sql
-    }
-
     static func failures(username: String?, address: String, since: Double, on sql: any SQLDatabase) async throws -> Int {
         var query = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
             .where("address", .equal, SQLBind(address)).where("at", .greaterThanOrEqual, SQLBind(since))
@@ -27,7 +22,7 @@ public enum LoginThrottle {
     }
 
     public static func lock(username: String, address: String, now: Date = Date(), on database: any Database) async throws -> Lock {
-        let sql = try sql(database), since = now.timeIntervalSince1970 - window
+        let sql = try database.sql(), since = now.timeIntervalSince1970 - window
         if try await failures(username: nil, address: address, since: since, on: sql) >= perAddress { return .address }
         if try await failures(username: username, address: address, since: since, on: sql) >= perNameAndAddress { return .nameFromAddress }
         return .none
@@ -36,7 +31,7 @@ public enum LoginThrottle {
     /// Records one refusal; returns the lock it has just completed (the caller audits that once).
     @discardableResult
     public static func recordFailure(username: String, address: String, now: Date = Date(), on database: any Database) async throws -> Lock {
-        let sql = try sql(database), t = now.timeIntervalSince1970
+        let sql = try database.sql(), t = now.timeIntervalSince1970
         try await sql.delete(from: table).where("at", .lessThan, SQLBind(t - 86_400)).run()
         try await sql.insert(into: table).columns("username", "address", "at")
             .values(SQLBind(String(username.prefix(64))), SQLBind(address), SQLBind(t)).run()
@@ -47,7 +42,7 @@ public enum LoginThrottle {
 
     /// A successful sign-in forgets that name's refusals from that address.
     public static func clear(username: String, address: String, on database: any Database) async throws {
-        try await sql(database).delete(from: table).where("username", .equal, SQLBind(username)).where("address", .equal, SQLBind(address)).run()
+        try await database.sql().delete(from: table).where("username", .equal, SQLBind(username)).where("address", .equal, SQLBind(address)).run()
     }
 }
 

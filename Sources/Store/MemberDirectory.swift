@@ -45,7 +45,7 @@ public struct MemberDirectory: Sendable {
     /// `scopePath` nil means the whole roster; otherwise an organization's materialized path.
     public func search(_ search: MemberSearch, scope: Scope) async throws -> MemberPage {
         let scopePath = scope.pathPrefix
-        let sql = try sqlDatabase()
+        let sql = try database.sql()
         let counted = try await filtered(search, scopePath: scopePath, select: sql.select()
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")).first()
         let total = try counted?.decode(column: "n", as: Int.self) ?? 0
@@ -55,17 +55,6 @@ public struct MemberDirectory: Sendable {
             .limit(search.pageSize).offset((page - 1) * search.pageSize)
             .all()
         return MemberPage(rows: try rows.map(Self.memberRow), total: total, page: page, pageSize: search.pageSize)
-    }
-
-    /// Every member the search finds, in list order, as roster records (for export). Rows are
-    /// read straight from SQL: building 300,000 Fluent models by reflection took most of a minute.
-    public func records(_ search: MemberSearch, scope: Scope) async throws -> [RosterRecord] {
-        let scopePath = scope.pathPrefix
-        let sql = try sqlDatabase()
-        let rows = try await filtered(search, scopePath: scopePath, select: Self.memberColumns(sql.select()))
-            .orderBy(SQLColumn("sort_key", table: Member.schema)).orderBy(SQLColumn("id_number", table: Member.schema))
-            .all()
-        return try rows.map { try Self.memberRow($0).record }
     }
 
     /// Where the previous batch ended: the list's order is (sort key, ID number), both indexed.
@@ -79,7 +68,7 @@ public struct MemberDirectory: Sendable {
     /// 300,000 never holds them all); `next` is nil after the last batch.
     public func batch(_ search: MemberSearch, scope: Scope, after cursor: Cursor?, size: Int = batchSize) async throws
         -> (records: [RosterRecord], next: Cursor?) {
-        let sql = try sqlDatabase()
+        let sql = try database.sql()
         var query = filtered(search, scopePath: scope.pathPrefix, select: Self.memberColumns(sql.select()))
         if let cursor {
             let key = SQLColumn("sort_key", table: Member.schema), id = SQLColumn("id_number", table: Member.schema)
@@ -96,7 +85,7 @@ public struct MemberDirectory: Sendable {
 
     /// How many members the search finds in the scope.
     public func count(_ search: MemberSearch, scope: Scope) async throws -> Int {
-        try await filtered(search, scopePath: scope.pathPrefix, select: try sqlDatabase().select()
+        try await filtered(search, scopePath: scope.pathPrefix, select: try database.sql().select()
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 
@@ -107,11 +96,6 @@ public struct MemberDirectory: Sendable {
         var organizations = Organization.query(on: database)
         if let prefix = scope.pathPrefix { organizations = organizations.filter(\.$path =~ prefix) }
         return (try await organizations.count(), try await count(MemberSearch(), scope: scope), try await count(full, scope: scope))
-    }
-
-    func sqlDatabase() throws -> any SQLDatabase {
-        guard let sql = database as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
-        return sql
     }
 
     /// The search's joins and conditions, one definition for the count, the page and the export.
@@ -210,7 +194,7 @@ public struct OrganizationTree: Sendable {
         let organizations = try await query.sort(\.$path).all()
         // Member counts per organization in one grouped query.
         var direct: [UUID: Int] = [:]
-        guard let sql = database as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
+        let sql = try database.sql()
         let rows = try await sql.select()
             .column("organization_id")
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")

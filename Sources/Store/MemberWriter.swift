@@ -83,11 +83,6 @@ struct OrganizationDirectory {
     /// Names that name no organization at all (closed ones exist: those are refused, not created).
     let unknown: Set<String>
 
-    static func load(on database: any Database) async throws -> OrganizationDirectory {
-        let open = try await Organization.query(on: database).filter(\.$closed == false).all()
-        return OrganizationDirectory(byName: Dictionary(open.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }), unknown: [])
-    }
-
     /// Only the organizations with these names (an import names a few hundred, not the whole tree).
     static func load(names: Set<String>, on database: any Database) async throws -> OrganizationDirectory {
         var found: [Organization] = []

@@ -89,7 +89,7 @@ public enum OrganizationEditor {
             }
             let oldParent = try await Organization.find(organization.parentID, on: db)?.name ?? "无"
             let oldPath = organization.path, newPath = parent.path + "\(id)/"
-            guard let sql = db as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
+            let sql = try db.sql()
             try await sql.raw("""
                 UPDATE organizations SET path = CAST(\(bind: newPath) AS TEXT) || substr(path, CAST(\(bind: oldPath.count + 1) AS INTEGER))
                 WHERE substr(path, 1, CAST(\(bind: oldPath.count) AS INTEGER)) = CAST(\(bind: oldPath) AS TEXT)

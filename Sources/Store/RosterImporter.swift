@@ -21,7 +21,8 @@ public struct RosterImportCheck: Sendable {
     public let missingOrganizations: [(name: String, rows: Int)]
     /// Where the missing ones will be created (nil: not chosen, so the import cannot go ahead).
     public let createUnder: (id: UUID, name: String)?
-    let accepted: [(record: RosterRecord, organization: String)]
+    /// Each member with their organization's id, or nil for one of `missingOrganizations` (created on commit).
+    let accepted: [(record: RosterRecord, organizationID: UUID?)]
 
     /// Nothing stands in the way: no problem, and every organization exists or has a parent to be created under.
     public var isClean: Bool { problems.isEmpty && (missingOrganizations.isEmpty || createUnder != nil) }
@@ -71,7 +72,7 @@ public enum RosterImporter {
             case .failure(let error): throw error
             }
         }
-        var accepted: [(record: RosterRecord, organization: String)] = []
+        var accepted: [(record: RosterRecord, organizationID: UUID?)] = []
         accepted.reserveCapacity(parsed.records.count)
         var perOrganization: [String: Int] = [:]
         var missing: [String: Int] = [:]
@@ -85,13 +86,13 @@ public enum RosterImporter {
             switch organizations.resolve(record.organization, scopePath: scopePath) {
             case .success where !clean: break
             case .success(let organization):
-                accepted.append((record, organization.name))
+                accepted.append((record, organization.id))
                 perOrganization[organization.name, default: 0] += 1
             case .failure where organizations.isUnknown(record.organization):
                 // Not an error of the row: the preview lists it, and the user picks where to create it.
                 missing[record.organization, default: 0] += 1
                 if clean {
-                    accepted.append((record, record.organization))
+                    accepted.append((record, nil))
                     perOrganization[record.organization, default: 0] += 1
                 }
             case .failure(let error):
@@ -127,7 +128,7 @@ public enum RosterImporter {
             guard check.isClean, check.memberCount > 0 else {
                 throw check.isClean ? StoreError.invalid("文件中没有党员数据") : RosterImportRefused(check: check)
             }
-            guard let sql = db as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
+            let sql = try db.sql()
             var created: [String: UUID] = [:]
             if let parent = check.createUnder {
                 for (name, _) in check.missingOrganizations {
@@ -136,13 +137,13 @@ public enum RosterImporter {
                         name: name, kind: .branch, parentID: parent.id, actor: actor, scope: scope, on: db).id!
                 }
             }
-            let directory = try await OrganizationDirectory.load(names: Set(check.accepted.map(\.organization)), on: db)
             var batch: [MemberWriter.Row] = []
             batch.reserveCapacity(MemberWriter.batchSize)
             var ids = MemberWriter.OrderedIDs()
-            for (record, organization) in check.accepted {
-                guard let organizationID = created[organization] ?? directory.byName[organization]?.id else {
-                    throw StoreError.invalid("党组织「\(organization)」不存在")
+            for (record, known) in check.accepted {
+                // The check inside this transaction resolved every existing organization; the rest were just created.
+                guard let organizationID = known ?? created[record.organization] else {
+                    throw StoreError.invalid("党组织「\(record.organization)」不存在")
                 }
                 batch.append(MemberWriter.row(record, id: ids.next(), organizationID: organizationID))
                 if batch.count == MemberWriter.batchSize {
@@ -160,7 +161,7 @@ public enum RosterImporter {
 
     /// Which of these ID numbers are already on the roster: looked up in chunks, not the whole table.
     static func existingIDNumbers(_ numbers: [String], on database: any Database) async throws -> Set<String> {
-        guard let sql = database as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
+        let sql = try database.sql()
         var found = Set<String>()
         var start = 0
         while start < numbers.count {

@@ -27,11 +27,6 @@ public enum SessionStore {
         SHA256.hash(data: Data(cookie.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    static func sql(_ database: any Database) throws -> any SQLDatabase {
-        guard let sql = database as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
-        return sql
-    }
-
     static func encode(_ data: [String: String]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
@@ -40,7 +35,7 @@ public enum SessionStore {
 
     public static func create(cookie: String, data: [String: String], userID: UUID?, now: Date = Date(), policy: Policy,
                               on database: any Database) async throws {
-        let sql = try sql(database)
+        let sql = try database.sql()
         // Expired sessions go when a new one starts: the table holds live sessions only.
         try await purge(now: now, policy: policy, on: database)
         let t = now.timeIntervalSince1970
@@ -52,7 +47,7 @@ public enum SessionStore {
 
     /// The session's data, or nil when there is none or it has expired (an expired row is deleted).
     public static func read(cookie: String, now: Date = Date(), policy: Policy, on database: any Database) async throws -> Row? {
-        let sql = try sql(database)
+        let sql = try database.sql()
         guard let row = try await sql.select().columns("data", "created_at", "last_seen").from(table)
             .where("key", .equal, SQLBind(key(cookie))).first() else { return nil }
         let created = try row.decode(column: "created_at", as: Double.self), lastSeen = try row.decode(column: "last_seen", as: Double.self)
@@ -67,33 +62,33 @@ public enum SessionStore {
     }
 
     public static func update(cookie: String, data: [String: String], userID: UUID?, now: Date = Date(), on database: any Database) async throws {
-        try await sql(database).update(table)
+        try await database.sql().update(table)
             .set("data", to: SQLBind(encode(data))).set("user_id", to: SQLBind(userID)).set("last_seen", to: SQLBind(now.timeIntervalSince1970))
             .where("key", .equal, SQLBind(key(cookie))).run()
     }
 
     public static func delete(cookie: String, on database: any Database) async throws {
-        try await sql(database).delete(from: table).where("key", .equal, SQLBind(key(cookie))).run()
+        try await database.sql().delete(from: table).where("key", .equal, SQLBind(key(cookie))).run()
     }
 
     /// Ends every session of this user except the one with `exceptCookie` (a password change
     /// keeps the changer signed in; a reset or a stop ends them all).
     public static func end(userID: UUID, exceptCookie: String? = nil, on database: any Database) async throws {
-        var query = try sql(database).delete(from: table).where("user_id", .equal, SQLBind(userID))
+        var query = try database.sql().delete(from: table).where("user_id", .equal, SQLBind(userID))
         if let exceptCookie { query = query.where("key", .notEqual, SQLBind(key(exceptCookie))) }
         try await query.run()
     }
 
     public static func purge(now: Date = Date(), policy: Policy, on database: any Database) async throws {
         let t = now.timeIntervalSince1970
-        try await sql(database).delete(from: table)
+        try await database.sql().delete(from: table)
             .where("last_seen", .lessThan, SQLBind(t - policy.idle))
             .orWhere("created_at", .lessThan, SQLBind(t - policy.lifetime))
             .run()
     }
 
     public static func count(on database: any Database) async throws -> Int {
-        let row = try await sql(database).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first()
+        let row = try await database.sql().select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 }

@@ -125,9 +125,14 @@ enum ImportRoutes {
         page.stagedID = staged.id?.uuidString
         page.mapping = mappingRows(check.ignoredColumns + staged.columnMap.keys.filter { !check.ignoredColumns.contains($0) }.sorted(), staged.columnMap)
         if onlyMissing {
-            page.parents = try await OrganizationPicker.branchParents(scope: try access.scope, on: req.db).map { .init(id: $0.id.uuidString, name: $0.name) }
+            page.parents = try await branchParents(req, access)
         }
         return try await req.render("import_preview", access, page, status: check.isClean || onlyMissing ? .ok : .badRequest)
+    }
+
+    /// Where the missing branches may be created, for the preview's select.
+    static func branchParents(_ req: Request, _ access: Access) async throws -> [ImportPreviewPage.Parent] {
+        try await OrganizationPicker.branchParents(scope: try access.scope, on: req.db).map { .init(id: $0.id.uuidString, name: $0.name) }
     }
 
     /// One row per heading the importer does not read by itself, with the choice made so far.
@@ -188,7 +193,7 @@ enum ImportRoutes {
             if refused.check.problems.isEmpty {
                 // Organizations are missing and no parent was picked: the same preview, asking again.
                 var page = preview(staged.id, fileName: staged.fileName, data: staged.content, check: refused.check, fatal: nil)
-                page.parents = try await OrganizationPicker.branchParents(scope: try access.scope, on: req.db).map { .init(id: $0.id.uuidString, name: $0.name) }
+                page.parents = try await branchParents(req, access)
                 return try await req.render("import_preview", access, page, status: .badRequest)
             }
             // The roster changed between preview and confirmation (someone else imported the same people).

@@ -75,26 +75,26 @@ func peakMemoryMB() -> Int {
         print("\(file) (600 MB in \(try fixture(file).count / 1024) KB): refused in \(String(format: "%.2f", Date().timeIntervalSince(started))) s, peak +\(peakMemoryMB() - before) MB: \(error.message)")
     }
 
+    /// The code a sheet of `rows` one-cell rows is refused with under `limits`, or nil when it was read.
+    func refusal(rows count: Int, text: (Int) -> String, limits: XLSXLimits) throws -> String? {
+        let rows = (1...count).map { #"<row r="\#($0)"><c r="A\#($0)" t="inlineStr"><is><t>\#(text($0))</t></is></c></row>"# }.joined()
+        let data = try rawWorkbook(sheet: rows)
+        do {
+            _ = try XLSXWorkbook(data: data, file: "limits.xlsx", limits: limits).sheet(at: 0)
+            return nil
+        } catch { return error.code }
+    }
+
     @Test func aPartOverTheSizeLimitIsRefusedWhileDecompressing() throws {
         var limits = XLSXLimits()
         limits.maxPartBytes = 64 * 1024
-        let rows = (1...5_000).map { #"<row r="\#($0)"><c r="A\#($0)" t="inlineStr"><is><t>张三\#($0)</t></is></c></row>"# }.joined()
-        let data = try rawWorkbook(sheet: rows)
-        do {
-            _ = try XLSXWorkbook(data: data, file: "big.xlsx", limits: limits).sheet(at: 0)
-            Issue.record("a part over the limit was read")
-        } catch { #expect(error.code == "xlsx.limit.partSize") }
+        #expect(try refusal(rows: 5_000, text: { "张三\($0)" }, limits: limits) == "xlsx.limit.partSize")
     }
 
     @Test func tooManyRowsIsRefused() throws {
         var limits = XLSXLimits()
         limits.maxRows = 100
-        let rows = (1...101).map { #"<row r="\#($0)"><c r="A\#($0)" t="inlineStr"><is><t>x</t></is></c></row>"# }.joined()
-        let data = try rawWorkbook(sheet: rows)
-        do {
-            _ = try XLSXWorkbook(data: data, file: "rows.xlsx", limits: limits).sheet(at: 0)
-            Issue.record("too many rows were read")
-        } catch { #expect(error.code == "xlsx.limit.rows") }
+        #expect(try refusal(rows: 101, text: { _ in "x" }, limits: limits) == "xlsx.limit.rows")
         let csv = String(repeating: "a,b\n", count: 101)
         #expect(throws: FileInputError.self) { try CSVReader.rows(csv, file: "rows.csv", maxRows: 100) }
     }

@@ -25,7 +25,7 @@ public enum DemoLoader {
         }
         return try await database.writeTransaction { db -> Counts in
             var counts = Counts()
-            guard let sql = db as? any SQLDatabase else { throw StoreError.configuration("数据库不支持 SQL") }
+            let sql = try db.sql()
             for chunk in stride(from: 0, to: generator.organizations.count, by: MemberWriter.batchSize) {
                 var insert = sql.insert(into: Organization.schema).columns("id", "name", "kind", "parent_id", "path", "closed")
                 for org in generator.organizations[chunk..<min(chunk + MemberWriter.batchSize, generator.organizations.count)] {
