@@ -26,9 +26,10 @@ let package = Package(
     ],
     targets: [
         .target(name: "NameOrder", exclude: ["STROKE-DATA.md"], resources: [.copy("Resources/strokes.tsv"), .copy("Resources/stroke-overrides.tsv")]),
-        .target(name: "ElectionRules", dependencies: ["NameOrder"]),
+        .target(name: "RuleInput"),
+        .target(name: "ElectionRules", dependencies: ["RuleInput"]),
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
-        .target(name: "Allocation", dependencies: ["ElectionRules", "NameOrder", "CGLPK"]),
+        .target(name: "Allocation", dependencies: ["ElectionRules", "CGLPK"]),
         // Roster files of 300,000 rows are parsed here: optimized even in debug builds (what
         // scripts/demo runs), or an import takes minutes instead of seconds.
         .target(name: "Documents", dependencies: ["ElectionRules", "NameOrder", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -55,14 +56,14 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ElectionRulesTests", dependencies: [
-            "ElectionRules", "Documents",
+            "ElectionRules", "NameOrder", "Documents",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NameOrderTests", dependencies: [
             "NameOrder",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "Documents"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Documents", "NameOrder"]),
         .testTarget(name: "DocumentsTests", dependencies: [
             "Documents",

@@ -70,7 +70,7 @@ public struct ApportionmentResult: Codable, Sendable, Equatable {
 public enum Apportionment {
     /// Checks, then apportions. Minimums are honoured by fixing a unit that falls short at its
     /// minimum and apportioning the rest again among the others.
-    public static func apportion(_ request: ApportionmentRequest) throws(CountInputError) -> ApportionmentResult {
+    public static func apportion(_ request: ApportionmentRequest) throws(InputError) -> ApportionmentResult {
         try validate(request)
         let units = request.units
         let weights = integerWeights(request)
@@ -83,7 +83,7 @@ public enum Apportionment {
             let open = units.indices.filter { !settled.contains($0) }
             let available = request.seats - settled.reduce(0) { $0 + seats[$1] } - request.base * open.count
             guard available >= 0 else {
-                throw CountInputError(field: "seats", message: "名额\(request.seats)不够：固定名额、最低名额和基础名额已需要更多")
+                throw InputError(field: "seats", code: "apportion.seats.tooFew", message: "名额\(request.seats)不够：固定名额、最低名额和基础名额已需要更多")
             }
             let share = proportional(method: request.method, weights: open.map { weights[$0] }, seats: available)
             let short = open.enumerated().filter { k, i in request.base + share.seats[k] < units[i].minimum }
@@ -107,30 +107,30 @@ public enum Apportionment {
         }
     }
 
-    static func validate(_ request: ApportionmentRequest) throws(CountInputError) {
-        if request.seats < 1 { throw CountInputError(field: "seats", message: "名额必须是正整数") }
-        if request.base < 0 { throw CountInputError(field: "base", message: "基础名额不能为负数") }
-        if request.units.isEmpty { throw CountInputError(field: "units", message: "没有单位") }
+    static func validate(_ request: ApportionmentRequest) throws(InputError) {
+        if request.seats < 1 { throw InputError(field: "seats", code: "apportion.seats.notPositive", message: "名额必须是正整数") }
+        if request.base < 0 { throw InputError(field: "base", code: "apportion.negative", message: "基础名额不能为负数") }
+        if request.units.isEmpty { throw InputError(field: "units", code: "apportion.units.empty", message: "没有单位") }
         var ids = Set<String>()
         for (i, unit) in request.units.enumerated() {
             let field = "units[\(i)]"
-            if unit.id.isEmpty { throw CountInputError(field: "\(field).id", message: "单位编号为空") }
-            if !ids.insert(unit.id).inserted { throw CountInputError(field: "\(field).id", message: "单位编号「\(unit.id)」重复") }
-            if unit.members < 0 { throw CountInputError(field: "\(field).members", message: "党员数不能为负数") }
-            if unit.organizations < 0 { throw CountInputError(field: "\(field).organizations", message: "组织数不能为负数") }
-            if unit.minimum < 0 { throw CountInputError(field: "\(field).minimum", message: "最低名额不能为负数") }
-            if let fixed = unit.fixed, fixed < 0 { throw CountInputError(field: "\(field).fixed", message: "固定名额不能为负数") }
+            if unit.id.isEmpty { throw InputError(field: "\(field).id", code: "apportion.missing", message: "单位编号为空") }
+            if !ids.insert(unit.id).inserted { throw InputError(field: "\(field).id", code: "apportion.duplicate", message: "单位编号「\(unit.id)」重复") }
+            if unit.members < 0 { throw InputError(field: "\(field).members", code: "apportion.negative", message: "党员数不能为负数") }
+            if unit.organizations < 0 { throw InputError(field: "\(field).organizations", code: "apportion.negative", message: "组织数不能为负数") }
+            if unit.minimum < 0 { throw InputError(field: "\(field).minimum", code: "apportion.negative", message: "最低名额不能为负数") }
+            if let fixed = unit.fixed, fixed < 0 { throw InputError(field: "\(field).fixed", code: "apportion.negative", message: "固定名额不能为负数") }
         }
         let totalMembers = request.units.reduce(0) { $0 + $1.members }
         let totalOrganizations = request.units.reduce(0) { $0 + $1.organizations }
         if request.memberWeight.numerator > 0 && totalMembers == 0 {
-            throw CountInputError(field: "units", message: "按党员数分配，但各单位党员数合计为0")
+            throw InputError(field: "units", code: "apportion.units.zeroTotal", message: "按党员数分配，但各单位党员数合计为0")
         }
         if request.organizationWeight.numerator > 0 && totalOrganizations == 0 {
-            throw CountInputError(field: "units", message: "按组织数分配，但各单位组织数合计为0")
+            throw InputError(field: "units", code: "apportion.units.zeroTotal", message: "按组织数分配，但各单位组织数合计为0")
         }
         if request.memberWeight.numerator == 0 && request.organizationWeight.numerator == 0 {
-            throw CountInputError(field: "weights", message: "党员数和组织数的权重不能都为0")
+            throw InputError(field: "weights", code: "apportion.weights.zero", message: "党员数和组织数的权重不能都为0")
         }
     }
 

@@ -3,7 +3,7 @@ import ElectionRules
 
 /// Reads the `xuanju apportion` JSON (see the issue): seats, method, base, weights, units.
 public enum ApportionmentInput {
-    public static func parse(_ data: Data) throws(CountInputError) -> ApportionmentRequest {
+    public static func parse(_ data: Data) throws(InputError) -> ApportionmentRequest {
         let root = try JSONInput.object(data)
         try JSONInput.rejectUnknownKeys(root, known: ["seats", "method", "base", "weights", "units"])
         let seats = try JSONInput.integer(root["seats"], field: "seats", required: true)!
@@ -11,28 +11,28 @@ public enum ApportionmentInput {
         let base = try JSONInput.integer(root["base"], field: "base", required: false) ?? 0
         var memberWeight = Ratio(1, 1), organizationWeight = Ratio(0, 1)
         if let raw = root["weights"] {
-            guard let weights = raw as? [String: Any] else { throw CountInputError(field: "weights", message: "应是对象") }
+            guard let weights = raw as? [String: Any] else { throw InputError(field: "weights", code: "apportion.notObject", message: "应是对象") }
             try JSONInput.rejectUnknownKeys(weights, known: ["members", "organizations"], prefix: "weights.")
             memberWeight = try JSONInput.ratio(weights["members"], field: "weights.members") ?? Ratio(0, 1)
             organizationWeight = try JSONInput.ratio(weights["organizations"], field: "weights.organizations") ?? Ratio(0, 1)
         }
-        guard let list = root["units"] as? [Any] else { throw CountInputError(field: "units", message: "缺少单位数组") }
+        guard let list = root["units"] as? [Any] else { throw InputError(field: "units", code: "apportion.missing", message: "缺少单位数组") }
         var units: [ApportionmentUnit] = []
         for (i, item) in list.enumerated() {
             let field = "units[\(i)]"
-            guard let unit = item as? [String: Any] else { throw CountInputError(field: field, message: "应是对象") }
+            guard let unit = item as? [String: Any] else { throw InputError(field: field, code: "apportion.notObject", message: "应是对象") }
             try JSONInput.rejectUnknownKeys(unit, known: ["id", "name", "members", "organizations", "minimum", "fixed", "reason"], prefix: "\(field).")
-            guard let id = unit["id"] as? String else { throw CountInputError(field: "\(field).id", message: "缺少单位编号") }
+            guard let id = unit["id"] as? String else { throw InputError(field: "\(field).id", code: "apportion.missing", message: "缺少单位编号") }
             var fixed: Int?, reason: String?
             if let raw = unit["fixed"], !(raw is NSNull) {
                 fixed = try JSONInput.integer(raw, field: "\(field).fixed", required: true)
                 // An override without its reason is not accepted: the reason is part of the record.
                 guard let text = unit["reason"] as? String, !text.trimmingCharacters(in: .whitespaces).isEmpty, text.count <= 200 else {
-                    throw CountInputError(field: "\(field).reason", message: "固定名额须写明理由（最多200字）")
+                    throw InputError(field: "\(field).reason", code: "apportion.override.reasonMissing", message: "固定名额须写明理由（最多200字）")
                 }
                 reason = text
             } else if unit["reason"] != nil {
-                throw CountInputError(field: "\(field).reason", message: "只有固定名额（fixed）才写理由")
+                throw InputError(field: "\(field).reason", code: "apportion.override.reasonWithoutFixed", message: "只有固定名额（fixed）才写理由")
             }
             units.append(ApportionmentUnit(
                 id: id, name: unit["name"] as? String ?? "",

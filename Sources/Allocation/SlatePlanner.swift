@@ -1,6 +1,5 @@
 import Foundation
 import ElectionRules
-import NameOrder
 
 public struct SlateRequest: Sendable {
     public var referenceDate: String
@@ -48,7 +47,7 @@ public enum SlatePlanner {
         case required(String)
     }
 
-    public static func plan(_ request: SlateRequest, order: NameOrder = NameOrder()) -> SlatePlan {
+    public static func plan(_ request: SlateRequest, order: NameOrdering) -> SlatePlan {
         let allGroups = groups(request)
         let model = build(request, groups: allGroups)
         guard case .optimal(let bestDeviation, _) = model.program.solve(objective: model.deviationObjective, maximize: false) else {

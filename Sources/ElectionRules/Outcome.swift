@@ -1,5 +1,4 @@
 import Foundation
-import NameOrder
 
 public enum ContenderStatus: String, Codable, Sendable {
     case elected
@@ -53,18 +52,17 @@ public enum OutcomeRules {
     /// who would stand in the supplementary election. `threshold` nil means no threshold
     /// (a tie-break vote: the most votes win).
     public static func decide(contenders: [ContenderResult], seats: Int, threshold: Int?,
-                              marginRatio: Ratio, order: NameOrder = NameOrder()) -> Outcome {
+                              marginRatio: Ratio, order: NameOrdering) -> Outcome {
         decide(contenders: contenders, seats: seats, threshold: threshold, margin: .ratio(marginRatio), order: order)
     }
 
     public static func decide(contenders: [ContenderResult], seats: Int, threshold: Int?,
-                              margin: MarginRule, order: NameOrder = NameOrder()) -> Outcome {
+                              margin: MarginRule, order: NameOrdering) -> Outcome {
         let ranked = rankByVotes(contenders, order: order)
         // Identical names keep the order they were given in (labels are unique: ids, or names).
         let given = Dictionary(contenders.enumerated().map { ($1.label, $0) }, uniquingKeysWith: { first, _ in first })
         func sortedLabels(_ list: [ContenderResult]) -> [String] {
-            list.map { (key: order.key($0.name), given: given[$0.label] ?? 0, label: $0.label) }
-                .sorted { ($0.key, $0.given) < ($1.key, $1.given) }.map(\.label)
+            order.sorted(list.sorted { (given[$0.label] ?? 0) < (given[$1.label] ?? 0) }, by: \.name).map(\.label)
         }
         let winning = threshold ?? 0
         let qualifiers = ranked.filter { $0.forVotes >= winning }
@@ -107,12 +105,12 @@ public enum OutcomeRules {
     }
 
     /// For-votes descending, equal counts in 姓氏笔画 order, identical names in input order.
-    public static func rankByVotes(_ contenders: [ContenderResult], order: NameOrder) -> [ContenderResult] {
-        let keyed = contenders.enumerated().map { (key: order.key($0.element.name), offset: $0.offset, c: $0.element) }
-        return keyed.sorted { x, y in
-            if x.c.forVotes != y.c.forVotes { return x.c.forVotes > y.c.forVotes }
-            if x.key != y.key { return x.key < y.key }
+    public static func rankByVotes(_ contenders: [ContenderResult], order: NameOrdering) -> [ContenderResult] {
+        contenders.enumerated().sorted { x, y in
+            if x.element.forVotes != y.element.forVotes { return x.element.forVotes > y.element.forVotes }
+            if order.areInIncreasingOrder(x.element.name, y.element.name) { return true }
+            if order.areInIncreasingOrder(y.element.name, x.element.name) { return false }
             return x.offset < y.offset
-        }.map(\.c)
+        }.map(\.element)
     }
 }

@@ -1,15 +1,14 @@
 import Foundation
-import NameOrder
 
 /// RULES.md §9: the order in which results are published.
 public enum Publication {
     /// Elected delegates and committee members: 姓氏笔画.
-    public static func electedOrder(_ names: [String], order: NameOrder = NameOrder()) -> [String] {
+    public static func electedOrder(_ names: [String], order: NameOrdering) -> [String] {
         order.sorted(names)
     }
 
     /// Alternates (候补): by for-votes, ties in 姓氏笔画.
-    public static func alternateOrder(_ results: [ContenderResult], order: NameOrder = NameOrder()) -> [String] {
+    public static func alternateOrder(_ results: [ContenderResult], order: NameOrdering) -> [String] {
         OutcomeRules.rankByVotes(results, order: order).map(\.name)
     }
 

@@ -67,3 +67,15 @@ public struct Ratio: Sendable, Hashable, Codable, CustomStringConvertible {
 
     static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? max(a, 1) : gcd(b, a % b) }
 }
+
+extension JSONInput {
+    /// A non-negative exact decimal such as 0.21.
+    public static func ratio(_ value: Any?, field: String) throws(InputError) -> Ratio? {
+        guard let value else { return nil }
+        let text = (value as? String) ?? "\(value)"
+        guard !isBoolean(value), let ratio = Ratio(decimal: text) else {
+            throw InputError(field: field, code: "input.notRatio", message: "应是非负小数，例如0.2")
+        }
+        return ratio
+    }
+}

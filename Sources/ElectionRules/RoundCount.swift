@@ -1,15 +1,8 @@
 import Foundation
-import NameOrder
+@_exported import RuleInput
 
-/// A malformed round: the field at fault and a Chinese message. Nothing is counted.
-public struct CountInputError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let field: String
-    /// A stable code for the refusals a client acts on (`round.margin.tooSmall`, …).
-    public let code: String
-    public let message: String
-    public init(field: String, code: String = "input.invalid", message: String) { self.field = field; self.code = code; self.message = message }
-    public var description: String { "\(field): \(message)" }
-}
+/// A malformed round: the field at fault, a stable code and a Chinese message. Nothing is counted.
+public typealias CountInputError = InputError
 
 /// One round as the organization department enters it (`xuanju count` input).
 public struct RoundInput: Sendable {
@@ -175,7 +168,7 @@ public enum RoundCounter {
     }
 
     /// Counts one round (RULES.md §2–§7).
-    public static func count(_ input: RoundInput, order: NameOrder = NameOrder()) throws(CountInputError) -> RoundReport {
+    public static func count(_ input: RoundInput, order: NameOrdering) throws(CountInputError) -> RoundReport {
         try validate(input)
         var problems: [String] = []
         let quorumMet = Quorum.isMet(expected: input.expected, present: input.present,
@@ -247,7 +240,7 @@ public enum RoundCounter {
                 problems.append("未当选的候选人只有\(s.candidates.count)名，不足另行选举的差额要求")
             }
         }
-        for name in Set(contenders.flatMap { order.unknownCharacters(in: $0.name) }).sorted() {
+        for name in Set(contenders.flatMap { order.unknownCharacters($0.name) }).sorted() {
             problems.append("「\(name)」不在笔画表中，按码位排在最后，请人工核对顺序")
         }
         return stamped(RoundReport(quorum: quorum, counted: true, void: false, returned: returned,

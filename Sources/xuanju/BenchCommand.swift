@@ -56,7 +56,7 @@ struct CountBench: ParsableCommand {
         var report: RoundReport?
         for _ in 0..<repeats {
             let t = DispatchTime.now().uptimeNanoseconds
-            report = try RoundCounter.count(try RoundInputParser.parse(data))
+            report = try RoundCounter.count(try RoundInputParser.parse(data), order: .strokes)
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
         }
         let python = """

@@ -30,7 +30,7 @@ struct Count: ParsableCommand {
         }
         let report: RoundReport
         do {
-            report = try RoundCounter.count(round)
+            report = try RoundCounter.count(round, order: .strokes)
         } catch {
             throw CommandError("\(ballots ?? source)：\(error.field)：\(error.message)")
         }

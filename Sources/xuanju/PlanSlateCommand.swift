@@ -1,4 +1,5 @@
 import Foundation
+import Documents
 import ArgumentParser
 import ElectionRules
 import Allocation
@@ -18,7 +19,7 @@ struct PlanSlate: ParsableCommand {
         } catch let error as CountInputError {
             throw CommandError("\(source)：\(error.field)：\(error.message)")
         }
-        let plan = SlatePlanner.plan(request)
+        let plan = SlatePlanner.plan(request, order: .strokes)
         switch format {
         case .json:
             try printJSON(plan)

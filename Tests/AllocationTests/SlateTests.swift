@@ -1,4 +1,5 @@
 import Foundation
+import Documents
 import Testing
 import PropertyBased
 import ElectionRules
@@ -76,7 +77,7 @@ private func randomRequest(seed: Int) -> SlateRequest {
     @Test func smallRandomPoolsMatchBruteForceAndPassTheChecker() async {
         await propertyCheck(count: 150, input: Gen.int(in: 0...Int.max)) { seed in
             let request = randomRequest(seed: seed)
-            let plan = SlatePlanner.plan(request)
+            let plan = SlatePlanner.plan(request, order: .strokes)
             let best = bruteForce(request)
             #expect(plan.feasible == (best != nil))
             if let best {
@@ -89,7 +90,7 @@ private func randomRequest(seed: Int) -> SlateRequest {
     }
 
     @Test func randomPoolsIncludeBothFeasibleAndInfeasibleCases() {
-        let outcomes = (0..<60).map { SlatePlanner.plan(randomRequest(seed: $0)).feasible }
+        let outcomes = (0..<60).map { SlatePlanner.plan(randomRequest(seed: $0), order: .strokes).feasible }
         #expect(outcomes.filter { $0 }.count >= 10 && outcomes.filter { !$0 }.count >= 5, "\(outcomes.filter { $0 }.count) feasible of 60")
     }
 
@@ -98,7 +99,7 @@ private func randomRequest(seed: Int) -> SlateRequest {
         let pool = (0..<4).map { Nominee(id: "p\($0)", name: "王\($0)", unit: "a", gender: "男", ethnicity: "汉族",
                                          birthDate: "1980-01-01", category: "领导干部", support: $0) }
         let request = SlateRequest(referenceDate: "2026-09-01", seats: 2, quotas: [("a", 2)], requirements: [women, age50, cadre], pool: pool)
-        let plan = SlatePlanner.plan(request)
+        let plan = SlatePlanner.plan(request, order: .strokes)
         #expect(!plan.feasible)
         #expect(plan.conflicts.map(\.id) == ["women"])
         #expect(plan.text(request: request).contains("「妇女」至少1名"))

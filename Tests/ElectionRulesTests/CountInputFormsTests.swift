@@ -1,4 +1,5 @@
 import Foundation
+import Documents
 import Testing
 import PropertyBased
 @testable import ElectionRules
@@ -8,7 +9,7 @@ import PropertyBased
 /// issued ballots and scrutineers.
 @Suite struct CountInputFormsTests {
     func count(_ json: String) throws(CountInputError) -> RoundReport {
-        try RoundCounter.count(try RoundInputParser.parse(Data(json.utf8)))
+        try RoundCounter.count(try RoundInputParser.parse(Data(json.utf8)), order: .strokes)
     }
 
     func refusal(_ json: String) -> CountInputError? {

@@ -1,4 +1,5 @@
 import Foundation
+import Documents
 import Testing
 import PropertyBased
 @testable import ElectionRules
@@ -38,7 +39,7 @@ struct RandomRound {
 /// The count, or an issue recorded: `propertyCheck` swallows an error thrown from its body
 /// (it runs the body under `try?`), so a count that throws must be turned into a failure here.
 func counted(_ input: RoundInput, sourceLocation: SourceLocation = #_sourceLocation) -> RoundReport? {
-    do { return try RoundCounter.count(input) } catch {
+    do { return try RoundCounter.count(input, order: .strokes) } catch {
         Issue.record("count threw: \(error)", sourceLocation: sourceLocation)
         return nil
     }

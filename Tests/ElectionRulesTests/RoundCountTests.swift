@@ -1,4 +1,5 @@
 import Foundation
+import Documents
 import Testing
 @testable import ElectionRules
 
@@ -25,7 +26,7 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
     @Test func issueExampleShapesTheReport() throws {
         let input = RoundInput(seats: 3, candidates: four, expected: 50, present: 45,
                                ballots: ballots(["○○×", "", "invalid"], writeIns: [["赵五"]]))
-        let report = try RoundCounter.count(input)
+        let report = try RoundCounter.count(input, order: .strokes)
         #expect(report.quorum == QuorumReport(met: true, expected: 50, present: 45))
         #expect(report.counted && !report.void)
         #expect(report.returned == 3 && report.valid == 2 && report.invalid == 1)
@@ -43,35 +44,35 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
         // P = 40: 20 for-votes is exactly half.
         let rows = repeated("○×××", 20) + repeated("×○××", 21)
         let input = RoundInput(seats: 3, candidates: four, expected: 41, present: 41, ballots: ballots(rows))
-        let report = try RoundCounter.count(input)
+        let report = try RoundCounter.count(input, order: .strokes)
         #expect(report.threshold == 21)
         #expect(report.elected == ["李二"])
         #expect(report.results.first { $0.name == "王一" }?.status == .belowThreshold)
         let exactlyHalf = RoundInput(seats: 3, candidates: four, expected: 40, present: 40, ballots: ballots(repeated("○×××", 20)))
-        #expect(try RoundCounter.count(exactlyHalf).elected.isEmpty)
+        #expect(try RoundCounter.count(exactlyHalf, order: .strokes).elected.isEmpty)
     }
 
     @Test func exactlyFourFifthsCountsAndOneLessDoesNot() throws {
         let met = RoundInput(seats: 1, candidates: ["王一", "李二"], expected: 50, present: 40, ballots: ballots(repeated("○×", 40)))
-        #expect(try RoundCounter.count(met).counted)
+        #expect(try RoundCounter.count(met, order: .strokes).counted)
         let notMet = RoundInput(seats: 1, candidates: ["王一", "李二"], expected: 50, present: 39, ballots: ballots(repeated("○×", 39)))
-        let report = try RoundCounter.count(notMet)
+        let report = try RoundCounter.count(notMet, order: .strokes)
         #expect(!report.counted && !report.void && report.results.isEmpty)
         #expect(report.problems.first?.contains("五分之四") == true)
         let strict = RoundInput(seats: 1, candidates: ["王一", "李二"], expected: 50, present: 40,
                                 options: .init(quorumStrict: true), ballots: ballots(repeated("○×", 40)))
-        #expect(try !RoundCounter.count(strict).counted)
+        #expect(try !RoundCounter.count(strict, order: .strokes).counted)
     }
 
     @Test func moreBallotsReturnedThanIssuedVoidsTheRound() throws {
         let input = RoundInput(seats: 1, candidates: ["王一", "李二"], expected: 10, present: 10, issued: 9,
                                ballots: ballots(repeated("○×", 10)))
-        let report = try RoundCounter.count(input)
+        let report = try RoundCounter.count(input, order: .strokes)
         #expect(report.void && !report.counted && report.elected.isEmpty)
         #expect(report.problems.first?.contains("重新投票") == true)
         let fewer = RoundInput(seats: 1, candidates: ["王一", "李二"], expected: 10, present: 10, issued: 10,
                                ballots: ballots(repeated("○×", 9)))
-        let counted = try RoundCounter.count(fewer)
+        let counted = try RoundCounter.count(fewer, order: .strokes)
         #expect(counted.counted && counted.returned == 9 && counted.elected == ["王一"])
     }
 
@@ -79,7 +80,7 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
         // 2 seats; 王一 30, 李二 and 张三 25 each, all over the threshold of 21 (P = 40).
         let rows = repeated("○○×.", 15) + repeated("○.○.", 15) + repeated(".○○.", 10)
         let input = RoundInput(seats: 2, candidates: four, expected: 40, present: 40, ballots: ballots(rows))
-        let report = try RoundCounter.count(input)
+        let report = try RoundCounter.count(input, order: .strokes)
         #expect(report.elected == ["王一"])
         #expect(report.tieBreak == SeatContest(seats: 1, candidates: ["李二", "张三"]))
         #expect(report.shortfall == 0 && report.supplementary == nil)
@@ -90,7 +91,7 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
         // 2 seats; 李二 and 张三 tie at 25 but 王一 has 22: both tied people are inside the seats.
         let rows = repeated("○○..", 11) + repeated("○.○.", 11) + repeated(".○○.", 14)
         let input = RoundInput(seats: 2, candidates: four, expected: 40, present: 40, ballots: ballots(rows))
-        let report = try RoundCounter.count(input)
+        let report = try RoundCounter.count(input, order: .strokes)
         #expect(report.elected == ["李二", "张三"])
         #expect(report.tieBreak == nil)
         #expect(report.results.first { $0.name == "王一" }?.status == .outranked)
@@ -99,7 +100,7 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
     @Test func tieBreakRoundElectsTheMostVotesWithoutThreshold() throws {
         let input = RoundInput(kind: .tieBreak, seats: 1, candidates: ["李二", "张三"], expected: 40, present: 40,
                                ballots: ballots(repeated("○.", 12) + repeated(".○", 10) + repeated("..", 18)))
-        let report = try RoundCounter.count(input)
+        let report = try RoundCounter.count(input, order: .strokes)
         #expect(report.threshold == nil)
         #expect(report.elected == ["李二"])
     }
@@ -109,7 +110,7 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
         var input = RoundInput(seats: 2, candidates: ["王一", "李二"], expected: 30, present: 30,
                                ballots: ballots(rows, writeIns: Array(repeating: ["赵五"], count: 30)))
         input.margin = .equal
-        let report = try RoundCounter.count(input)
+        let report = try RoundCounter.count(input, order: .strokes)
         #expect(report.elected == ["王一", "赵五"])
         #expect(report.results.first { $0.name == "赵五" }?.forVotes == 30)
     }
@@ -117,7 +118,7 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
     @Test func shortfallOfOneSeatProposesTwoCandidates() throws {
         let rows = repeated("○○..", 30) + repeated("..○.", 10)
         let input = RoundInput(seats: 3, candidates: four, expected: 40, present: 40, ballots: ballots(rows))
-        let report = try RoundCounter.count(input)
+        let report = try RoundCounter.count(input, order: .strokes)
         #expect(report.elected == ["王一", "李二"])
         #expect(report.shortfall == 1)
         #expect(report.supplementary == SeatContest(seats: 1, candidates: ["张三", "刘四"]))
@@ -127,7 +128,7 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
         let names = ["王一", "李二", "张三", "刘四", "陈五", "杨六", "赵七"]
         let rows = repeated("○○○○○..", 10) + repeated("○......", 25)
         let input = RoundInput(seats: 5, candidates: names, expected: 40, present: 40, ballots: ballots(rows))
-        let report = try RoundCounter.count(input)
+        let report = try RoundCounter.count(input, order: .strokes)
         #expect(report.elected == ["王一"])
         #expect(report.shortfall == 4)
         // 4 + ⌈4 × 0.2⌉ = 5 wanted, but only 6 remain: 李二…陈五 tie at 10 (姓氏笔画), then 杨六, 赵七 at 0.
@@ -138,19 +139,19 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
     @Test func localCongressUsesExpectedAsBase() throws {
         let rows = repeated("○.", 151) + repeated(".○", 9)
         let local = RoundInput(profile: .localCongress, seats: 1, candidates: ["王一", "李二"], expected: 300, present: 160, ballots: ballots(rows))
-        let report = try RoundCounter.count(local)
+        let report = try RoundCounter.count(local, order: .strokes)
         #expect(report.threshold == 151 && report.elected == ["王一"])
         let basic = RoundInput(profile: .basic, seats: 1, candidates: ["王一", "李二"], expected: 200, present: 160, ballots: ballots(rows))
-        #expect(try RoundCounter.count(basic).threshold == 81)
+        #expect(try RoundCounter.count(basic, order: .strokes).threshold == 81)
         let lower = RoundInput(profile: .localCongress, seats: 1, candidates: ["王一", "李二"], expected: 300, present: 160,
                                ballots: ballots(repeated("○.", 150) + repeated(".○", 10)))
-        #expect(try RoundCounter.count(lower).elected.isEmpty)
+        #expect(try RoundCounter.count(lower, order: .strokes).elected.isEmpty)
     }
 
     @Test func invalidAndBlankBallots() throws {
         let rows = ["○○○○", "invalid", "", "○×.."]
         let input = RoundInput(seats: 3, candidates: four, expected: 4, present: 4, ballots: ballots(rows))
-        let report = try RoundCounter.count(input)
+        let report = try RoundCounter.count(input, order: .strokes)
         #expect(report.valid == 2 && report.invalid == 2)
         let li = try #require(report.results.first { $0.name == "李二" })
         #expect((li.forVotes, li.againstVotes, li.abstain) == (0, 1, 1))
@@ -159,8 +160,8 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
     /// RULES §3: a formal round below its margin is refused with a code, not counted with a warning.
     @Test func aFormalRoundBelowItsMarginIsRefused() throws {
         let input = RoundInput(seats: 3, candidates: ["王一", "李二", "张三"], expected: 10, present: 10, ballots: ballots(repeated("○○○", 10)))
-        #expect(throws: CountInputError.self) { try RoundCounter.count(input) }
-        do { _ = try RoundCounter.count(input) } catch {
+        #expect(throws: CountInputError.self) { try RoundCounter.count(input, order: .strokes) }
+        do { _ = try RoundCounter.count(input, order: .strokes) } catch {
             #expect(error.code == "round.margin.tooSmall" && error.field == "candidates")
             #expect(error.message.contains("应有至少4名"))
         }
@@ -169,14 +170,14 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
     @Test func preliminaryRoundNeedsMoreThanHalfOfExpected() throws {
         let rows = repeated("○○.", 26) + repeated("..○", 19)
         let input = RoundInput(kind: .preliminary, seats: 2, candidates: ["王一", "李二", "张三"], expected: 50, present: 45, ballots: ballots(rows))
-        let report = try RoundCounter.count(input)
+        let report = try RoundCounter.count(input, order: .strokes)
         #expect(report.threshold == 26)
         #expect(report.elected == ["王一", "李二"])
     }
 
     @Test func malformedInputNamesTheField() {
         func fault(_ input: RoundInput) -> CountInputError? {
-            do { _ = try RoundCounter.count(input); return nil } catch { return error }
+            do { _ = try RoundCounter.count(input, order: .strokes); return nil } catch { return error }
         }
         #expect(fault(RoundInput(seats: 1, candidates: ["王一", "王一"], expected: 5, present: 5, ballots: []))?.field == "candidates[1]")
         #expect(fault(RoundInput(seats: 1, candidates: ["王一"], expected: 5, present: 6, ballots: []))?.field == "present")
@@ -190,7 +191,7 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
 
     @Test func jsonParserReportsUnknownCandidatesAndBadNumbers() throws {
         func fault(_ json: String) -> CountInputError? {
-            do { _ = try RoundCounter.count(try RoundInputParser.parse(Data(json.utf8))); return nil } catch { return error }
+            do { _ = try RoundCounter.count(try RoundInputParser.parse(Data(json.utf8)), order: .strokes); return nil } catch { return error }
         }
         #expect(fault(#"{"seats":1,"candidates":["王一"],"expected":5,"present":5,"ballots":[{"for":["赵六"]}]}"#)?.field == "ballots[0].for")
         #expect(fault(#"{"seats":1.5,"candidates":["王一"],"expected":5,"present":5}"#)?.field == "seats")
@@ -204,7 +205,7 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
 
     @Test func reportJsonHasTheDocumentedShape() throws {
         let input = RoundInput(seats: 1, candidates: ["王一", "李二"], expected: 2, present: 2, ballots: ballots(["○×", "○×"]))
-        let data = try JSONEncoder().encode(try RoundCounter.count(input))
+        let data = try JSONEncoder().encode(try RoundCounter.count(input, order: .strokes))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(Set(object.keys) == ["quorum", "counted", "void", "issued", "returned", "valid", "invalid", "threshold", "results",
                                      "elected", "tieBreak", "shortfall", "supplementary", "problems", "scrutineers", "counters"])

@@ -1,4 +1,5 @@
 import Foundation
+import Documents
 import Testing
 @testable import ElectionRules
 
@@ -37,11 +38,11 @@ import Testing
 
 @Suite struct PublicationTests {
     @Test func electedInStrokeOrderAlternatesByVotesSecretariesAsApproved() {
-        #expect(Publication.electedOrder(["张三", "李二", "王一"]) == ["王一", "李二", "张三"])
+        #expect(Publication.electedOrder(["张三", "李二", "王一"], order: .strokes) == ["王一", "李二", "张三"])
         let results = [("张三", 30), ("李二", 30), ("王一", 25)].map {
             ContenderResult(name: $0.0, forVotes: $0.1, againstVotes: 0, abstain: 0, writeIn: false, status: .elected)
         }
-        #expect(Publication.alternateOrder(results) == ["李二", "张三", "王一"])
+        #expect(Publication.alternateOrder(results, order: .strokes) == ["李二", "张三", "王一"])
         #expect(Publication.approvedOrder(["王一", "张三", "李二"], approved: ["张三", "王一", "李二"]) == ["张三", "王一", "李二"])
     }
 }
