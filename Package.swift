@@ -1,8 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// The rule targets (ElectionRules, NameOrder, Allocation) stay free of Vapor so that their
-// tests build and run in seconds; Store, Documents and WebApp carry the server stack.
+// The rule targets (RuleInput, ElectionRules, NameOrder, Allocation) are Foundation only, so
+// their tests build and run in seconds; the application targets below carry the server stack.
 let package = Package(
     name: "Xuanju",
     platforms: [.macOS(.v13)],
@@ -34,24 +34,33 @@ let package = Package(
         // scripts/demo runs), or an import takes minutes instead of seconds.
         .target(name: "Documents", dependencies: ["ElectionRules", "NameOrder", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: [.unsafeFlags(["-O"])]),
-        .target(name: "Store", dependencies: [
-            "ElectionRules", "NameOrder", "Allocation", "Documents",
+        // The application: shared vocabulary (Core), the database behind one client per
+        // aggregate (Persistence), one target per feature, the demo, and the web on top.
+        .target(name: "Core", dependencies: ["ElectionRules"]),
+        .target(name: "Persistence", dependencies: [
+            "Core", "Documents", "NameOrder",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
-            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
             .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .target(name: "Audit", dependencies: ["Core", "Persistence", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Organizations", dependencies: ["Core", "Persistence", "Audit"]),
+        .target(name: "Roster", dependencies: ["Core", "Persistence", "Audit", "Organizations", "Documents",
+                                               .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Accounts", dependencies: ["Core", "Persistence", "Audit", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Elections", dependencies: ["Core", "Persistence"]),
+        .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation"]),
         .target(name: "WebApp", dependencies: [
-            "Store", "ElectionRules", "NameOrder", "Allocation", "Documents",
+            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Documents",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "Leaf", package: "leaf"),
             .product(name: "LeafKit", package: "leaf-kit"),
         ], resources: [.copy("Resources")]),
         .executableTarget(name: "xuanju", dependencies: [
-            "WebApp", "Store", "ElectionRules", "NameOrder", "Allocation", "Documents",
+            "WebApp", "Core", "Persistence", "Audit", "Roster", "Accounts", "Demo", "ElectionRules", "NameOrder", "Allocation", "Documents",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -64,14 +73,19 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "Documents"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Documents", "NameOrder"]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Demo", "Documents", "NameOrder",
+            .product(name: "FluentKit", package: "fluent-kit"),
+            .product(name: "SQLKit", package: "sql-kit"),
+        ]),
         .testTarget(name: "DocumentsTests", dependencies: [
             "Documents",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "WebAppTests", dependencies: [
-            "WebApp", "Store", "Documents",
+            "WebApp", "Core", "Persistence", "Audit", "Accounts", "Demo", "Documents",
+            .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "XCTVapor", package: "vapor"),
             .product(name: "VaporTesting", package: "vapor"),

@@ -1,16 +1,20 @@
 import Foundation
 import Vapor
-import Fluent
-import Store
+import Core
+import Persistence
+import Audit
+import Organizations
+import Roster
+import Accounts
 import Documents
 
 // MARK: Shapes
 
 struct APIUser: Content {
-    let id: UUID, username: String, displayName: String, role: String, organizationId: UUID?, disabled: Bool
-    init(_ user: User) {
-        id = user.id!; username = user.username; displayName = user.displayName; role = user.role; organizationId = user.organizationID
-        disabled = user.disabled
+    let id: AccountID, username: String, displayName: String, role: UserRole, organizationId: OrganizationID?, disabled: Bool
+    init(_ account: AccountRecord) {
+        id = account.id; username = account.username; displayName = account.displayName; role = account.role
+        organizationId = account.organizationID; disabled = account.disabled
     }
 }
 
@@ -22,14 +26,14 @@ struct APIProblem: Content {
     init(row: Int? = nil, column: String? = nil, code: String, message: String) { self.row = row; self.column = column; self.code = code; self.message = message }
     init(_ error: FileInputError) { self.init(row: error.row, column: error.column, code: error.code, message: error.message) }
 }
-struct APIProblems: Content { let error: String; let problems: [APIProblem] }
+struct APIProblems: Content { let code: String; let message: String; let problems: [APIProblem] }
 
 struct APIMember: Content {
-    let id: UUID, organizationId: UUID
+    let id: MemberID, organizationId: OrganizationID
     let record: RosterRecord
-    init(_ row: MemberRow, _ access: Access) {
-        id = row.member.id!; organizationId = row.member.organizationID
-        var record = row.member.record(organizationName: row.organizationName)
+    init(_ member: MemberRecord, _ access: Access) {
+        id = member.id; organizationId = member.organizationID
+        var record = member.record
         record.idNumber = access.idNumber(record.idNumber)
         self.record = record
     }
@@ -38,17 +42,17 @@ struct APIMember: Content {
 struct APIMemberPage: Content { let total: Int; let page: Int; let pageCount: Int; let members: [APIMember] }
 
 struct APIOrganization: Content {
-    let id: UUID, name: String, kind: String, parentId: UUID?, depth: Int, members: Int, organizations: Int, closed: Bool
+    let id: OrganizationID, name: String, kind: OrganizationKind, parentId: OrganizationID?, depth: Int, members: Int, organizations: Int, closed: Bool
     init(_ node: OrganizationTree.Node) {
         let o = node.organization
-        id = o.id!; name = o.name; kind = o.kind; parentId = o.parentID; depth = node.depth
+        id = o.id; name = o.name; kind = o.kind; parentId = o.parentID; depth = node.depth
         members = node.members; organizations = node.organizations; closed = o.closed
     }
 }
 
-struct APINewOrganization: Content { let name: String; let kind: String; let parentId: UUID }
-struct APIOrganizationChange: Content { let name: String?; let parentId: UUID? }
-struct APINewUser: Content { let username: String; let displayName: String; let role: String; let organizationId: UUID? }
+struct APINewOrganization: Content { let name: String; let kind: String; let parentId: OrganizationID }
+struct APIOrganizationChange: Content { let name: String?; let parentId: OrganizationID? }
+struct APINewUser: Content { let username: String; let displayName: String; let role: String; let organizationId: OrganizationID? }
 struct APIOneTimePassword: Content { let user: APIUser; let oneTimePassword: String }
 
 struct APIImportResult: Content {
@@ -70,12 +74,12 @@ struct APIAuditPage: Content { let total: Int; let page: Int; let entries: [APIA
 /// API callers get 401 instead of a redirect to the login page.
 struct APISignedIn: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let user = req.auth.get(User.self), !user.disabled else {
-            req.auth.logout(User.self)
-            throw Abort(.unauthorized, reason: "请先登录（POST /api/v1/session）")
+        guard let user = req.auth.get(SignedInUser.self)?.account, !user.disabled else {
+            req.auth.logout(SignedInUser.self)
+            throw WebRefusal(.unauthorized, "auth.required", "请先登录（POST /api/v1/session）")
         }
         if user.mustChangePassword && !PasswordChangeFirst.allowed(req) {
-            throw Abort(.forbidden, reason: "这是管理员发放的一次性密码，请先修改密码（PUT /api/v1/account/password）")
+            throw WebRefusal(.forbidden, "auth.passwordChangeRequired", "这是管理员发放的一次性密码，请先修改密码（PUT /api/v1/account/password）")
         }
         return try await next.respond(to: req)
     }
@@ -88,7 +92,7 @@ struct APICSRF: AsyncMiddleware {
         if req.method != .GET && req.method != .HEAD {
             guard let expected = req.session.data[CSRF.sessionKey], let sent = req.headers.first(name: "X-CSRF-Token"),
                   CSRF.constantTimeEqual(expected, sent) else {
-                throw Abort(.forbidden, reason: "缺少或错误的 X-CSRF-Token（登录时返回的 csrfToken）")
+                throw WebRefusal(.forbidden, "request.csrf", "缺少或错误的 X-CSRF-Token（登录时返回的 csrfToken）")
             }
         }
         return try await next.respond(to: req)
@@ -130,13 +134,8 @@ enum APIRoutes {
         signedIn.get("audit", use: audit)
     }
 
-    static func id(_ req: Request) throws -> UUID {
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound, reason: "没有这个对象") }
-        return id
-    }
-
     static func problems(_ list: [FileInputError], status: HTTPStatus, for req: Request) async throws -> Response {
-        let body = APIProblems(error: "有 \(list.count) 个问题，没有写入", problems: list.map(APIProblem.init))
+        let body = APIProblems(code: "input.problems", message: "有 \(list.count) 个问题，没有写入", problems: list.map(APIProblem.init))
         let response = try await body.encodeResponse(for: req)
         response.status = status
         return response
@@ -146,39 +145,36 @@ enum APIRoutes {
         // JSON only: a cross-site form can post url-encoded fields but not application/json,
         // so no other site can sign a visitor in to an account of its choosing.
         guard req.headers.contentType?.type == "application", req.headers.contentType?.subType == "json" else {
-            throw Abort(.unsupportedMediaType, reason: "请以 JSON（Content-Type: application/json）提交 {\"username\", \"password\"}")
+            throw WebRefusal(.unsupportedMediaType, "request.mediaType", "请以 JSON（Content-Type: application/json）提交 {\"username\", \"password\"}")
         }
         let form = try req.content.decode(APILogin.self)
         switch try await Login.attempt(req, username: form.username, password: form.password) {
-        case .refused(let message, let status): throw Abort(status, reason: message)
+        case .refused(let refusal, let status): throw WebRefusal(status, refusal.code, refusal.message)
         case .signedIn(let user): return try await APISession(user: APIUser(user), csrfToken: CSRF.token(for: req)).encodeResponse(for: req)
         }
     }
 
     @Sendable static func session(_ req: Request) async throws -> APISession {
-        APISession(user: APIUser(try req.auth.require(User.self)), csrfToken: CSRF.token(for: req))
+        APISession(user: APIUser(try req.auth.require(SignedInUser.self).account), csrfToken: CSRF.token(for: req))
     }
 
     @Sendable static func logOut(_ req: Request) async throws -> HTTPStatus {
-        let user = try req.auth.require(User.self)
-        try await AuditLog.append(.logout, actor: user.username, object: "session", on: req.db)
-        req.auth.logout(User.self)
+        try await SignIn.signOut(try req.auth.require(SignedInUser.self).account, in: req.data)
+        req.auth.logout(SignedInUser.self)
         req.session.destroy()
         return .noContent
     }
 
     @Sendable static func changePassword(_ req: Request) async throws -> HTTPStatus {
         let form = try req.content.decode(APIPasswordChange.self)
-        if let refusal = try await AccountRoutes.changeOwnPassword(try req.auth.require(User.self), current: form.current, new: form.new, for: req) {
-            throw Abort(.badRequest, reason: refusal)
-        }
+        try await AccountRoutes.changeOwnPassword(try req.auth.require(SignedInUser.self).account, current: form.current, new: form.new, for: req)
         return .noContent
     }
 
     @Sendable static func members(_ req: Request) async throws -> APIMemberPage {
         let access = try await Access.require(.viewRoster, for: req)
-        let result = try await MemberDirectory(database: req.db).search(RosterRoutes.search(req).0, scope: try access.scope)
-        return APIMemberPage(total: result.total, page: result.page, pageCount: result.pageCount, members: result.rows.map { APIMember($0, access) })
+        let result = try await MemberDirectory.search(RosterRoutes.search(req).0, scope: try access.scope, in: req.data)
+        return APIMemberPage(total: result.total, page: result.page, pageCount: result.pageCount, members: result.members.map { APIMember($0, access) })
     }
 
     @Sendable static func member(_ req: Request) async throws -> APIMember {
@@ -188,9 +184,9 @@ enum APIRoutes {
 
     @Sendable static func updateMember(_ req: Request) async throws -> Response {
         let access = try await Access.require(.editRoster, for: req)
-        let row = try await RosterRoutes.member(req, access)
+        let member = try await RosterRoutes.member(req, access)
         let record = try req.content.decode(RosterRecord.self)
-        if let found = try await MemberEditor.update(row.member.id!, to: record, actor: access.user.username, scope: try access.scope, on: req.db) {
+        if let found = try await MemberEditor.update(member.id, to: record, actor: access.user.username, scope: try access.scope, in: req.data) {
             return try await problems(found, status: .unprocessableEntity, for: req)
         }
         return try await APIMember(try await RosterRoutes.member(req, access), access).encodeResponse(for: req)
@@ -201,7 +197,7 @@ enum APIRoutes {
     /// `?columnMap[表头]=列名` maps a heading the importer does not know.
     @Sendable static func importMembers(_ req: Request) async throws -> Response {
         let access = try await Access.require(.editRoster, for: req)
-        guard let buffer = req.body.data, buffer.readableBytes > 0 else { throw Abort(.badRequest, reason: "请求体应为名册文件（XLSX 或 CSV）") }
+        guard let buffer = req.body.data, buffer.readableBytes > 0 else { throw WebRefusal(.badRequest, "import.body.empty", "请求体应为名册文件（XLSX 或 CSV）") }
         let data = Data(buffer: buffer)
         let fileName = String((req.query[String.self, at: "fileName"] ?? "api-upload").prefix(200))
         let dryRun = req.query[Bool.self, at: "dryRun"] ?? false
@@ -209,19 +205,19 @@ enum APIRoutes {
         let given = req.query[[String: String].self, at: "columnMap"]
         // Without a mapping, the unit's remembered one applies; a mapping that imports is remembered.
         var columnMap = given ?? [:]
-        if given == nil { columnMap = try await ColumnMaps.load(for: try access.scope, on: req.db) }
+        if given == nil { columnMap = try await ColumnMaps.load(for: try access.scope, in: req.data) }
         let check: RosterImportCheck
         do {
             check = dryRun ? try await RosterImporter.check(data, fileName: fileName, scope: try access.scope, createUnder: createUnder,
-                                                            columnMap: columnMap, on: req.db)
+                                                            columnMap: columnMap, in: req.data)
                            : try await RosterImporter.commit(data, fileName: fileName, actor: access.user.username, scope: try access.scope,
-                                                             createUnder: createUnder, columnMap: columnMap, on: req.db)
+                                                             createUnder: createUnder, columnMap: columnMap, in: req.data)
         } catch let refused as RosterImportRefused {
             check = refused.check
         } catch let error as FileInputError {
             return try await problems([error], status: .unprocessableEntity, for: req)
         }
-        if let given, !dryRun, check.isClean { try await ColumnMaps.remember(given, for: try access.scope, on: req.db) }
+        if let given, !dryRun, check.isClean { try await ColumnMaps.remember(given, for: try access.scope, in: req.data) }
         var problems = check.problems.map(APIProblem.init)
         if !check.missingOrganizations.isEmpty && check.createUnder == nil {
             problems.append(.init(code: "roster.organization.missing", message: ImportRoutes.missingMessage(check)))
@@ -238,69 +234,68 @@ enum APIRoutes {
 
     @Sendable static func organizations(_ req: Request) async throws -> [APIOrganization] {
         let access = try await Access.require(.viewOrganizations, for: req)
-        return try await OrganizationTree.load(on: req.db, scope: try access.scope).map(APIOrganization.init)
+        return try await OrganizationTree.load(scope: try access.scope, in: req.data).map(APIOrganization.init)
     }
 
-    static func organizationNode(_ req: Request, _ access: Access, _ id: UUID) async throws -> APIOrganization {
-        guard let organization = try await Organization.find(id, on: req.db), try access.scope.contains(path: organization.path),
-              let node = try await OrganizationTree.load(on: req.db, scope: .subtree(organization)).first(where: { $0.organization.id == id }) else {
-            throw Abort(.notFound, reason: "没有这个党组织")
+    static func organizationNode(_ req: Request, _ access: Access, _ id: OrganizationID) async throws -> APIOrganization {
+        guard let node = try await OrganizationTree.node(id, scope: try access.scope, in: req.data) else {
+            throw Refusal.notFound("organization.notFound", "没有这个党组织")
         }
         return APIOrganization(node)
     }
 
     @Sendable static func organization(_ req: Request) async throws -> APIOrganization {
         let access = try await Access.require(.viewOrganizations, for: req)
-        return try await organizationNode(req, access, try id(req))
+        return try await organizationNode(req, access, try pathID(req, "党组织"))
     }
 
     @Sendable static func createOrganization(_ req: Request) async throws -> Response {
         let access = try await Access.require(.manageOrganizations, for: req)
         let form = try req.content.decode(APINewOrganization.self)
         guard let kind = OrganizationKind(rawValue: form.kind) else {
-            throw Abort(.badRequest, reason: "kind 应为 \(OrganizationKind.allCases.map(\.rawValue).joined(separator: "、")) 之一")
+            throw Refusal.invalid("organization.kind.unknown", "kind 应为 \(OrganizationKind.allCases.map(\.rawValue).joined(separator: "、")) 之一", field: "kind")
         }
         let created = try await OrganizationEditor.create(name: form.name, kind: kind, parentID: form.parentId, actor: access.user.username,
-                                                          scope: try access.scope, on: req.db)
-        let response = try await organizationNode(req, access, created.id!).encodeResponse(for: req)
+                                                          scope: try access.scope, in: req.data)
+        let response = try await organizationNode(req, access, created.id).encodeResponse(for: req)
         response.status = .created
         return response
     }
 
     @Sendable static func changeOrganization(_ req: Request) async throws -> APIOrganization {
         let access = try await Access.require(.manageOrganizations, for: req)
-        let id = try id(req)
+        let id: OrganizationID = try pathID(req, "党组织")
         let change = try req.content.decode(APIOrganizationChange.self)
         if let name = change.name {
-            try await OrganizationEditor.rename(id, to: name, actor: access.user.username, scope: try access.scope, on: req.db)
+            try await OrganizationEditor.rename(id, to: name, actor: access.user.username, scope: try access.scope, in: req.data)
         }
         if let parent = change.parentId {
-            try await OrganizationEditor.move(id, under: parent, actor: access.user.username, scope: try access.scope, on: req.db)
+            try await OrganizationEditor.move(id, under: parent, actor: access.user.username, scope: try access.scope, in: req.data)
         }
         return try await organizationNode(req, access, id)
     }
 
     @Sendable static func closeOrganization(_ req: Request) async throws -> APIOrganization {
         let access = try await Access.require(.manageOrganizations, for: req)
-        let id = try id(req)
-        try await OrganizationEditor.close(id, actor: access.user.username, scope: try access.scope, on: req.db)
+        let id: OrganizationID = try pathID(req, "党组织")
+        try await OrganizationEditor.close(id, actor: access.user.username, scope: try access.scope, in: req.data)
         return try await organizationNode(req, access, id)
     }
 
     @Sendable static func users(_ req: Request) async throws -> [APIUser] {
         _ = try await Access.require(.manageUsers, for: req)
-        return try await User.query(on: req.db).sort(\.$username).all().map(APIUser.init)
+        return try await Accounts.list(in: req.data).map { APIUser($0.account) }
     }
 
     @Sendable static func createUser(_ req: Request) async throws -> Response {
         let access = try await Access.require(.manageUsers, for: req)
         let form = try req.content.decode(APINewUser.self)
         guard let role = UserRole(rawValue: form.role) else {
-            throw Abort(.badRequest, reason: "role 应为 \(UserRole.allCases.map(\.rawValue).joined(separator: "、")) 之一")
+            throw Refusal.invalid("account.role.unknown", "role 应为 \(UserRole.allCases.map(\.rawValue).joined(separator: "、")) 之一", field: "role")
         }
         let (user, password) = try await AccountAdmin.create(
             .init(username: form.username, displayName: form.displayName, role: role, organizationID: form.organizationId),
-            by: access.user, hash: { try Bcrypt.hash($0) }, on: req.db)
+            by: access.user, hash: { try Bcrypt.hash($0) }, in: req.data)
         let response = try await APIOneTimePassword(user: APIUser(user), oneTimePassword: password).encodeResponse(for: req)
         response.status = .created
         return response
@@ -308,21 +303,21 @@ enum APIRoutes {
 
     @Sendable static func resetPassword(_ req: Request) async throws -> APIOneTimePassword {
         let access = try await Access.require(.manageUsers, for: req)
-        let (user, password) = try await AccountAdmin.resetPassword(of: try id(req), by: access.user, hash: { try Bcrypt.hash($0) }, on: req.db)
+        let (user, password) = try await AccountAdmin.resetPassword(of: try pathID(req, "用户"), by: access.user, hash: { try Bcrypt.hash($0) }, in: req.data)
         return APIOneTimePassword(user: APIUser(user), oneTimePassword: password)
     }
 
     @Sendable static func setDisabled(_ req: Request, _ disabled: Bool) async throws -> APIUser {
         let access = try await Access.require(.manageUsers, for: req)
-        return APIUser(try await AccountAdmin.setDisabled(disabled, for: try id(req), by: access.user, on: req.db))
+        return APIUser(try await AccountAdmin.setDisabled(disabled, for: try pathID(req, "用户"), by: access.user, in: req.data))
     }
 
     @Sendable static func audit(_ req: Request) async throws -> APIAuditPage {
         _ = try await Access.require(.viewAuditLog, for: req)
         let page = max(1, req.query[Int.self, at: "page"] ?? 1)
-        let (entries, total) = try await AuditLog.page(page, size: 100, on: req.db)
+        let (entries, total) = try await AuditLog.page(page, size: 100, in: req.data)
         return APIAuditPage(total: total, page: page, entries: entries.map {
-            .init(seq: $0.id ?? 0, at: $0.at, actor: $0.actor, action: $0.action, object: $0.object, before: $0.before, after: $0.after)
+            .init(seq: $0.seq, at: $0.at, actor: $0.actor, action: $0.action, object: $0.object, before: $0.before, after: $0.after)
         })
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import Vapor
-import Fluent
-import Store
+import Core
+import Persistence
+import Audit
+import Accounts
 import Documents
 
 /// What a role may do; the organization scope is checked separately (RULES: every route checks
@@ -18,7 +20,7 @@ enum Capability: String {
 }
 
 struct Access {
-    let user: User
+    let user: AccountRecord
     let role: UserRole
     /// The organizations this account may see: the city for the department, the account's own
     /// organization's subtree for everyone else; nil when the account has no organization, which
@@ -27,8 +29,8 @@ struct Access {
 
     /// The scope an operation needs; refused for an account without one.
     var scope: Scope {
-        get throws(Abort) {
-            guard let ownScope else { throw Abort(.forbidden, reason: "您的账号没有所属党组织，不能查看或修改党组织的数据，请联系组织部") }
+        get throws(WebRefusal) {
+            guard let ownScope else { throw WebRefusal(.forbidden, "access.noOrganization", "您的账号没有所属党组织，不能查看或修改党组织的数据，请联系组织部") }
             return ownScope
         }
     }
@@ -51,26 +53,16 @@ struct Access {
         let access = try await current(req)
         guard access.can(capability) else {
             try await AuditLog.append(.accessRefused, actor: access.user.username, object: "\(req.method.rawValue) \(req.url.path)",
-                                      after: "角色「\(access.role.rawValue)」无权\(capability.rawValue)", on: req.db)
-            throw Abort(.forbidden, reason: "您的角色（\(access.role.rawValue)）无权\(capability.rawValue)")
+                                      after: "角色「\(access.role.rawValue)」无权\(capability.rawValue)", in: req.data)
+            throw WebRefusal(.forbidden, "access.role", "您的角色（\(access.role.rawValue)）无权\(capability.rawValue)")
         }
         return access
     }
 
     /// The signed-in user's role and scope, whatever they may do.
     static func current(_ req: Request) async throws -> Access {
-        let user = try req.auth.require(User.self)
-        guard let role = UserRole(rawValue: user.role) else { throw Abort(.forbidden, reason: "未知角色") }
-        var scope: Scope?
-        switch role {
-        case .systemAdmin, .departmentAdmin:
-            scope = .city
-        case .unitAdmin, .readOnly, .counter, .scrutineer:
-            if let id = user.organizationID, let organization = try await Organization.find(id, on: req.db) {
-                scope = .subtree(organization)
-            }
-        }
-        return Access(user: user, role: role, ownScope: scope)
+        let user = try req.auth.require(SignedInUser.self).account
+        return Access(user: user, role: user.role, ownScope: try await Accounts.scope(of: user, in: req.data))
     }
 
     func idNumber(_ number: String) -> String {

@@ -1,7 +1,9 @@
 import Foundation
 import Vapor
-import Fluent
-import Store
+import Core
+import Persistence
+import Audit
+import Accounts
 
 struct PasswordPage: Encodable {
     let error: String?, done: Bool
@@ -42,43 +44,38 @@ enum AccountRoutes {
             try await req.render("password", access, PasswordPage(error: error, done: done, firstLogin: user.mustChangePassword), status: status)
         }
         guard form.new == form.confirm else { return try await page("两次输入的新密码不一致", status: .badRequest) }
-        if let refusal = try await changeOwnPassword(user, current: form.current, new: form.new, for: req) {
-            return try await page(refusal, status: .badRequest)
+        do {
+            try await changeOwnPassword(user, current: form.current, new: form.new, for: req)
+        } catch let refusal as Refusal {
+            return try await page(refusal.message, status: .badRequest)
         }
         return try await page(nil, done: true)
     }
 
-    /// Changes the signed-in user's password (page and API); returns why it was refused. The
+    /// Changes the signed-in user's password (page and API); throws why it was refused. The
     /// user's other sessions end: whoever else held the old password is out.
-    static func changeOwnPassword(_ user: User, current: String, new: String, for req: Request) async throws -> String? {
-        let stored = user.passwordHash
-        guard try await req.application.threadPool.runIfActive({ try Bcrypt.verify(current, created: stored) }) else { return "当前密码不正确" }
-        guard new.count >= 10 else { return "新密码至少10个字符" }
-        guard new.count <= 128 else { return "新密码最多128个字符" }
-        guard new != current else { return "新密码不能与当前密码相同" }
-        user.passwordHash = try await req.application.threadPool.runIfActive { try Bcrypt.hash(new) }
-        user.mustChangePassword = false
+    static func changeOwnPassword(_ user: AccountRecord, current: String, new: String, for req: Request) async throws {
+        let pool = req.application.threadPool
         let keep = req.cookies[req.application.sessions.configuration.cookieName]?.string
-        try await req.db.writeTransaction { db in
-            try await user.save(on: db)
-            try await SessionStore.end(userID: user.id!, exceptCookie: keep, on: db)
-            try await AuditLog.append(.passwordChanged, actor: user.username, object: "user:\(user.username)", after: "其他会话已结束", on: db)
-        }
-        return nil
+        // bcrypt is slow on purpose: off the event loop.
+        let hasher = PasswordHasher(hash: { password in try await pool.runIfActive { try Bcrypt.hash(password) } },
+                                    verify: { password, hash in try await pool.runIfActive { try Bcrypt.verify(password, created: hash) } })
+        try await AccountAdmin.changeOwnPassword(user, current: current, new: new, keepSessionKey: keep.map(SessionStore.key),
+                                                 hasher: hasher, in: req.data)
     }
 
     @Sendable static func audit(_ req: Request) async throws -> Response {
         let access = try await Access.require(.viewAuditLog, for: req)
         let pageNumber = max(1, req.query[Int.self, at: "page"] ?? 1)
         let size = 100
-        let (entries, total) = try await AuditLog.page(pageNumber, size: size, on: req.db)
-        let verification = try await AuditLog.verifyIncrementally(on: req.db)
-        let head = try await AuditLog.head(on: req.db)
+        let (entries, total) = try await AuditLog.page(pageNumber, size: size, in: req.data)
+        let verification = try await AuditLog.verifyIncrementally(in: req.data)
+        let head = try await AuditLog.head(in: req.data)
         let chain = verification.firstBroken.map { "第 \($0.seq) 条被破坏：\($0.reason)" }
             ?? "哈希链完好（共 \(verification.entries) 条）；链头 \(head.anchor)（请另行留存，用 xuanju audit verify --expect-head 核对）"
         return try await req.render("audit", access, AuditPage(
             chain: chain, chainIntact: verification.firstBroken == nil,
-            rows: entries.map { .init(seq: $0.id ?? 0, at: String($0.at.prefix(19)).replacingOccurrences(of: "T", with: " "),
+            rows: entries.map { .init(seq: $0.seq, at: String($0.at.prefix(19)).replacingOccurrences(of: "T", with: " "),
                                       actor: $0.actor, action: AuditAction(rawValue: $0.action)?.label ?? $0.action, object: $0.object,
                                       before: $0.before, after: $0.after) },
             total: total, page: pageNumber, pageCount: max(1, (total + size - 1) / size)))

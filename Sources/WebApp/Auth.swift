@@ -1,9 +1,6 @@
 import Foundation
 import Vapor
-import Fluent
-import Store
-
-extension User: ModelSessionAuthenticatable {}
+import Core
 
 /// Per-session CSRF token: every form carries it, every POST must send it back.
 enum CSRF {
@@ -21,7 +18,7 @@ enum CSRF {
         guard let expected = req.session.data[sessionKey],
               let sent = try? req.content.get(String.self, at: field),
               constantTimeEqual(expected, sent) else {
-            throw Abort(.forbidden, reason: "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+            throw WebRefusal(.forbidden, "request.csrf", "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
         }
     }
 
@@ -43,7 +40,7 @@ enum CSRF {
     static func verifyAnonymous(_ req: Request) throws {
         guard let expected = req.cookies[cookieName]?.string, let sent = try? req.content.get(String.self, at: field),
               constantTimeEqual(expected, sent) else {
-            throw Abort(.forbidden, reason: "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
+            throw WebRefusal(.forbidden, "request.csrf", "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
         }
     }
 
@@ -64,8 +61,8 @@ enum CSRF {
 /// Sends a visitor who is not logged in to the login page.
 struct LoginRequired: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let user = req.auth.get(User.self), !user.disabled else {
-            req.auth.logout(User.self)
+        guard let user = req.auth.get(SignedInUser.self)?.account, !user.disabled else {
+            req.auth.logout(SignedInUser.self)
             return req.redirect(to: "/login")
         }
         if user.mustChangePassword && !PasswordChangeFirst.allowed(req) { return req.redirect(to: "/account/password") }

@@ -1,6 +1,6 @@
 import Foundation
 import Vapor
-import Store
+import Core
 
 /// What every signed-in page's header needs: who is signed in, the menu their role may use,
 /// the CSRF token for the forms, and a one-time notice from the previous step.

@@ -3,7 +3,9 @@ import Vapor
 import Fluent
 import Leaf
 import LeafKit
-import Store
+import Core
+import Persistence
+import Accounts
 
 public struct WebAppSettings: Sendable {
     public var target: DatabaseTarget
@@ -35,7 +37,7 @@ public enum WebApp {
         app.migrations.add(StoreMigrations.all)
         let createdPassword = try await settings.target.whileMigrating(logger: app.logger) { () -> String? in
             try await app.autoMigrate()
-            return try await Accounts.ensureAdmin(password: settings.adminPassword, hash: { try Bcrypt.hash($0) }, on: app.db)
+            return try await Accounts.ensureAdmin(password: settings.adminPassword, hash: { try Bcrypt.hash($0) }, in: FluentDataStore(database: app.db))
         }
 
         // Sessions live in the database so several servers can share them; a row only once
@@ -52,7 +54,7 @@ public enum WebApp {
         app.middleware.use(SecurityHeaders())
         app.middleware.use(FriendlyErrors())
         app.middleware.use(app.sessions.middleware)
-        app.middleware.use(User.sessionAuthenticator())
+        app.middleware.use(SignedInAuthenticator())
 
         // Views ship inside the module bundle, which may sit below a hidden folder (.build):
         // sandbox Leaf to that folder instead of refusing hidden paths.

@@ -1,17 +1,18 @@
 import Foundation
 import Vapor
-import Store
+import Core
+import Persistence
 import Documents
 
-extension StoreError: AbortError {
+extension Refusal: AbortError {
     public var status: HTTPResponseStatus {
-        switch self {
-        case .notFound: return .notFound
+        switch kind {
         case .invalid: return .badRequest
-        case .configuration: return .internalServerError
+        case .notFound: return .notFound
+        case .forbidden: return .forbidden
         }
     }
-    public var reason: String { description }
+    public var reason: String { message }
 }
 
 extension FileInputError: AbortError {
@@ -19,18 +20,48 @@ extension FileInputError: AbortError {
     public var reason: String { description }
 }
 
-/// Errors as the user reads them: a Chinese page for the browser, `{"error": "…"}` for the
-/// API. Unexpected errors are logged and shown without internals.
+/// The API's answer to anything refused: a stable code, the Chinese message, and where it
+/// applies the field or the file row.
+struct APIError: Content {
+    let code: String
+    let message: String
+    let field: String?
+    let row: Int?
+}
+
+/// Errors as the user reads them: a Chinese page for the browser, `{"code", "message",
+/// "field"?, "row"?}` for the API. Unexpected errors are logged and shown without internals.
 struct FriendlyErrors: AsyncMiddleware {
     struct ErrorPage: Encodable { let status: Int; let title: String; let reason: String; let signedIn: Bool }
     struct ErrorView: Encodable { let page: ErrorPage }
-    struct APIError: Content { let error: String }
+
+    /// The code of an error that does not carry one, from its status.
+    static func code(for status: HTTPStatus) -> String {
+        switch status {
+        case .unauthorized: return "auth.required"
+        case .forbidden: return "access.forbidden"
+        case .notFound: return "request.notFound"
+        case .payloadTooLarge: return "upload.tooLarge"
+        case .unsupportedMediaType: return "request.mediaType"
+        case .tooManyRequests: return "auth.locked"
+        case .internalServerError: return "server.error"
+        default: return "request.invalid"
+        }
+    }
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: req)
         } catch {
             let status: HTTPStatus, reason: String
+            var code: String?, field: String?, row: Int?
+            switch error {
+            case let refusal as Refusal: code = refusal.code; field = refusal.field; row = refusal.row
+            case let refusal as WebRefusal: code = refusal.code
+            case let problem as FileInputError: code = problem.code; field = problem.column; row = problem.row
+            case is DecodingError: code = "request.body"
+            default: break
+            }
             if let abort = error as? any AbortError {
                 status = abort.status
                 switch abort.status {
@@ -47,7 +78,8 @@ struct FriendlyErrors: AsyncMiddleware {
                 reason = "服务器内部错误，请稍后重试；如果一再出现，请把时间告诉系统管理员"
             }
             if req.url.path.hasPrefix("/api/") {
-                let response = try await APIError(error: reason).encodeResponse(for: req)
+                let body = APIError(code: code ?? Self.code(for: status), message: reason, field: field, row: row)
+                let response = try await body.encodeResponse(for: req)
                 response.status = status
                 return response
             }
@@ -59,10 +91,11 @@ struct FriendlyErrors: AsyncMiddleware {
             case .payloadTooLarge: title = "文件太大"
             default: title = "出错了"
             }
-            let view = ErrorView(page: ErrorPage(status: Int(status.code), title: title, reason: reason, signedIn: req.auth.has(User.self)))
+            let view = ErrorView(page: ErrorPage(status: Int(status.code), title: title, reason: reason, signedIn: req.auth.has(SignedInUser.self)))
             let response = try await req.view.render("error", view).encodeResponse(for: req)
             response.status = status
             return response
         }
     }
+
 }

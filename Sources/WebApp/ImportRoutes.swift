@@ -1,7 +1,9 @@
 import Foundation
 import Vapor
-import Fluent
-import Store
+import Core
+import Persistence
+import Organizations
+import Roster
 import Documents
 
 struct ImportUpload: Content {
@@ -76,19 +78,9 @@ enum ImportRoutes {
         let upload = try req.content.decode(ImportUpload.self)
         let data = Data(buffer: upload.file.data)
         let fileName = String((upload.file.filename.isEmpty ? "名册" : upload.file.filename).prefix(200))
-        guard !data.isEmpty else { throw Abort(.badRequest, reason: "请选择要导入的名册文件") }
-        // Uploads nobody confirmed or cancelled within a day are dropped.
-        let dayAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-86_400))
-        try await StagedImport.query(on: req.db).filter(\.$createdAt < dayAgo).delete()
-        let staged = StagedImport()
-        staged.username = access.user.username
-        staged.fileName = fileName
-        staged.sha256 = RosterImporter.sha256(data)
-        staged.content = data
-        staged.createdAt = ISO8601DateFormatter().string(from: Date())
-        // The unit's earlier choices apply to its next file.
-        staged.columnMap = try await ColumnMaps.load(for: try access.scope, on: req.db)
-        try await staged.create(on: req.db)
+        guard !data.isEmpty else { throw WebRefusal(.badRequest, "import.file.empty", "请选择要导入的名册文件") }
+        // The unit's earlier column choices apply to its next file.
+        let staged = try await StagedImports.stage(data, fileName: fileName, username: access.user.username, scope: try access.scope, in: req.data)
         return try await previewResponse(req, access, staged)
     }
 
@@ -96,25 +88,24 @@ enum ImportRoutes {
     @Sendable static func recheck(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         let access = try await Access.require(.editRoster, for: req)
-        let staged = try await staged(req, access)
+        var staged = try await staged(req, access)
         let form = try req.content.decode([String: String].self)
         var map: [String: String] = [:]
         for (key, title) in form where key.hasPrefix("map.") && !title.isEmpty {
             map[String(key.dropFirst(4))] = title
         }
-        staged.columnMap = map
-        try await staged.save(on: req.db)
+        try await StagedImports.setColumnMap(map, for: &staged, in: req.data)
         return try await previewResponse(req, access, staged)
     }
 
-    static func previewResponse(_ req: Request, _ access: Access, _ staged: StagedImport) async throws -> Response {
+    static func previewResponse(_ req: Request, _ access: Access, _ staged: StagedImportRecord) async throws -> Response {
         let data = staged.content, fileName = staged.fileName
         let check: RosterImportCheck
         do {
-            check = try await RosterImporter.check(data, fileName: fileName, scope: try access.scope, columnMap: staged.columnMap, on: req.db)
+            check = try await RosterImporter.check(data, fileName: fileName, scope: try access.scope, columnMap: staged.columnMap, in: req.data)
         } catch let error as FileInputError {
             var page = preview(nil, fileName: fileName, data: data, check: nil, fatal: error.description)
-            page.stagedID = staged.id?.uuidString
+            page.stagedID = staged.id.description
             page.mapping = mappingRows(RosterFile.headings(data, file: fileName, columnMap: staged.columnMap), staged.columnMap)
             return try await req.render("import_preview", access, page, status: .badRequest)
         }
@@ -122,7 +113,7 @@ enum ImportRoutes {
         let canConfirm = (check.isClean || onlyMissing) && check.memberCount + check.missingOrganizations.count > 0
         var page = preview(canConfirm ? staged.id : nil, fileName: fileName, data: data, check: check,
                            fatal: check.memberCount == 0 && check.isClean ? "文件中没有党员数据" : nil)
-        page.stagedID = staged.id?.uuidString
+        page.stagedID = staged.id.description
         page.mapping = mappingRows(check.ignoredColumns + staged.columnMap.keys.filter { !check.ignoredColumns.contains($0) }.sorted(), staged.columnMap)
         if onlyMissing {
             page.parents = try await branchParents(req, access)
@@ -132,7 +123,7 @@ enum ImportRoutes {
 
     /// Where the missing branches may be created, for the preview's select.
     static func branchParents(_ req: Request, _ access: Access) async throws -> [ImportPreviewPage.Parent] {
-        try await OrganizationPicker.branchParents(scope: try access.scope, on: req.db).map { .init(id: $0.id.uuidString, name: $0.name) }
+        try await OrganizationLookup.branchParents(scope: try access.scope, in: req.data).map { .init(id: $0.id.description, name: $0.name) }
     }
 
     /// One row per heading the importer does not read by itself, with the choice made so far.
@@ -142,11 +133,11 @@ enum ImportRoutes {
         }
     }
 
-    static func preview(_ id: UUID?, fileName: String, data: Data, check: RosterImportCheck?, fatal: String?) -> ImportPreviewPage {
+    static func preview(_ id: StagedImportID?, fileName: String, data: Data, check: RosterImportCheck?, fatal: String?) -> ImportPreviewPage {
         let problems = check?.problems ?? []
         let units = check?.perOrganization ?? []
         return ImportPreviewPage(
-            id: id?.uuidString, fileName: fileName, sha256: check?.sha256 ?? RosterImporter.sha256(data),
+            id: id?.description, fileName: fileName, sha256: check?.sha256 ?? RosterImporter.sha256(data),
             dataRows: check?.dataRows ?? 0, memberCount: check?.memberCount ?? 0, problemCount: problems.count,
             problems: problems.prefix(shownProblems).map { .init(row: $0.row.map { "第\($0)行" } ?? "", column: $0.column ?? "", message: $0.message) },
             moreProblems: max(0, problems.count - shownProblems),
@@ -156,9 +147,9 @@ enum ImportRoutes {
     }
 
     /// `createUnder` as the API and the form send it: empty is none, anything else must be an id.
-    static func createUnder(_ text: String?) throws -> UUID? {
+    static func createUnder(_ text: String?) throws -> OrganizationID? {
         guard let text, !text.isEmpty else { return nil }
-        guard let id = UUID(uuidString: text) else { throw Abort(.badRequest, reason: "createUnder 应为党组织的 id") }
+        guard let id = OrganizationID(text) else { throw Refusal.invalid("import.createUnder.invalid", "createUnder 应为党组织的 id", field: "createUnder") }
         return id
     }
 
@@ -168,12 +159,11 @@ enum ImportRoutes {
     }
 
     /// The upload this user staged; someone else's upload does not exist for them.
-    static func staged(_ req: Request, _ access: Access) async throws -> StagedImport {
-        guard let id = req.parameters.get("id", as: UUID.self), let staged = try await StagedImport.find(id, on: req.db),
-              staged.username == access.user.username else {
-            throw Abort(.notFound, reason: "这次上传已经确认、取消或过期，请重新上传文件")
+    static func staged(_ req: Request, _ access: Access) async throws -> StagedImportRecord {
+        guard let text = req.parameters.get("id"), let id = StagedImportID(text) else {
+            throw Refusal.notFound("import.staged.notFound", "这次上传已经确认、取消或过期，请重新上传文件")
         }
-        return staged
+        return try await StagedImports.find(id, username: access.user.username, in: req.data)
     }
 
     @Sendable static func confirm(_ req: Request) async throws -> Response {
@@ -183,9 +173,9 @@ enum ImportRoutes {
         let createUnder = try createUnder(try req.content.decode(ImportConfirm.self).createUnder)
         do {
             let check = try await RosterImporter.commit(staged.content, fileName: staged.fileName, actor: access.user.username,
-                                                        scope: try access.scope, createUnder: createUnder, columnMap: staged.columnMap, on: req.db)
-            try await ColumnMaps.remember(staged.columnMap, for: try access.scope, on: req.db)
-            try await staged.delete(on: req.db)
+                                                        scope: try access.scope, createUnder: createUnder, columnMap: staged.columnMap, in: req.data)
+            try await ColumnMaps.remember(staged.columnMap, for: try access.scope, in: req.data)
+            try await StagedImports.discard(staged, in: req.data)
             let created = check.createUnder == nil ? "" : "，新建党组织 \(check.missingOrganizations.count) 个"
             Chrome.flash(req, "已导入「\(staged.fileName)」：新增党员 \(check.memberCount) 名\(created)")
             return req.redirect(to: "/members")
@@ -197,7 +187,7 @@ enum ImportRoutes {
                 return try await req.render("import_preview", access, page, status: .badRequest)
             }
             // The roster changed between preview and confirmation (someone else imported the same people).
-            try await staged.delete(on: req.db)
+            try await StagedImports.discard(staged, in: req.data)
             return try await req.render("import_preview", access, preview(nil, fileName: staged.fileName, data: staged.content,
                                                                           check: refused.check, fatal: nil), status: .conflict)
         }
@@ -206,7 +196,7 @@ enum ImportRoutes {
     @Sendable static func cancel(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         let access = try await Access.require(.editRoster, for: req)
-        try await staged(req, access).delete(on: req.db)
+        try await StagedImports.discard(try await staged(req, access), in: req.data)
         Chrome.flash(req, "已取消导入，名册没有变化")
         return req.redirect(to: "/members")
     }

@@ -1,5 +1,5 @@
 import Foundation
-import Store
+import Core
 
 /// The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json. A test walks the
 /// registered routes and this document both ways, so neither can drift from the other.
@@ -84,8 +84,9 @@ enum OpenAPIDocument {
     static func nullable(_ schema: JSON) -> JSON { .object([("oneOf", .array([schema, .object([("type", .string("null"))])]))]) }
 
     static let schemas: [(String, JSON)] = [
-        ("Error", object([("error", string("中文说明"))])),
-        ("Problems", object([("error", string()), ("problems", array(ref("Problem")))])),
+        ("Error", object([("code", string("稳定的错误代码，如 organization.notFound")), ("message", string("中文说明")),
+                          ("field", string("出错的字段（如有）")), ("row", integer)], required: ["code", "message"])),
+        ("Problems", object([("code", string()), ("message", string()), ("problems", array(ref("Problem")))])),
         ("Problem", object([("row", nullable(integer)), ("column", nullable(string())), ("code", string()), ("message", string())],
                            required: ["code", "message"])),
         ("Login", object([("username", string()), ("password", string())])),

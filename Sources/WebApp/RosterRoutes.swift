@@ -1,8 +1,9 @@
 import Foundation
 import Vapor
-import Fluent
-import Store
-import ElectionRules
+import Core
+import Persistence
+import Audit
+import Roster
 import Documents
 
 struct MemberListPage: Encodable {
@@ -117,7 +118,7 @@ enum RosterRoutes {
     @Sendable static func list(_ req: Request) async throws -> Response {
         let access = try await Access.require(.viewRoster, for: req)
         let (search, band) = search(req)
-        let result = try await MemberDirectory(database: req.db).search(search, scope: try access.scope)
+        let result = try await MemberDirectory.search(search, scope: try access.scope, in: req.data)
         func options(_ values: [String], _ selected: String?) -> [MemberListPage.Option] {
             values.map { .init(value: $0, selected: $0 == selected) }
         }
@@ -126,11 +127,11 @@ enum RosterRoutes {
             statuses: options(statuses, search.status), genders: options(genders, search.gender),
             ethnicities: options(ethnicities, search.ethnicity), categories: options(categories, search.category),
             ageBands: options(ageBands.map(\.label), band),
-            rows: result.rows.map { row in
-                let m = row.member
-                return .init(id: m.id!.uuidString, name: m.name, gender: m.gender, ethnicity: m.ethnicity,
+            rows: result.members.map { member in
+                let m = member.record
+                return .init(id: member.id.description, name: m.name, gender: m.gender, ethnicity: m.ethnicity,
                              idNumber: access.idNumber(m.idNumber), birthDate: m.birthDate, status: m.status,
-                             organization: row.organizationName, category: m.category)
+                             organization: m.organization, category: m.category)
             },
             total: result.total, page: result.page, pageCount: result.pageCount,
             previousQuery: result.page > 1 ? query(req, page: result.page - 1) : nil,
@@ -146,10 +147,10 @@ enum RosterRoutes {
         let format = req.query[String.self, at: "format"] == "csv" ? "csv" : "xlsx"
         let scope = try access.scope
         let search = search(req).0
-        let directory = MemberDirectory(database: req.db)
-        let total = try await directory.count(search, scope: scope)
+        let data = req.data
+        let total = try await MemberDirectory.count(search, scope: scope, in: data)
         let exported = try await AuditLog.append(.membersExported, actor: access.user.username, object: "members",
-                                  after: "\(format.uppercased())，\(total) 名，条件：\(query(req, page: nil).removingPercentEncoding ?? "")", on: req.db)
+                                  after: "\(format.uppercased())，\(total) 名，条件：\(query(req, page: nil).removingPercentEncoding ?? "")", in: data)
         let name = "党员名册-\(CalendarDate.today()).\(format)"
         let disposition = "attachment; filename=\"members.\(format)\"; filename*=UTF-8''\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "members")"
         let response: Response
@@ -157,9 +158,9 @@ enum RosterRoutes {
             response = Response(status: .ok, body: .init(asyncStream: { writer in
                 do {
                     try await writer.writeBuffer(ByteBuffer(string: RosterFile.csvHeading))
-                    var cursor: MemberDirectory.Cursor?
+                    var cursor: MemberCursor?
                     repeat {
-                        let batch = try await directory.batch(search, scope: scope, after: cursor)
+                        let batch = try await MemberDirectory.batch(search, scope: scope, after: cursor, in: data)
                         var chunk = ""
                         for record in batch.records { chunk += RosterFile.csvLine(record) }
                         try await writer.writeBuffer(ByteBuffer(string: chunk))
@@ -177,10 +178,10 @@ enum RosterRoutes {
             let file = folder.appendingPathComponent("members.xlsx")
             do {
                 // Batches are fetched one at a time as the writer asks for them.
-                var cursor: MemberDirectory.Cursor?, finished = false
+                var cursor: MemberCursor?, finished = false
                 try await RosterFile.writeXLSX(to: file) {
                     guard !finished else { return nil }
-                    let batch = try await directory.batch(search, scope: scope, after: cursor)
+                    let batch = try await MemberDirectory.batch(search, scope: scope, after: cursor, in: data)
                     cursor = batch.next
                     finished = batch.next == nil
                     return batch.records.isEmpty ? nil : batch.records
@@ -196,55 +197,54 @@ enum RosterRoutes {
         }
         response.headers.replaceOrAdd(name: .contentDisposition, value: disposition)
         // The chain head (this export's own entry): kept with the file, it anchors the audit log outside the database.
-        response.headers.replaceOrAdd(name: "X-Xuanju-Audit-Head", value: AuditLog.Head(seq: exported.id ?? 0, hash: exported.hash).anchor)
+        response.headers.replaceOrAdd(name: "X-Xuanju-Audit-Head", value: AuditLog.Head(exported).anchor)
         return response
     }
 
     /// A member inside the user's scope; outside it the member does not exist for them (404).
-    static func member(_ req: Request, _ access: Access) async throws -> MemberRow {
-        guard let id = req.parameters.get("id", as: UUID.self),
-              let row = try await MemberDirectory(database: req.db).member(id, scope: try access.scope) else {
-            throw Abort(.notFound, reason: "没有这名党员")
+    static func member(_ req: Request, _ access: Access) async throws -> MemberRecord {
+        guard let member = try await MemberDirectory.member(try pathID(req, "党员"), scope: try access.scope, in: req.data) else {
+            throw Refusal.notFound("member.notFound", "没有这名党员")
         }
-        return row
+        return member
     }
 
     @Sendable static func detail(_ req: Request) async throws -> Response {
         let access = try await Access.require(.viewRoster, for: req)
-        let row = try await member(req, access)
-        let record = row.member.record(organizationName: row.organizationName)
+        let member = try await member(req, access)
+        let record = member.record
         return try await req.render("member", access, MemberDetailPage(
-            id: row.member.id!.uuidString, record: record.view, idNumber: access.idNumber(record.idNumber), canEdit: access.can(.editRoster)))
+            id: member.id.description, record: record.view, idNumber: access.idNumber(record.idNumber), canEdit: access.can(.editRoster)))
     }
 
     @Sendable static func editForm(_ req: Request) async throws -> Response {
         let access = try await Access.require(.editRoster, for: req)
-        let row = try await member(req, access)
+        let member = try await member(req, access)
         return try await req.render("member_edit", access, MemberEditPage(
-            id: row.member.id!.uuidString, record: row.member.record(organizationName: row.organizationName).view,
+            id: member.id.description, record: member.record.view,
             problems: [], statuses: statuses))
     }
 
     @Sendable static func update(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         let access = try await Access.require(.editRoster, for: req)
-        let row = try await member(req, access)
+        let member = try await member(req, access)
         let cells = try req.content.decode(MemberForm.self).cells
         var problems: [FileInputError] = []
         switch RosterFile.check(cells: cells) {
         case .invalid(let found): problems = found
         case .valid(let record):
-            problems = try await MemberEditor.update(row.member.id!, to: record, actor: access.user.username,
-                                                     scope: try access.scope, on: req.db) ?? []
+            problems = try await MemberEditor.update(member.id, to: record, actor: access.user.username,
+                                                     scope: try access.scope, in: req.data) ?? []
         }
         guard problems.isEmpty else {
             return try await req.render("member_edit", access, MemberEditPage(
-                id: row.member.id!.uuidString, record: .init(cells: cells),
+                id: member.id.description, record: .init(cells: cells),
                 problems: problems.map { "「\($0.column ?? "")」\($0.message)" }, statuses: statuses), status: .badRequest)
         }
         let record = RosterRecord.View(cells: cells)
         Chrome.flash(req, "已保存「\(record.name)」的信息，修改已记入审计日志")
-        return req.redirect(to: "/members/\(row.member.id!.uuidString)")
+        return req.redirect(to: "/members/\(member.id)")
     }
 }
 

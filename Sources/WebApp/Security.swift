@@ -1,6 +1,8 @@
 import Foundation
 import Vapor
-import Store
+import Core
+import Persistence
+import Accounts
 
 /// Security settings, from the environment unless a test sets them.
 public struct SecuritySettings: Sendable {
@@ -45,18 +47,18 @@ struct DatabaseSessions: AsyncSessionDriver {
 
     struct Loaded: StorageKey { typealias Value = SessionStore.Row }
 
-    static func userID(_ data: SessionData) -> UUID? { data["_UserSession"].flatMap(UUID.init(uuidString:)) }
+    static func accountID(_ data: SessionData) -> AccountID? { data["_SignedInUserSession"].flatMap(AccountID.init) }
 
     func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
         let id = SessionID(string: Data([UInt8].random(count: 32)).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: ""))
-        try await SessionStore.create(cookie: id.string, data: data.snapshot, userID: Self.userID(data), policy: policy, on: request.db)
+        try await SessionStore.create(cookie: id.string, data: data.snapshot, accountID: Self.accountID(data), policy: policy, in: request.data)
         return id
     }
 
     func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
         guard sessionID.string.utf8.count <= 128,
-              let row = try await SessionStore.read(cookie: sessionID.string, policy: policy, on: request.db) else { return nil }
+              let row = try await SessionStore.read(cookie: sessionID.string, policy: policy, in: request.data) else { return nil }
         request.storage[Loaded.self] = row
         return SessionData(initialData: row.data)
     }
@@ -67,12 +69,12 @@ struct DatabaseSessions: AsyncSessionDriver {
            now.timeIntervalSince1970 - loaded.lastSeen < Self.touchInterval {
             return sessionID
         }
-        try await SessionStore.update(cookie: sessionID.string, data: data.snapshot, userID: Self.userID(data), now: now, on: request.db)
+        try await SessionStore.update(cookie: sessionID.string, data: data.snapshot, accountID: Self.accountID(data), now: now, in: request.data)
         return sessionID
     }
 
     func deleteSession(_ sessionID: SessionID, for request: Request) async throws {
-        try await SessionStore.delete(cookie: sessionID.string, on: request.db)
+        try await SessionStore.delete(cookie: sessionID.string, in: request.data)
     }
 }
 

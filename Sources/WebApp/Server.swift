@@ -1,6 +1,6 @@
 import Foundation
 import Vapor
-import Store
+import Persistence
 
 extension WebApp {
     /// bcrypt, for the command line's administrator bootstrap.

@@ -1,7 +1,9 @@
 import Foundation
 import Vapor
-import Fluent
-import Store
+import Core
+import Persistence
+import Organizations
+import Accounts
 
 struct UsersPage: Encodable {
     struct Row: Encodable { let id: String; let username: String; let displayName: String; let role: String; let organization: String; let disabled: Bool; let isMe: Bool }
@@ -38,13 +40,11 @@ enum UserRoutes {
     }
 
     static func page(_ req: Request, _ access: Access, error: String?) async throws -> Response {
-        let users = try await User.query(on: req.db).sort(\.$username).all()
-        let names = Dictionary(try await Organization.query(on: req.db).filter(\.$id ~~ users.compactMap(\.organizationID)).all()
-            .map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let users = try await Accounts.list(in: req.data)
         return try await req.render("users", access, UsersPage(
-            rows: users.map { .init(id: $0.id!.uuidString, username: $0.username, displayName: $0.displayName, role: $0.role,
-                                    organization: $0.organizationID.flatMap { names[$0] } ?? "全市", disabled: $0.disabled,
-                                    isMe: $0.id == access.user.id) },
+            rows: users.map { .init(id: $0.account.id.description, username: $0.account.username, displayName: $0.account.displayName,
+                                    role: $0.account.role.rawValue, organization: $0.organization, disabled: $0.account.disabled,
+                                    isMe: $0.account.id == access.user.id) },
             roles: roles(for: access).map(\.rawValue), error: error), status: error == nil ? .ok : .badRequest)
     }
 
@@ -57,47 +57,44 @@ enum UserRoutes {
         let access = try await Access.require(.manageUsers, for: req)
         let form = try req.content.decode(NewUserForm.self)
         do {
-            guard let role = UserRole(rawValue: form.role) else { throw StoreError.invalid("请选择角色") }
-            var organizationID: UUID?
+            guard let role = UserRole(rawValue: form.role) else { throw Refusal.invalid("account.role.unknown", "请选择角色", field: "role") }
+            var organizationID: OrganizationID?
             if let name = form.organization?.trimmingCharacters(in: .whitespaces), !name.isEmpty {
-                guard let organization = try await Organization.named(name, on: req.db) else {
-                    throw StoreError.invalid("没有名为「\(name)」的党组织，请写全称")
-                }
-                organizationID = organization.id
+                organizationID = try await OrganizationLookup.named(name, field: "organization", in: req.data).id
             }
             let (user, password) = try await AccountAdmin.create(
                 .init(username: form.username, displayName: form.displayName, role: role, organizationID: organizationID),
-                by: access.user, hash: { try Bcrypt.hash($0) }, on: req.db)
+                by: access.user, hash: { try Bcrypt.hash($0) }, in: req.data)
             return try await req.render("one_time_password", access, OneTimePasswordPage(
                 username: user.username, displayName: user.displayName, password: password, created: true))
-        } catch StoreError.invalid(let message) {
-            return try await page(req, access, error: message)
+        } catch let refusal as Refusal where refusal.kind != .notFound {
+            return try await page(req, access, error: refusal.message)
         }
     }
 
     @Sendable static func setDisabled(_ req: Request, _ disabled: Bool) async throws -> Response {
         try CSRF.verify(req)
         let access = try await Access.require(.manageUsers, for: req)
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound, reason: "没有这个用户") }
+        let id: AccountID = try pathID(req, "用户")
         do {
-            let user = try await AccountAdmin.setDisabled(disabled, for: id, by: access.user, on: req.db)
+            let user = try await AccountAdmin.setDisabled(disabled, for: id, by: access.user, in: req.data)
             Chrome.flash(req, disabled ? "已停用「\(user.displayName)」的账号，其会话随即失效" : "已启用「\(user.displayName)」的账号")
             return req.redirect(to: "/users")
-        } catch StoreError.invalid(let message) {
-            return try await page(req, access, error: message)
+        } catch let refusal as Refusal where refusal.kind != .notFound {
+            return try await page(req, access, error: refusal.message)
         }
     }
 
     @Sendable static func reset(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         let access = try await Access.require(.manageUsers, for: req)
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw Abort(.notFound, reason: "没有这个用户") }
+        let id: AccountID = try pathID(req, "用户")
         do {
-            let (user, password) = try await AccountAdmin.resetPassword(of: id, by: access.user, hash: { try Bcrypt.hash($0) }, on: req.db)
+            let (user, password) = try await AccountAdmin.resetPassword(of: id, by: access.user, hash: { try Bcrypt.hash($0) }, in: req.data)
             return try await req.render("one_time_password", access, OneTimePasswordPage(
                 username: user.username, displayName: user.displayName, password: password, created: false))
-        } catch StoreError.invalid(let message) {
-            return try await page(req, access, error: message)
+        } catch let refusal as Refusal where refusal.kind != .notFound {
+            return try await page(req, access, error: refusal.message)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
-import Store
+import Persistence
+import Audit
 
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "审计日志", subcommands: [Verify.self])
@@ -27,11 +28,11 @@ struct Audit: AsyncParsableCommand {
             let result: AuditLog.Verification, head: AuditLog.Head
             do {
                 if let anchor {
-                    result = try await AuditLog.verify(expecting: anchor, on: store.database)
+                    result = try await AuditLog.verify(expecting: anchor, in: store.data)
                 } else {
-                    result = try await AuditLog.verify(on: store.database)
+                    result = try await AuditLog.verify(in: store.data)
                 }
-                head = try await AuditLog.head(on: store.database)
+                head = try await AuditLog.head(in: store.data)
             } catch { await store.shutdown(); throw error }
             await store.shutdown()
             if let broken = result.firstBroken {

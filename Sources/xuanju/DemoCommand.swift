@@ -1,7 +1,9 @@
 import Foundation
 import ArgumentParser
 import WebApp
-import Store
+import Persistence
+import Accounts
+import Demo
 import Documents
 
 struct Demo: AsyncParsableCommand {
@@ -28,14 +30,14 @@ struct Demo: AsyncParsableCommand {
         do {
             try await store.migrate()
             if let password = try await Accounts.ensureAdmin(password: ProcessInfo.processInfo.environment["XUANJU_ADMIN_PASSWORD"],
-                                                              hash: WebApp.hashPassword, on: store.database) {
+                                                              hash: WebApp.hashPassword, in: store.data) {
                 print("管理员账号 admin 的初始密码：\(password)（只显示这一次，请登录后修改）")
             }
             let generator = DemoGenerator(memberCount: members)
             let bar = ProgressBar(label: "写入党员", total: members)
-            let written = try await DemoLoader.load(generator, into: store.database, withMembers: rosterFile == nil,
+            let written = try await DemoLoader.load(generator, into: store.data, withMembers: rosterFile == nil,
                                                     progress: { done, _ in bar.update(done) })
-            let stored = try await DemoLoader.count(on: store.database)
+            let stored = try await DemoLoader.count(in: store.data)
             if let rosterFile {
                 try RosterFile.xlsx(generator.rosterRecords()).write(to: URL(fileURLWithPath: rosterFile))
                 print("党员名册已写入 \(rosterFile)：\(members) 名（可在「党员名册 → 导入」中导入）")

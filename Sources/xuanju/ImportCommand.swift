@@ -1,6 +1,9 @@
 import Foundation
 import ArgumentParser
-import Store
+import Core
+import Persistence
+import Organizations
+import Roster
 import Documents
 
 struct ImportMembers: AsyncParsableCommand {
@@ -21,16 +24,11 @@ struct ImportMembers: AsyncParsableCommand {
         do {
             try await store.migrate()
             let name = URL(fileURLWithPath: file).lastPathComponent
-            var parent: UUID?
-            if let createUnder {
-                guard let found = try await Organization.named(createUnder, on: store.database) else {
-                    throw CommandError("没有名为「\(createUnder)」的党组织（--create-under）")
-                }
-                parent = found.id
-            }
+            var parent: OrganizationID?
+            if let createUnder { parent = try await OrganizationLookup.named(createUnder, field: "--create-under", in: store.data).id }
             let check = dryRun
-                ? try await RosterImporter.check(data, fileName: name, scope: .city, createUnder: parent, on: store.database)
-                : try await RosterImporter.commit(data, fileName: name, actor: "命令行", scope: .city, createUnder: parent, on: store.database)
+                ? try await RosterImporter.check(data, fileName: name, scope: .city, createUnder: parent, in: store.data)
+                : try await RosterImporter.commit(data, fileName: name, actor: "命令行", scope: .city, createUnder: parent, in: store.data)
             let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
             if check.isClean {
                 print(dryRun ? "检查通过：\(check.dataRows) 行，可新增党员 \(check.memberCount) 名（未写入），用时 \(seconds) 秒"

@@ -1,6 +1,6 @@
 import Foundation
 import ArgumentParser
-import Store
+import Persistence
 import WebApp
 
 struct Serve: AsyncParsableCommand {

@@ -2,7 +2,15 @@ import Foundation
 import Testing
 import FluentKit
 import SQLKit
-@testable import Store
+import Core
+import Persistence
+import Audit
+import Organizations
+@testable import Roster
+import Accounts
+import Demo
+import FluentKit
+import SQLKit
 import Documents
 import NameOrder
 
@@ -32,7 +40,7 @@ extension Backend {
     func withDemo(members: Int, _ body: (any Database, DemoGenerator) async throws -> Void) async throws {
         try await withStore { store in
             let generator = DemoGenerator(memberCount: members)
-            _ = try await DemoLoader.load(generator, into: store.database)
+            _ = try await DemoLoader.load(generator, into: store.data)
             try await body(store.database, generator)
         }
     }
@@ -67,7 +75,7 @@ extension DatabaseSuites {
             for (name, data, expected) in cases {
                 var message = ""
                 do {
-                    try await RosterImporter.commit(data, fileName: name, actor: "tester", scope: .city, today: today, on: db)
+                    try await RosterImporter.commit(data, fileName: name, actor: "tester", scope: .city, today: today, in: db.data)
                     message = "imported"
                 } catch let refused as RosterImportRefused {
                     message = refused.check.problems.map(\.description).joined(separator: "\n")
@@ -87,7 +95,7 @@ extension DatabaseSuites {
             let auditBefore = try await AuditEntry.query(on: db).count()
             // GB18030 with 生僻字 (𠈌 needs four bytes) lands with every character intact.
             let data = try fixture("roster-gb18030.csv")
-            let check = try await RosterImporter.commit(data, fileName: "roster-gb18030.csv", actor: "tester", scope: .city, today: today, on: db)
+            let check = try await RosterImporter.commit(data, fileName: "roster-gb18030.csv", actor: "tester", scope: .city, today: today, in: db.data)
             #expect(check.memberCount == 3 && check.perOrganization.map(\.count) == [3])
             let names = Set(try await Member.query(on: db).filter(\.$name ~~ ["王龑", "李𠈌", "欧阳堃"]).all().map(\.name))
             #expect(names == ["王龑", "李𠈌", "欧阳堃"])
@@ -95,14 +103,14 @@ extension DatabaseSuites {
             #expect(audit.count == auditBefore + 1)
             #expect(audit[0].action == AuditAction.membersImported.rawValue)
             #expect(audit[0].after == "文件「roster-gb18030.csv」（SHA-256 \(RosterImporter.sha256(data))），3 行，新增党员 3 名")
-            #expect(try await AuditLog.verify(on: db).firstBroken == nil)
+            #expect(try await AuditLog.verify(in: db.data).firstBroken == nil)
 
             // The same people again: each row is named, nothing is written.
             let again = try await fingerprint(db)
             await #expect(throws: RosterImportRefused.self) {
-                try await RosterImporter.commit(try fixture("roster-openpyxl.xlsx"), fileName: "again.xlsx", actor: "tester", scope: .city, today: today, on: db)
+                try await RosterImporter.commit(try fixture("roster-openpyxl.xlsx"), fileName: "again.xlsx", actor: "tester", scope: .city, today: today, in: db.data)
             }
-            let recheck = try await RosterImporter.check(try fixture("roster-openpyxl.xlsx"), fileName: "again.xlsx", scope: .city, today: today, on: db)
+            let recheck = try await RosterImporter.check(try fixture("roster-openpyxl.xlsx"), fileName: "again.xlsx", scope: .city, today: today, in: db.data)
             #expect(recheck.problems.map(\.row) == [2, 3, 4] && recheck.problems.allSatisfy { $0.message.contains("已在党员名册中") })
             #expect(try await fingerprint(db) == again)
 
@@ -110,7 +118,7 @@ extension DatabaseSuites {
             let dingcheng = try #require(try await Organization.find(generator.unitIDs["dingcheng"], on: db))
             var records = syntheticRecords(2, organization: "中共武陵区委员会")
             records[1].organization = "中共不存在的委员会"
-            let scoped = try await RosterImporter.check(RosterFile.csv(records), fileName: "s.csv", scope: .subtree(dingcheng), today: today, on: db)
+            let scoped = try await RosterImporter.check(RosterFile.csv(records), fileName: "s.csv", scope: .subtree(path: dingcheng.path), today: today, in: db.data)
             #expect(scoped.problems.map(\.description) == ["s.csv 第2行 「所在党组织」列：「中共武陵区委员会」不在您的管理范围内"])
             #expect(scoped.problems.map(\.code) == ["roster.organization.outOfScope"])
             #expect(scoped.missingOrganizations.map(\.name) == ["中共不存在的委员会"] && !scoped.isClean)
@@ -127,7 +135,7 @@ extension DatabaseSuites {
             let wuling = try #require(try await Organization.find(generator.unitIDs["wuling"], on: db))
             let branches = ["中共武陵区城东社区第一支部委员会", "中共武陵区城东社区第二支部委员会"]
             for file in ["huamingce-problems.xlsx", "huamingce-problems-gb18030.csv"] {
-                let preview = try await RosterImporter.check(try fixture(file), fileName: file, scope: .subtree(wuling), today: today, on: db)
+                let preview = try await RosterImporter.check(try fixture(file), fileName: file, scope: .subtree(path: wuling.path), today: today, in: db.data)
                 #expect(preview.problems.map { "\($0.row!)|\($0.column!)|\($0.code)" } == [
                     "8|公民身份号码|roster.idNumber.checksum", "10|公民身份号码|roster.idNumber.duplicate"], "\(file)")
                 #expect(preview.missingOrganizations.map(\.name) == branches && preview.missingOrganizations.map(\.rows) == [3, 1], "rows 8 and 10 are not counted")
@@ -136,23 +144,23 @@ extension DatabaseSuites {
             let before = try await fingerprint(db)
             // Clean rows but no parent chosen: refused, nothing written.
             await #expect(throws: RosterImportRefused.self) {
-                try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "h.xlsx", actor: "tester", scope: .subtree(wuling), today: today, on: db)
+                try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "h.xlsx", actor: "tester", scope: .subtree(path: wuling.path), today: today, in: db.data)
             }
             #expect(try await fingerprint(db) == before)
             // A 支部 cannot hold 支部.
             let someBranch = try #require(try await Organization.query(on: db).filter(\.$kind == OrganizationKind.branch.rawValue)
                 .filter(\.$path =~ wuling.path).first())
-            await #expect(throws: StoreError.self) {
-                try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "h.xlsx", actor: "tester", scope: .subtree(wuling),
-                                                createUnder: someBranch.id!, today: today, on: db)
-            }
+            #expect(await refused("organization.branchParent.isBranch") {
+                try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "h.xlsx", actor: "tester", scope: .subtree(path: wuling.path),
+                                                createUnder: OrganizationID(someBranch.id!), today: today, in: db.data)
+            })
             #expect(try await fingerprint(db) == before)
 
             let imported = try await RosterImporter.commit(try fixture("huamingce.xlsx"), fileName: "huamingce.xlsx", actor: "tester",
-                                                           scope: .subtree(wuling), createUnder: wuling.id!, today: today, on: db)
-            #expect(imported.memberCount == 8 && imported.createUnder?.id == wuling.id)
+                                                           scope: .subtree(path: wuling.path), createUnder: OrganizationID(wuling.id!), today: today, in: db.data)
+            #expect(imported.memberCount == 8 && imported.createUnder?.id.uuid == wuling.id)
             for name in branches {
-                let branch = try #require(try await Organization.named(name, on: db))
+                let branch = try #require(try await Organization.query(on: db).filter(\.$name == name).first())
                 #expect(branch.kind == OrganizationKind.branch.rawValue && branch.parentID == wuling.id && branch.path == wuling.path + "\(branch.id!)/")
             }
             let zhang = try #require(try await Member.query(on: db).filter(\.$name == "张建国").first())
@@ -160,14 +168,14 @@ extension DatabaseSuites {
             let audit = try await AuditEntry.query(on: db).sort(\.$id, .descending).limit(3).all()
             #expect(audit[0].action == AuditAction.membersImported.rawValue && audit[0].after.hasSuffix("新增党员 8 名，新建党组织 2 个（中共武陵区城东社区第一支部委员会、中共武陵区城东社区第二支部委员会）"))
             #expect(audit[1].action == AuditAction.organizationCreated.rawValue && audit[2].action == AuditAction.organizationCreated.rawValue)
-            #expect(try await AuditLog.verify(on: db).firstBroken == nil)
+            #expect(try await AuditLog.verify(in: db.data).firstBroken == nil)
 
             // The same rows as GB18030 CSV: the same members, now all already on the roster.
-            let csv = try await RosterImporter.check(try fixture("huamingce-gb18030.csv"), fileName: "h.csv", scope: .subtree(wuling), today: today, on: db)
+            let csv = try await RosterImporter.check(try fixture("huamingce-gb18030.csv"), fileName: "h.csv", scope: .subtree(path: wuling.path), today: today, in: db.data)
             #expect(csv.problems.map(\.row) == [4, 5, 6, 7, 8, 9, 10, 11] && csv.problems.allSatisfy { $0.code == "roster.idNumber.onRoster" })
             // Named by the file's own headings.
             let headed = "序号,姓名,性别,民族,身份证号码,出生年月,入党时间,党员类别,所在支部\n1,张建国,男,汉族,430702197503120016,1975.03,1998.07,正式党员,中共武陵区城东社区第一支部委员会\n"
-            let named = try await RosterImporter.check(Data(headed.utf8), fileName: "h.csv", scope: .subtree(wuling), today: today, on: db)
+            let named = try await RosterImporter.check(Data(headed.utf8), fileName: "h.csv", scope: .subtree(path: wuling.path), today: today, in: db.data)
             #expect(named.problems.map { "\($0.column!)|\($0.code)" } == ["身份证号码|roster.idNumber.onRoster"])
             #expect(csv.missingOrganizations.isEmpty)
         }
@@ -178,44 +186,44 @@ extension DatabaseSuites {
         try await backend.withDemo(members: 300) { db, generator in
             let wuling = try #require(try await Organization.find(generator.unitIDs["wuling"], on: db))
             let dingcheng = try #require(try await Organization.find(generator.unitIDs["dingcheng"], on: db))
-            let committee = try await OrganizationEditor.create(name: "中共武陵区新区委员会", kind: .committee, parentID: wuling.id!,
-                                                                actor: "t", scope: .subtree(wuling), on: db)
-            let branch = try await OrganizationEditor.create(name: "中共武陵区新区第一支部委员会", kind: .branch, parentID: committee.id!,
-                                                             actor: "t", scope: .city, on: db)
-            await #expect(throws: StoreError.invalid("已有名为「中共武陵区新区委员会」的党组织（名称须唯一，导入名册时按名称找组织）")) {
-                _ = try await OrganizationEditor.create(name: "中共武陵区新区委员会", kind: .branch, parentID: wuling.id!, actor: "t", scope: .city, on: db)
-            }
-            await #expect(throws: StoreError.invalid("「党委」不能设在「支部」之下（下级必须比上级低一层级或以上）")) {
-                _ = try await OrganizationEditor.create(name: "中共某某委员会", kind: .committee, parentID: branch.id!, actor: "t", scope: .city, on: db)
-            }
+            let committee = try await OrganizationEditor.create(name: "中共武陵区新区委员会", kind: .committee, parentID: OrganizationID(wuling.id!),
+                                                                actor: "t", scope: .subtree(path: wuling.path), in: db.data)
+            let branch = try await OrganizationEditor.create(name: "中共武陵区新区第一支部委员会", kind: .branch, parentID: committee.id,
+                                                             actor: "t", scope: .city, in: db.data)
+            #expect(await refused("organization.name.taken") {
+                _ = try await OrganizationEditor.create(name: "中共武陵区新区委员会", kind: .branch, parentID: OrganizationID(wuling.id!), actor: "t", scope: .city, in: db.data)
+            })
+            #expect(await refused("organization.kind.belowParent") {
+                _ = try await OrganizationEditor.create(name: "中共某某委员会", kind: .committee, parentID: branch.id, actor: "t", scope: .city, in: db.data)
+            })
             // A unit admin cannot reach another unit, nor change their own top organization.
-            await #expect(throws: StoreError.notFound("没有这个党组织")) {
-                try await OrganizationEditor.rename(dingcheng.id!, to: "改名", actor: "t", scope: .subtree(wuling), on: db)
-            }
-            await #expect(throws: StoreError.invalid("您管理的最上级组织「中共武陵区委员会」只能由组织部调整")) {
-                try await OrganizationEditor.close(wuling.id!, actor: "t", scope: .subtree(wuling), on: db)
-            }
-            try await OrganizationEditor.rename(committee.id!, to: "中共武陵区高新区委员会", actor: "t", scope: .subtree(wuling), on: db)
+            #expect(await refused("organization.notFound") {
+                try await OrganizationEditor.rename(OrganizationID(dingcheng.id!), to: "改名", actor: "t", scope: .subtree(path: wuling.path), in: db.data)
+            })
+            #expect(await refused("organization.scopeRoot") {
+                try await OrganizationEditor.close(OrganizationID(wuling.id!), actor: "t", scope: .subtree(path: wuling.path), in: db.data)
+            })
+            try await OrganizationEditor.rename(committee.id, to: "中共武陵区高新区委员会", actor: "t", scope: .subtree(path: wuling.path), in: db.data)
             // Moving the committee to 鼎城区 rewrites its branch's path too.
-            await #expect(throws: StoreError.invalid("不能把「中共武陵区高新区委员会」移到它自己或它的下级「中共武陵区新区第一支部委员会」之下")) {
-                try await OrganizationEditor.move(committee.id!, under: branch.id!, actor: "t", scope: .city, on: db)
-            }
-            try await OrganizationEditor.move(committee.id!, under: dingcheng.id!, actor: "t", scope: .city, on: db)
-            let movedBranch = try #require(try await Organization.find(branch.id, on: db))
-            #expect(movedBranch.path == dingcheng.path + "\(committee.id!)/\(branch.id!)/")
+            #expect(await refused("organization.move.intoOwnSubtree") {
+                try await OrganizationEditor.move(committee.id, under: branch.id, actor: "t", scope: .city, in: db.data)
+            })
+            try await OrganizationEditor.move(committee.id, under: OrganizationID(dingcheng.id!), actor: "t", scope: .city, in: db.data)
+            let movedBranch = try #require(try await Organization.find(branch.id.uuid, on: db))
+            #expect(movedBranch.path == dingcheng.path + "\(committee.id)/\(branch.id)/")
             // Members block closing; an empty subtree closes leaf first.
             try await RosterImporter.commit(RosterFile.csv(syntheticRecords(2, organization: "中共武陵区新区第一支部委员会")),
-                                            fileName: "two.csv", actor: "t", scope: .city, today: today, on: db)
-            await #expect(throws: StoreError.invalid("「中共武陵区高新区委员会」（含下级）还有 2 名党员，不能撤销：请先把党员转到其他党组织")) {
-                try await OrganizationEditor.close(committee.id!, actor: "t", scope: .city, on: db)
-            }
-            try await Member.query(on: db).filter(\.$organizationID == branch.id!).delete()
-            await #expect(throws: StoreError.invalid("「中共武陵区高新区委员会」下还有 1 个未撤销的党组织，请先撤销或移走它们")) {
-                try await OrganizationEditor.close(committee.id!, actor: "t", scope: .city, on: db)
-            }
-            try await OrganizationEditor.close(branch.id!, actor: "t", scope: .city, on: db)
-            try await OrganizationEditor.close(committee.id!, actor: "t", scope: .city, on: db)
-            #expect(try await Organization.find(committee.id, on: db)?.closed == true)
+                                            fileName: "two.csv", actor: "t", scope: .city, today: today, in: db.data)
+            #expect(await refused("organization.close.hasMembers") {
+                try await OrganizationEditor.close(committee.id, actor: "t", scope: .city, in: db.data)
+            })
+            try await Member.query(on: db).filter(\.$organizationID == branch.id.uuid).delete()
+            #expect(await refused("organization.close.hasOpenChildren") {
+                try await OrganizationEditor.close(committee.id, actor: "t", scope: .city, in: db.data)
+            })
+            try await OrganizationEditor.close(branch.id, actor: "t", scope: .city, in: db.data)
+            try await OrganizationEditor.close(committee.id, actor: "t", scope: .city, in: db.data)
+            #expect(try await Organization.find(committee.id.uuid, on: db)?.closed == true)
             let actions = try await AuditEntry.query(on: db).filter(\.$actor == "t").sort(\.$id).all().map(\.action)
             #expect(actions == ["organization.created", "organization.created", "organization.renamed", "organization.moved",
                                 "members.imported", "organization.closed", "organization.closed"])
@@ -227,10 +235,10 @@ extension DatabaseSuites {
         try await backend.withDemo(members: 300) { db, generator in
             let members = try await Member.query(on: db).sort(\.$idNumber).range(0..<2).all()
             let organization = try #require(try await Organization.find(members[0].organizationID, on: db))
-            var record = members[0].record(organizationName: organization.name)
+            var record = try #require(try await MemberDirectory.member(MemberID(members[0].id!), scope: .city, in: db.data)).record
             record.position = "支部书记（新任）"
             record.honours = [.init(name: "市优秀共产党员", level: "市级", year: 2025)]
-            #expect(try await MemberEditor.update(members[0].id!, to: record, actor: "editor", scope: .city, on: db) == nil)
+            #expect(try await MemberEditor.update(MemberID(members[0].id!), to: record, actor: "editor", scope: .city, in: db.data) == nil)
             let entry = try #require(try await AuditEntry.query(on: db).sort(\.$id, .descending).first())
             #expect(entry.action == "member.updated" && entry.actor == "editor")
             #expect(entry.before == "职务：\(members[0].position)；荣誉：")
@@ -240,16 +248,16 @@ extension DatabaseSuites {
             bad.idNumber = members[1].idNumber
             bad.birthDate = "1900-01-01"
             bad.gender = try #require(IDNumber.gender(members[1].idNumber))
-            let problems = try #require(try await MemberEditor.update(members[0].id!, to: bad, actor: "editor", scope: .city, on: db))
+            let problems = try #require(try await MemberEditor.update(MemberID(members[0].id!), to: bad, actor: "editor", scope: .city, in: db.data))
             #expect(problems.map(\.description) == ["表单 「出生日期」列：1900-01-01 与身份证号中的出生日期 \(members[1].birthDate) 不一致",
                                                     "表单 「公民身份号码」列：「\(members[1].idNumber)」已是另一名党员的身份证号"])
             #expect(try await Member.find(members[0].id, on: db)?.idNumber == members[0].idNumber)
             // Out of scope is not found.
             let other = try #require(try await Organization.query(on: db).filter(\.$kind == "区县委").filter(\.$id != generator.unitIDs["wuling"]!)
                 .all().first { !organization.path.hasPrefix($0.path) })
-            await #expect(throws: StoreError.notFound("没有这名党员")) {
-                _ = try await MemberEditor.update(members[0].id!, to: record, actor: "editor", scope: .subtree(other), on: db)
-            }
+            #expect(await refused("member.notFound") {
+                _ = try await MemberEditor.update(MemberID(members[0].id!), to: record, actor: "editor", scope: .subtree(path: other.path), in: db.data)
+            })
         }
     }
 
@@ -259,19 +267,19 @@ extension DatabaseSuites {
         try await backend.withDemo(members: 1_500) { db, _ in
             var search = MemberSearch()
             search.pageSize = 10_000
-            let listed = try await MemberDirectory(database: db).search(search, scope: .city).rows.map(\.member)
+            let listed = try await MemberDirectory.search(search, scope: .city, in: db.data).members.map(\.record)
             let expected = NameOrder().sorted(listed.sorted { $0.idNumber < $1.idNumber }, by: \.name)
             #expect(listed.count == 1_500)
             #expect(listed.map(\.idNumber) == expected.map(\.idNumber))
             #expect(listed.prefix(3).allSatisfy { $0.name.hasPrefix("丁") || $0.name.hasPrefix("卜") || $0.name.hasPrefix("刁") })
             // Typed text is matched literally on both backends; an ID prefix and a name part find people.
-            let directory = MemberDirectory(database: db)
+            let data = db.data
             var percent = MemberSearch(); percent.text = "%"
-            #expect(try await directory.search(percent, scope: .city).total == 0)
+            #expect(try await MemberDirectory.search(percent, scope: .city, in: data).total == 0)
             var byID = MemberSearch(); byID.text = String(listed[7].idNumber.prefix(12))
-            #expect(try await directory.search(byID, scope: .city).rows.contains { $0.member.idNumber == listed[7].idNumber })
+            #expect(try await MemberDirectory.search(byID, scope: .city, in: data).members.contains { $0.record.idNumber == listed[7].idNumber })
             var byName = MemberSearch(); byName.text = listed[9].name
-            #expect(try await directory.search(byName, scope: .city).rows.contains { $0.member.idNumber == listed[9].idNumber })
+            #expect(try await MemberDirectory.search(byName, scope: .city, in: data).members.contains { $0.record.idNumber == listed[9].idNumber })
         }
     }
 }
@@ -280,10 +288,16 @@ extension DatabaseSuites {
 /// Bulk-import ids grow in the order rows are inserted (the primary-key index appends).
 @Suite struct OrderedIDTests {
     @Test func idsIncreaseAndAreVersionSeven() {
-        var ids = MemberWriter.OrderedIDs()
+        var ids = OrderedIDs()
         let list = (0..<100_000).map { _ in ids.next() }
         #expect(Set(list).count == list.count)
         #expect(zip(list, list.dropFirst()).allSatisfy { $0.uuidString < $1.uuidString })
         #expect(list.allSatisfy { $0.uuidString.dropFirst(14).first == "7" && "89AB".contains($0.uuidString.dropFirst(19).first!) })
     }
+}
+
+/// Whether `body` was refused with this code (tests compare codes, not sentences).
+func refused(_ code: String, _ body: () async throws -> Void) async -> Bool {
+    do { try await body() } catch let refusal as Refusal { return refusal.code == code } catch { return false }
+    return false
 }

@@ -2,7 +2,15 @@ import Foundation
 import Testing
 import FluentKit
 import SQLKit
-@testable import Store
+import Core
+import Persistence
+import Audit
+import Organizations
+@testable import Roster
+import Accounts
+import Demo
+import FluentKit
+import SQLKit
 import Documents
 
 /// The backends every store test runs on: SQLite always, PostgreSQL when the test command
@@ -72,8 +80,8 @@ extension DatabaseSuites {
     func demoRosterIsStoredExactly(backend: Backend) async throws {
         guard let store = try await backend.openStore() else { return }
         let generator = DemoGenerator(memberCount: 1_234)
-        let counts = try await DemoLoader.load(generator, into: store.database)
-        let stored = try await DemoLoader.count(on: store.database)
+        let counts = try await DemoLoader.load(generator, into: store.data)
+        let stored = try await DemoLoader.count(in: store.data)
         #expect(stored == counts)
         #expect(stored.members == 1_234)
         #expect(stored.organizations == generator.organizations.count)
@@ -85,8 +93,8 @@ extension DatabaseSuites {
         let quotas = try await ElectionQuota.query(on: store.database).all()
         #expect(quotas.map(\.places).reduce(0, +) == 68)
         // Loading twice is refused and changes nothing.
-        await #expect(throws: StoreError.self) { _ = try await DemoLoader.load(generator, into: store.database) }
-        #expect(try await DemoLoader.count(on: store.database) == stored)
+        #expect(await refused("demo.notEmpty") { _ = try await DemoLoader.load(generator, into: store.data) })
+        #expect(try await DemoLoader.count(in: store.data) == stored)
         await store.shutdown()
     }
 
@@ -95,18 +103,18 @@ extension DatabaseSuites {
         guard let store = try await backend.openStore() else { return }
         let db = store.database
         for i in 1...5 {
-            try await AuditLog.append(.userCreated, actor: "tester", object: "user:\(i)", after: "第\(i)个", on: db)
+            try await AuditLog.append(.userCreated, actor: "tester", object: "user:\(i)", after: "第\(i)个", in: db.data)
         }
-        #expect(try await AuditLog.verify(on: db) == AuditLog.Verification(entries: 5, firstBroken: nil))
+        #expect(try await AuditLog.verify(in: db.data) == AuditLog.Verification(entries: 5, firstBroken: nil))
         let sql = try #require(db as? any SQLDatabase)
         try await sql.update(AuditEntry.schema).set("after", to: "篡改").where("seq", .equal, 3).run()
-        let tampered = try await AuditLog.verify(on: db)
+        let tampered = try await AuditLog.verify(in: db.data)
         #expect(tampered.firstBroken?.seq == 3)
         #expect(tampered.firstBroken?.reason.contains("改动") == true)
         try await sql.update(AuditEntry.schema).set("after", to: "第3个").where("seq", .equal, 3).run()
-        #expect(try await AuditLog.verify(on: db).firstBroken == nil)
+        #expect(try await AuditLog.verify(in: db.data).firstBroken == nil)
         try await sql.delete(from: AuditEntry.schema).where("seq", .equal, 2).run()
-        #expect(try await AuditLog.verify(on: db).firstBroken?.seq == 3)
+        #expect(try await AuditLog.verify(in: db.data).firstBroken?.seq == 3)
         await store.shutdown()
     }
 
@@ -114,8 +122,8 @@ extension DatabaseSuites {
     func adminIsCreatedOnceWithTheGivenPassword(backend: Backend) async throws {
         guard let store = try await backend.openStore() else { return }
         let hash: (String) -> String = { "hashed:" + $0 }
-        #expect(try await Accounts.ensureAdmin(password: "pw", hash: hash, on: store.database) == "pw")
-        #expect(try await Accounts.ensureAdmin(password: "other", hash: hash, on: store.database) == nil)
+        #expect(try await Accounts.ensureAdmin(password: "pw", hash: hash, in: store.data) == "pw")
+        #expect(try await Accounts.ensureAdmin(password: "other", hash: hash, in: store.data) == nil)
         let admin = try #require(try await User.query(on: store.database).filter(\.$username == "admin").first())
         #expect(admin.passwordHash == "hashed:pw" && admin.role == UserRole.systemAdmin.rawValue)
         await store.shutdown()
@@ -127,14 +135,14 @@ extension DatabaseSuites {
 @Suite struct StoreConfigurationTests {
     @Test func malformedDatabaseURLIsRefused() {
         for url in ["postgres//nohost", "mysql://u:p@h/db", "postgres://u:p@/db", "postgres://u:p@h:99999/db", "postgres://u:p@h"] {
-            #expect(throws: StoreError.self, "\(url)") { try DatabaseTarget.resolve(dbPath: nil, environment: ["DATABASE_URL": url]) }
+            #expect(throws: ConfigurationError.self, "\(url)") { try DatabaseTarget.resolve(dbPath: nil, environment: ["DATABASE_URL": url]) }
         }
         #expect(try! DatabaseTarget.resolve(dbPath: nil, environment: ["DATABASE_URL": "postgres://u:p@127.0.0.1:5432/x"]).name == "postgres")
     }
 
     @Test func unusableSQLitePathsAreRefusedAndNothingIsCreated() throws {
-        #expect(throws: StoreError.self) { try DatabaseTarget.resolve(dbPath: "/nonexistent-dir/x.sqlite", environment: [:]) }
-        #expect(throws: StoreError.self) { try DatabaseTarget.resolve(dbPath: NSTemporaryDirectory(), environment: [:]) }
+        #expect(throws: ConfigurationError.self) { try DatabaseTarget.resolve(dbPath: "/nonexistent-dir/x.sqlite", environment: [:]) }
+        #expect(throws: ConfigurationError.self) { try DatabaseTarget.resolve(dbPath: NSTemporaryDirectory(), environment: [:]) }
         #expect(!FileManager.default.fileExists(atPath: "/nonexistent-dir"))
         #expect(try! DatabaseTarget.resolve(dbPath: nil, environment: [:]) == .sqlite(path: "xuanju.sqlite"))
     }

@@ -4,7 +4,13 @@ import Vapor
 import VaporTesting
 import Fluent
 @testable import WebApp
-import Store
+import Core
+import Persistence
+import Audit
+import Organizations
+import Roster
+import Accounts
+import Demo
 import Documents
 
 @Suite(.serialized) struct APITests {
@@ -49,7 +55,7 @@ import Documents
     @Test func aClientLogsInChangesAndImportsThroughTheAPI() async throws {
         try await withXuanjuApp { app in
             let generator = DemoGenerator(memberCount: 300)
-            _ = try await DemoLoader.load(generator, into: app.db)
+            _ = try await DemoLoader.load(generator, into: app.db.data)
             let wuling = try #require(generator.unitIDs["wuling"]), dingcheng = try #require(generator.unitIDs["dingcheng"])
             try await User(username: "unit", passwordHash: try Bcrypt.hash("unit-password", cost: 4), displayName: "武陵区管理员",
                            role: .unitAdmin, organizationID: wuling).create(on: app.db)
@@ -66,7 +72,7 @@ import Documents
             }) { res in
                 #expect(res.status == .ok)
                 let session = try res.content.decode(APISession.self)
-                #expect(session.user.role == "单位管理员")
+                #expect(session.user.role == .unitAdmin)
                 token = session.csrfToken
                 cookie.cookie = ["xuanju_session": .init(string: res.headers.setCookie?["xuanju_session"]?.string ?? "")]
             }
@@ -120,21 +126,22 @@ import Documents
             }
             // Organizations: create below 武陵, not below 鼎城.
             try await app.testing().test(.POST, "/api/v1/organizations", headers: headers, beforeRequest: { req in
-                try req.content.encode(APINewOrganization(name: "中共武陵区接口测试支部委员会", kind: "支部", parentId: wuling), as: .json)
+                try req.content.encode(APINewOrganization(name: "中共武陵区接口测试支部委员会", kind: "支部", parentId: OrganizationID(wuling)), as: .json)
             }) { res in
                 #expect(res.status == .created)
                 let created = try res.content.decode(APIOrganization.self)
                 #expect(created.members == 0)
             }
             try await app.testing().test(.POST, "/api/v1/organizations", headers: headers, beforeRequest: { req in
-                try req.content.encode(APINewOrganization(name: "中共鼎城区接口测试支部委员会", kind: "支部", parentId: dingcheng), as: .json)
+                try req.content.encode(APINewOrganization(name: "中共鼎城区接口测试支部委员会", kind: "支部", parentId: OrganizationID(dingcheng)), as: .json)
             }) { res in
                 #expect(res.status == .notFound)
-                #expect(res.body.string == #"{"error":"没有这个党组织"}"#)
+                let answer = try JSONSerialization.jsonObject(with: Data(res.body.readableBytesView)) as? [String: String]
+                #expect(answer == ["code": "organization.notFound", "message": "没有这个党组织"])
             }
             // A unit admin may not manage accounts.
             try await app.testing().test(.POST, "/api/v1/users", headers: headers, beforeRequest: { req in
-                try req.content.encode(APINewUser(username: "x1", displayName: "某", role: "只读", organizationId: wuling), as: .json)
+                try req.content.encode(APINewUser(username: "x1", displayName: "某", role: "只读", organizationId: OrganizationID(wuling)), as: .json)
             }) { res in #expect(res.status == .forbidden) }
             let actions = try await AuditEntry.query(on: app.db).filter(\.$actor == "unit").sort(\.$id).all().map(\.action)
             #expect(actions == ["auth.login", "member.updated", "members.imported", "organization.created", "access.refused"])

@@ -4,7 +4,13 @@ import Vapor
 import VaporTesting
 import Fluent
 @testable import WebApp
-import Store
+import Core
+import Persistence
+import Audit
+import Organizations
+import Roster
+import Accounts
+import Demo
 import Documents
 import Documents
 
@@ -88,15 +94,15 @@ import Documents
         do {
             try await WebApp.configure(app, settings: WebAppSettings(target: .sqlite(path: path), adminPassword: "x-admin-pw"))
             let generator = DemoGenerator(memberCount: 400)
-            _ = try await DemoLoader.load(generator, into: app.db)
+            _ = try await DemoLoader.load(generator, into: app.db.data)
             let wuling = try #require(generator.unitIDs["wuling"]), dingcheng = try #require(generator.unitIDs["dingcheng"])
             let wulingPath = try #require(try await Organization.find(wuling, on: app.db)).path
             let dingchengPath = try #require(try await Organization.find(dingcheng, on: app.db)).path
-            let directory = MemberDirectory(database: app.db)
+            let data = app.db.data
             var all = MemberSearch(); all.pageSize = 1
-            let own = try #require(try await directory.search(all, scope: .subtree(path: wulingPath)).rows.first).member
-            let other = try #require(try await directory.search(all, scope: .subtree(path: dingchengPath)).rows.first).member
-            let wulingTotal = try await directory.search(all, scope: .subtree(path: wulingPath)).total
+            let own = try #require(try await MemberDirectory.search(all, scope: .subtree(path: wulingPath), in: data).members.first)
+            let other = try #require(try await MemberDirectory.search(all, scope: .subtree(path: dingchengPath), in: data).members.first)
+            let wulingTotal = try await MemberDirectory.search(all, scope: .subtree(path: wulingPath), in: data).total
 
             var sessions: [String: TestSession] = [:]
             for actor in Self.actors {
@@ -107,15 +113,14 @@ import Documents
                 #expect(try await session.logIn(app, actor.username, "pw-\(actor.username)") == .seeOther, "login \(actor.username)")
                 sessions[actor.username] = session
             }
-            let organizationName = { (m: Member) in try #require(try await Organization.find(m.organizationID, on: app.db)).name }
-            let records = ["OWN": own.record(organizationName: try await organizationName(own)),
-                           "OTHER": other.record(organizationName: try await organizationName(other))]
+            // The search's records carry their organization's name.
+            let records = ["OWN": own.record, "OTHER": other.record]
             for (request, expected) in Self.matrix {
                 let parts = request.split(separator: " ", maxSplits: 1).map(String.init)
                 let method = HTTPMethod(rawValue: parts[0])
                 let which = request.hasSuffix("OTHER") ? "OTHER" : "OWN"
                 let url = parts[1].replacingOccurrences(of: "OWNORG", with: wuling.uuidString).replacingOccurrences(of: "OTHERORG", with: dingcheng.uuidString)
-                    .replacingOccurrences(of: "OWN", with: own.id!.uuidString).replacingOccurrences(of: "OTHER", with: other.id!.uuidString)
+                    .replacingOccurrences(of: "OWN", with: own.id.description).replacingOccurrences(of: "OTHER", with: other.id.description)
                 for (actor, status) in zip(Self.actors, expected) {
                     let session = sessions[actor.username]!
                     var headers = session.headers
@@ -163,15 +168,15 @@ import Documents
             // A unit admin's list holds only their own unit's members.
             try await app.testing().test(.GET, "/members", headers: cookies["unit"]!) { res in
                 #expect(res.body.string.contains("共 \(wulingTotal) 名党员"))
-                #expect(!res.body.string.contains(other.idNumber))
+                #expect(!res.body.string.contains(other.record.idNumber))
             }
             // 只读 sees the masked ID number, 组织部管理员 the full one.
-            try await app.testing().test(.GET, "/members/\(own.id!.uuidString)", headers: cookies["reader"]!) { res in
-                #expect(res.body.string.contains(IDNumber.masked(own.idNumber)))
-                #expect(!res.body.string.contains(own.idNumber))
+            try await app.testing().test(.GET, "/members/\(own.id.description)", headers: cookies["reader"]!) { res in
+                #expect(res.body.string.contains(IDNumber.masked(own.record.idNumber)))
+                #expect(!res.body.string.contains(own.record.idNumber))
             }
-            try await app.testing().test(.GET, "/members/\(own.id!.uuidString)", headers: cookies["dept"]!) { res in
-                #expect(res.body.string.contains(own.idNumber))
+            try await app.testing().test(.GET, "/members/\(own.id.description)", headers: cookies["dept"]!) { res in
+                #expect(res.body.string.contains(own.record.idNumber))
             }
             // A unit admin's export holds their unit's members and no one else.
             let wulingNames = Set(try await Organization.query(on: app.db).filter(\.$path =~ wulingPath).all().map(\.name))
@@ -179,16 +184,16 @@ import Documents
                 let lines = res.body.string.split(separator: "\r\n").dropFirst()
                 #expect(lines.count == wulingTotal)
                 let organizations = Set(lines.map { String($0.split(separator: ",", omittingEmptySubsequences: false)[7]) })
-                #expect(organizations.isSubset(of: wulingNames) && !res.body.string.contains(other.idNumber))
+                #expect(organizations.isSubset(of: wulingNames) && !res.body.string.contains(other.record.idNumber))
             }
             // The API masks ID numbers for 只读 as the page does.
-            try await app.testing().test(.GET, "/api/v1/members/\(own.id!.uuidString)", headers: cookies["reader"]!) { res in
+            try await app.testing().test(.GET, "/api/v1/members/\(own.id.description)", headers: cookies["reader"]!) { res in
                 let shown = try res.content.decode(APIMember.self).record.idNumber
-                #expect(shown == IDNumber.masked(own.idNumber))
-                #expect(!res.body.string.contains(own.idNumber))
+                #expect(shown == IDNumber.masked(own.record.idNumber))
+                #expect(!res.body.string.contains(own.record.idNumber))
             }
             // A counter sees no roster and no city figures on the home page; a unit admin sees their unit's.
-            let cityMembers = try await directory.search(all, scope: .city).total
+            let cityMembers = try await MemberDirectory.search(all, scope: .city, in: data).total
             try await app.testing().test(.GET, "/", headers: cookies["counter"]!) { res in
                 #expect(res.status == .ok && !res.body.string.contains("正式党员（有选举权）") && !res.body.string.contains("<b>\(cityMembers)</b>"))
                 #expect(!res.body.string.contains("href=\"/members\"") && res.body.string.contains("不查看党员名册"))
@@ -204,7 +209,7 @@ import Documents
                 let parts = request.split(separator: " ", maxSplits: 1).map(String.init)
                 let url = parts[1].replacingOccurrences(of: "OWNORG", with: wuling.uuidString).replacingOccurrences(of: "OTHERORG", with: dingcheng.uuidString)
                     .replacingOccurrences(of: "ADMIN", with: admin.uuidString)
-                    .replacingOccurrences(of: "OWN", with: own.id!.uuidString).replacingOccurrences(of: "OTHER", with: other.id!.uuidString)
+                    .replacingOccurrences(of: "OWN", with: own.id.description).replacingOccurrences(of: "OTHER", with: other.id.description)
                 try await app.testing().test(HTTPMethod(rawValue: parts[0]), url, headers: sys.headers, beforeRequest: { req in
                     if url.hasPrefix("/api/") { try req.content.encode(body, as: .json) } else { try req.content.encode(body, as: .urlEncodedForm) }
                 }) { res in
@@ -245,13 +250,13 @@ func memberForm(_ record: RosterRecord, csrf: String) -> [String: String] {
         let store = try XuanjuStore(target: .sqlite(path: NSTemporaryDirectory() + "xuanju-search-\(UUID().uuidString).sqlite"))
         try await store.migrate()
         let generator = DemoGenerator(memberCount: 2_000)
-        _ = try await DemoLoader.load(generator, into: store.database)
+        _ = try await DemoLoader.load(generator, into: store.data)
         var all: [DemoGenerator.MemberRow] = []
         generator.forEachMember { all.append($0) }
-        let directory = MemberDirectory(database: store.database)
+        let data = store.data
         var search = MemberSearch()
         search.gender = "女"; search.maxAge = 35; search.pageSize = 10_000
-        let women35 = try await directory.search(search, scope: .city)
+        let women35 = try await MemberDirectory.search(search, scope: .city, in: data)
         let expected = all.filter { m in
             let b = m.birthDate.split(separator: "-").compactMap { Int($0) }
             let age = 2026 - b[0] - ((9, 1) < (b[1], b[2]) ? 1 : 0)
@@ -259,19 +264,19 @@ func memberForm(_ record: RosterRecord, csrf: String) -> [String: String] {
         }
         #expect(women35.total == expected.count && women35.total > 0)
         var byID = MemberSearch(); byID.text = all[17].idNumber
-        #expect(try await directory.search(byID, scope: .city).rows.map(\.member.name) == [all[17].name])
+        #expect(try await MemberDirectory.search(byID, scope: .city, in: data).members.map(\.record.name) == [all[17].name])
         var byName = MemberSearch(); byName.text = all[5].name; byName.pageSize = 500
-        #expect(try await directory.search(byName, scope: .city).rows.contains { $0.member.idNumber == all[5].idNumber })
+        #expect(try await MemberDirectory.search(byName, scope: .city, in: data).members.contains { $0.record.idNumber == all[5].idNumber })
         // What a clerk types is matched literally: % and _ are not wildcards.
         for typed in ["%", "_", "王%", "!"] {
             var literal = MemberSearch(); literal.text = typed
-            #expect(try await directory.search(literal, scope: .city).total == 0, "\(typed)")
+            #expect(try await MemberDirectory.search(literal, scope: .city, in: data).total == 0, "\(typed)")
         }
         var partial = MemberSearch(); partial.text = String(all[5].name.prefix(1)); partial.pageSize = 1
-        #expect(try await directory.search(partial, scope: .city).total > 0)
+        #expect(try await MemberDirectory.search(partial, scope: .city, in: data).total > 0)
         var paged = MemberSearch(); paged.page = 3; paged.pageSize = 50
-        let page3 = try await directory.search(paged, scope: .city)
-        #expect(page3.rows.count == 50 && page3.total == 2_000 && page3.pageCount == 40)
+        let page3 = try await MemberDirectory.search(paged, scope: .city, in: data)
+        #expect(page3.members.count == 50 && page3.total == 2_000 && page3.pageCount == 40)
         await store.shutdown()
     }
 }

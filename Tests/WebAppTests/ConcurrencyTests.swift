@@ -4,7 +4,13 @@ import Vapor
 import VaporTesting
 import Fluent
 @testable import WebApp
-import Store
+import Core
+import Persistence
+import Audit
+import Organizations
+import Roster
+import Accounts
+import Demo
 import Documents
 
 /// Where the web tests run: a SQLite file, and the PostgreSQL that scripts/with-postgres starts.
@@ -38,10 +44,10 @@ enum WebBackend: String, CaseIterable, CustomTestStringConvertible {
         do {
             try await WebApp.configure(app, settings: WebAppSettings(target: try await backend.target(), adminPassword: "管理员密码123"))
             let generator = DemoGenerator(memberCount: 400)
-            _ = try await DemoLoader.load(generator, into: app.db)
+            _ = try await DemoLoader.load(generator, into: app.db.data)
             var search = MemberSearch()
             search.pageSize = 200
-            let members = try await MemberDirectory(database: app.db).search(search, scope: .city).rows
+            let members = try await MemberDirectory.search(search, scope: .city, in: app.db.data).members
             #expect(members.count == 200)
             for client in 0..<20 {
                 try await User(username: "client\(client)", passwordHash: try Bcrypt.hash("pw-client-\(client)", cost: 4),
@@ -63,7 +69,7 @@ enum WebBackend: String, CaseIterable, CustomTestStringConvertible {
                 sessions.append(headers)
             }
             let auditBefore = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.memberUpdated.rawValue).count()
-            let records = try members.map { row -> (UUID, RosterRecord) in (try #require(row.member.id), row.record) }
+            let records = members.map { ($0.id.uuid, $0.record) }
             let statuses = try await withThrowingTaskGroup(of: [HTTPStatus].self) { group in
                 for client in 0..<20 {
                     let headers = sessions[client]
@@ -86,7 +92,7 @@ enum WebBackend: String, CaseIterable, CustomTestStringConvertible {
             #expect(statuses.filter { $0 == .ok }.count == 200, "\(Dictionary(grouping: statuses, by: \.code).mapValues(\.count))")
             let audited = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.memberUpdated.rawValue).count()
             #expect(audited - auditBefore == 200)
-            #expect(try await AuditLog.verify(on: app.db).firstBroken == nil)
+            #expect(try await AuditLog.verify(in: app.db.data).firstBroken == nil)
             let changed = try await Member.query(on: app.db).filter(\.$position ~~ "客户端").count()
             #expect(changed == 200)
             print("\(backend): 200 concurrent edits from 20 clients, \(statuses.filter { $0 == .ok }.count) answered 200")

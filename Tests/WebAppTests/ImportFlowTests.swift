@@ -4,7 +4,13 @@ import Vapor
 import VaporTesting
 import Fluent
 @testable import WebApp
-import Store
+import Core
+import Persistence
+import Audit
+import Organizations
+import Roster
+import Accounts
+import Demo
 import Documents
 
 private func fixture(_ name: String) throws -> Data {
@@ -17,7 +23,7 @@ private func fixture(_ name: String) throws -> Data {
     @Test func theAPIAnswersInItsShapeAndCreatesTheBranches() async throws {
         try await withXuanjuApp { app in
             let generator = DemoGenerator(memberCount: 100)
-            _ = try await DemoLoader.load(generator, into: app.db)
+            _ = try await DemoLoader.load(generator, into: app.db.data)
             let wuling = try #require(generator.unitIDs["wuling"])
             try await User(username: "unit", passwordHash: try Bcrypt.hash("unit-password", cost: 4), displayName: "武陵",
                            role: .unitAdmin, organizationID: wuling).create(on: app.db)
@@ -83,7 +89,7 @@ private func fixture(_ name: String) throws -> Data {
     @Test func aColumnMappedInThePreviewIsRemembered() async throws {
         try await withXuanjuApp { app in
             let generator = DemoGenerator(memberCount: 50)
-            _ = try await DemoLoader.load(generator, into: app.db)
+            _ = try await DemoLoader.load(generator, into: app.db.data)
             var session = try await TestSession.open(app)
             #expect(try await session.logIn(app, "admin", "管理员密码123") == .seeOther)
             let csv = "姓名,性别,民族,身份证号码,入党年月,组织关系所在支部,党员类别\n张三,男,汉族,430702197503120016,1998.07,中共武陵区委员会,正式党员\n"

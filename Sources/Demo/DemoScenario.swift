@@ -1,5 +1,6 @@
 import Foundation
 import Allocation
+import ElectionRules
 
 /// The seed's scenario (speech 3: 常德市 recommends 68 candidates for 56 provincial seats;
 /// speech 1: 泥城镇 members elect delegates), as data for the demo and the tests.
@@ -36,7 +37,7 @@ public enum DemoScenario {
     public static let provincialElectionName = "推荐出席省第九次党代会代表候选人预备人选"
     public static let provincialSeats = 56
     public static let provincialCandidatePlaces = 68
-    public static let provincialMarginRatio = "0.21"
+    public static let provincialMarginRatio = Ratio(21, 100)
     public static let referenceDate = "2026-09-01"
 
     /// Composition targets of speech 3 (RULES.md §10), kept with the rules that read them.

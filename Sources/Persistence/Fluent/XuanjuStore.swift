@@ -32,6 +32,9 @@ public final class XuanjuStore: @unchecked Sendable {
         databases.database(logger: logger, on: MultiThreadedEventLoopGroup.singleton.any())!
     }
 
+    /// The clients on this database.
+    public var data: any DataStore { FluentDataStore(database: database) }
+
     private func makeMigrator() -> Migrator {
         let migrations = Migrations()
         migrations.add(StoreMigrations.all)

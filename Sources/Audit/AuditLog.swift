@@ -1,7 +1,6 @@
 import Foundation
-import FluentKit
-import SQLKit
 import Crypto
+import Persistence
 
 /// Every kind of audited event, defined in one place.
 public enum AuditAction: String, Sendable, CaseIterable {
@@ -62,30 +61,21 @@ extension AuditAction {
 public enum AuditLog {
     public static let genesisHash = String(repeating: "0", count: 64)
 
+    /// Appends one event. Inside a `write`, it is part of that transaction: the change and its
+    /// record stand or fall together.
     @discardableResult
     public static func append(_ action: AuditAction, actor: String, object: String,
-                              before: String = "", after: String = "", on database: any Database) async throws -> AuditEntry {
-        try await database.writeTransaction { db in
-            // Serialize appenders on PostgreSQL so two servers cannot fork the chain.
-            if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
-                try await sql.raw("SELECT pg_advisory_xact_lock(7341)").run()
-            }
-            let last = try await AuditEntry.query(on: db).sort(\.$id, .descending).first()
-            let entry = AuditEntry()
-            entry.at = timestamp()
-            entry.actor = actor
-            entry.action = action.rawValue
-            entry.object = object
-            entry.before = before
-            entry.after = after
-            entry.prevHash = last?.hash ?? genesisHash
+                              before: String = "", after: String = "", in data: any DataStore) async throws -> AuditRecord {
+        let at = timestamp()
+        return try await data.audit.append { previous in
+            var entry = AuditRecord(at: at, actor: actor, action: action.rawValue, object: object, before: before, after: after,
+                                    prevHash: previous ?? genesisHash, hash: "")
             entry.hash = hash(of: entry)
-            try await entry.create(on: db)
             return entry
         }
     }
 
-    public static func hash(of entry: AuditEntry) -> String {
+    public static func hash(of entry: AuditRecord) -> String {
         let fields = [entry.at, entry.actor, entry.action, entry.object, entry.before, entry.after, entry.prevHash]
         // Length-prefixed so that no two field lists give the same text.
         let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
@@ -96,6 +86,7 @@ public enum AuditLog {
         public let entries: Int
         /// The first entry whose hash or link does not hold, with what is wrong.
         public let firstBroken: (seq: Int, reason: String)?
+        public init(entries: Int, firstBroken: (seq: Int, reason: String)?) { self.entries = entries; self.firstBroken = firstBroken }
 
         public static func == (a: Verification, b: Verification) -> Bool {
             a.entries == b.entries && a.firstBroken?.seq == b.firstBroken?.seq && a.firstBroken?.reason == b.firstBroken?.reason
@@ -103,18 +94,18 @@ public enum AuditLog {
     }
 
     /// Recomputes the whole chain, reading it in pages by sequence number.
-    public static func verify(on database: any Database) async throws -> Verification {
-        try await verify(from: nil, on: database)
+    public static func verify(in data: any DataStore) async throws -> Verification {
+        try await verify(from: nil, in: data)
     }
 
     /// Checks the chain from `start` (an entry known good: its hash must still be the one
     /// recorded) to the newest entry; from the genesis when nil.
-    static func verify(from start: Head?, on database: any Database) async throws -> Verification {
+    static func verify(from start: Head?, in data: any DataStore) async throws -> Verification {
         var previous = genesisHash
         var count = 0
         var after = 0
         if let start, start.seq > 0 {
-            guard let entry = try await AuditEntry.find(start.seq, on: database) else {
+            guard let entry = try await data.audit.find(seq: start.seq) else {
                 return Verification(entries: 0, firstBroken: (start.seq, "已核验过的这一条不见了（日志被截断或删除）"))
             }
             guard entry.hash == start.hash, hash(of: entry) == entry.hash else {
@@ -125,18 +116,17 @@ public enum AuditLog {
             count = start.seq
         }
         while true {
-            let page = try await AuditEntry.query(on: database).filter(\.$id > after).sort(\.$id, .ascending).limit(5_000).all()
+            let page = try await data.audit.entries(after: after, limit: 5_000)
             for entry in page {
                 count += 1
-                let seq = entry.id ?? -1
                 if entry.prevHash != previous {
-                    return Verification(entries: count, firstBroken: (seq, "与上一条记录的链接不符（上一条被改动或删除）"))
+                    return Verification(entries: count, firstBroken: (entry.seq, "与上一条记录的链接不符（上一条被改动或删除）"))
                 }
                 if hash(of: entry) != entry.hash {
-                    return Verification(entries: count, firstBroken: (seq, "内容与哈希不符（本条被改动）"))
+                    return Verification(entries: count, firstBroken: (entry.seq, "内容与哈希不符（本条被改动）"))
                 }
                 previous = entry.hash
-                after = seq
+                after = entry.seq
             }
             if page.count < 5_000 { break }
         }
@@ -150,6 +140,7 @@ public enum AuditLog {
         public let seq: Int
         public let hash: String
         public init(seq: Int, hash: String) { self.seq = seq; self.hash = hash }
+        public init(_ entry: AuditRecord) { self.init(seq: entry.seq, hash: entry.hash) }
 
         /// "SEQ:HASH"
         public var anchor: String { "\(seq):\(hash)" }
@@ -162,18 +153,18 @@ public enum AuditLog {
         }
     }
 
-    public static func head(on database: any Database) async throws -> Head {
-        guard let last = try await AuditEntry.query(on: database).sort(\.$id, .descending).first() else { return Head(seq: 0, hash: genesisHash) }
-        return Head(seq: last.id ?? 0, hash: last.hash)
+    public static func head(in data: any DataStore) async throws -> Head {
+        guard let last = try await data.audit.newest() else { return Head(seq: 0, hash: genesisHash) }
+        return Head(last)
     }
 
     /// Checks that the entry the anchor names still exists with the same hash, then the whole
     /// chain: a truncation (the entry is gone) or a rewrite (its hash changed) shows here even
     /// though a rewritten chain is consistent in itself.
-    public static func verify(expecting anchor: Head, on database: any Database) async throws -> Verification {
-        let full = try await verify(on: database)
+    public static func verify(expecting anchor: Head, in data: any DataStore) async throws -> Verification {
+        let full = try await verify(in: data)
         if full.firstBroken != nil { return full }
-        guard let entry = try await AuditEntry.find(anchor.seq, on: database) else {
+        guard let entry = try await data.audit.find(seq: anchor.seq) else {
             return Verification(entries: full.entries, firstBroken: (anchor.seq, "第 \(anchor.seq) 条已不存在：最新的记录被截断（日志只有 \(full.entries) 条）"))
         }
         guard entry.hash == anchor.hash else {
@@ -184,17 +175,12 @@ public enum AuditLog {
 
     /// The audit page's check: from the last checkpoint to the newest entry, not the whole log
     /// on every view; the checkpoint moves forward when the chain holds.
-    public static func verifyIncrementally(on database: any Database) async throws -> Verification {
-        let checkpoint = try await AuditCheckpoint.query(on: database).sort(\.$id, .descending).first()
-        let start = checkpoint.map { Head(seq: $0.seq, hash: $0.hash) }
-        let result = try await verify(from: start, on: database)
+    public static func verifyIncrementally(in data: any DataStore) async throws -> Verification {
+        let start = try await data.audit.checkpoint().map { Head(seq: $0.seq, hash: $0.hash) }
+        let result = try await verify(from: start, in: data)
         if result.firstBroken == nil {
-            let head = try await head(on: database)
-            if head.seq > (start?.seq ?? 0) {
-                let row = AuditCheckpoint()
-                row.seq = head.seq; row.hash = head.hash; row.at = timestamp()
-                try await row.create(on: database)
-            }
+            let head = try await head(in: data)
+            if head.seq > (start?.seq ?? 0) { try await data.audit.addCheckpoint(seq: head.seq, hash: head.hash, at: timestamp()) }
         }
         return result
     }
@@ -206,35 +192,7 @@ public enum AuditLog {
     }
 
     /// The newest entries first, one page.
-    public static func page(_ page: Int, size: Int, on database: any Database) async throws -> (entries: [AuditEntry], total: Int) {
-        let total = try await AuditEntry.query(on: database).count()
-        let entries = try await AuditEntry.query(on: database).sort(\.$id, .descending)
-            .range(((page - 1) * size)..<(page * size)).all()
-        return (entries, total)
-    }
-}
-
-/// Where the audit page's last full check ended (the chain up to here held).
-public final class AuditCheckpoint: Model, @unchecked Sendable {
-    public static let schema = "audit_checkpoints"
-    @ID(custom: "id", generatedBy: .database) public var id: Int?
-    @Field(key: "seq") public var seq: Int
-    @Field(key: "hash") public var hash: String
-    @Field(key: "at") public var at: String
-    public init() {}
-}
-
-struct CreateAuditCheckpoints: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(AuditCheckpoint.schema)
-            .field("id", .int, .identifier(auto: true))
-            .field("seq", .int, .required)
-            .field("hash", .string, .required)
-            .field("at", .string, .required)
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(AuditCheckpoint.schema).delete()
+    public static func page(_ page: Int, size: Int, in data: any DataStore) async throws -> (entries: [AuditRecord], total: Int) {
+        (try await data.audit.newest(offset: (page - 1) * size, limit: size), try await data.audit.count())
     }
 }

@@ -2,6 +2,16 @@ import Foundation
 import FluentKit
 import SQLKit
 import NameOrder
+import Core
+
+/// A migration under the name the database has recorded since these lived in the `Store`
+/// module ("Store.CreateCoreSchema"): Fluent keys applied migrations by name, so a new module
+/// name would make it run them again on an existing database.
+protocol StoreMigration: AsyncMigration {}
+
+extension StoreMigration {
+    var name: String { "Store.\(Self.self)" }
+}
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
@@ -9,7 +19,7 @@ public enum StoreMigrations {
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
-struct AddMemberSortKey: AsyncMigration {
+struct AddMemberSortKey: StoreMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(Member.schema).field("sort_key", .string, .required, .sql(.default(""))).update()
         guard let sql = database as? any SQLDatabase else { return }
@@ -31,7 +41,7 @@ struct AddMemberSortKey: AsyncMigration {
     }
 }
 
-struct AddPasswordChangeFlag: AsyncMigration {
+struct AddPasswordChangeFlag: StoreMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(User.schema).field("must_change_password", .bool, .required, .sql(.default(false))).update()
     }
@@ -41,7 +51,7 @@ struct AddPasswordChangeFlag: AsyncMigration {
     }
 }
 
-struct AddAccountDisabled: AsyncMigration {
+struct AddAccountDisabled: StoreMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(User.schema).field("disabled", .bool, .required, .sql(.default(false))).update()
     }
@@ -51,7 +61,7 @@ struct AddAccountDisabled: AsyncMigration {
     }
 }
 
-struct CreateImportStaging: AsyncMigration {
+struct CreateImportStaging: StoreMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(StagedImport.schema)
             .id()
@@ -71,7 +81,7 @@ struct CreateImportStaging: AsyncMigration {
     }
 }
 
-struct CreateCoreSchema: AsyncMigration {
+struct CreateCoreSchema: StoreMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(Organization.schema)
             .id()
@@ -149,5 +159,71 @@ struct CreateCoreSchema: AsyncMigration {
         for schema in [AuditEntry.schema, ElectionQuota.schema, Election.schema, User.schema, Member.schema, Organization.schema] {
             try await database.schema(schema).delete()
         }
+    }
+}
+
+struct CreateSessions: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Tables.sessions)
+            .field("key", .string, .identifier(auto: false))
+            .field("data", .string, .required)
+            .field("user_id", .uuid)
+            .field("created_at", .double, .required)
+            .field("last_seen", .double, .required)
+            .create()
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "sessions_user_idx").on(Tables.sessions).column("user_id").run()
+        try await sql.create(index: "sessions_last_seen_idx").on(Tables.sessions).column("last_seen").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Tables.sessions).delete()
+    }
+}
+
+struct CreateLoginAttempts: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Tables.loginAttempts)
+            .field("username", .string, .required)
+            .field("address", .string, .required)
+            .field("at", .double, .required)
+            .create()
+        guard let sql = database as? any SQLDatabase else { return }
+        try await sql.create(index: "login_attempts_address_idx").on(Tables.loginAttempts).column("address").column("at").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Tables.loginAttempts).delete()
+    }
+}
+
+struct CreateAuditCheckpoints: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuditCheckpoint.schema)
+            .field("id", .int, .identifier(auto: true))
+            .field("seq", .int, .required)
+            .field("hash", .string, .required)
+            .field("at", .string, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(AuditCheckpoint.schema).delete()
+    }
+}
+
+struct CreateColumnMaps: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Tables.columnMaps)
+            .field("scope_key", .string, .required)
+            .field("heading", .string, .required)
+            .field("title", .string, .required)
+            .create()
+        try await database.schema(StagedImport.schema).field("column_map", .string, .required, .sql(.default("{}"))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(StagedImport.schema).deleteField("column_map").update()
+        try await database.schema(Tables.columnMaps).delete()
     }
 }

@@ -1,17 +1,6 @@
 import Foundation
 import FluentKit
-
-/// Levels of the organization tree (市委 → 区县委/工委 → 党委 → 总支 → 支部).
-public enum OrganizationKind: String, Codable, Sendable, CaseIterable {
-    case cityCommittee = "市委"
-    case unitCommittee = "区县委"
-    case committee = "党委"
-    case generalBranch = "总支"
-    case branch = "支部"
-
-    /// 0 for 市委 … 4 for 支部: a child sits at a deeper level than its parent.
-    public var level: Int { Self.allCases.firstIndex(of: self)! }
-}
+import Core
 
 public final class Organization: Model, @unchecked Sendable {
     public static let schema = "organizations"
@@ -53,15 +42,6 @@ public final class Member: Model, @unchecked Sendable {
     @Field(key: "sort_key") public var sortKey: String
 
     public init() {}
-}
-
-public enum UserRole: String, Codable, Sendable, CaseIterable {
-    case systemAdmin = "系统管理员"
-    case departmentAdmin = "组织部管理员"
-    case unitAdmin = "单位管理员"
-    case counter = "计票员"
-    case scrutineer = "监票人"
-    case readOnly = "只读"
 }
 
 public final class User: Model, @unchecked Sendable {
@@ -147,8 +127,21 @@ public final class StagedImport: Model, @unchecked Sendable {
 
     public init() {}
 
-    public var columnMap: [String: String] {
-        get { (try? JSONDecoder().decode([String: String].self, from: Data(columnMapJSON.utf8))) ?? [:] }
-        set { columnMapJSON = ColumnMaps.encode(newValue) }
-    }
+}
+
+/// Where the audit page's last full check ended (the chain up to here held).
+public final class AuditCheckpoint: Model, @unchecked Sendable {
+    public static let schema = "audit_checkpoints"
+    @ID(custom: "id", generatedBy: .database) public var id: Int?
+    @Field(key: "seq") public var seq: Int
+    @Field(key: "hash") public var hash: String
+    @Field(key: "at") public var at: String
+    public init() {}
+}
+
+/// Table names of the stores kept with SQLKit rather than as models.
+enum Tables {
+    static let sessions = "sessions"
+    static let loginAttempts = "login_attempts"
+    static let columnMaps = "import_column_maps"
 }

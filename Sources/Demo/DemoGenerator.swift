@@ -1,5 +1,5 @@
 import Foundation
-import ElectionRules
+import Core
 import Documents
 
 /// Deterministic synthetic roster: the same member count gives the same data every time.

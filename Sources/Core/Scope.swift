@@ -9,8 +9,6 @@ public enum Scope: Sendable, Equatable, CustomStringConvertible {
     /// The organization whose materialized path this is, and its subtree.
     case subtree(path: String)
 
-    public static func subtree(_ organization: Organization) -> Scope { .subtree(path: organization.path) }
-
     /// The path prefix a query filters on; nil for the whole city.
     public var pathPrefix: String? {
         switch self {

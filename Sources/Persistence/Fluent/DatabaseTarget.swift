@@ -14,9 +14,9 @@ public enum DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
     public static let defaultSQLitePath = "xuanju.sqlite"
 
     /// `--db PATH` wins over nothing; `DATABASE_URL` selects PostgreSQL.
-    public static func resolve(dbPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) -> DatabaseTarget {
+    public static func resolve(dbPath: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> DatabaseTarget {
         if let url = environment["DATABASE_URL"], !url.isEmpty {
-            if dbPath != nil { throw StoreError.configuration("--db 与 DATABASE_URL 不能同时使用") }
+            if dbPath != nil { throw ConfigurationError("--db 与 DATABASE_URL 不能同时使用") }
             try validatePostgresURL(url)
             return .postgres(url: url)
         }
@@ -43,34 +43,34 @@ public enum DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    static func validatePostgresURL(_ url: String) throws(StoreError) {
+    static func validatePostgresURL(_ url: String) throws(ConfigurationError) {
         guard let parts = URLComponents(string: url), let scheme = parts.scheme,
               ["postgres", "postgresql"].contains(scheme), let host = parts.host, !host.isEmpty,
               parts.path.count > 1, (try? SQLPostgresConfiguration(url: url)) != nil else {
-            throw StoreError.configuration("DATABASE_URL 格式不正确，应为 postgres://用户:密码@主机:端口/数据库")
+            throw ConfigurationError("DATABASE_URL 格式不正确，应为 postgres://用户:密码@主机:端口/数据库")
         }
         if let port = parts.port, !(1...65535).contains(port) {
-            throw StoreError.configuration("DATABASE_URL 端口不正确：\(port)")
+            throw ConfigurationError("DATABASE_URL 端口不正确：\(port)")
         }
     }
 
-    static func validateSQLitePath(_ path: String) throws(StoreError) {
+    static func validateSQLitePath(_ path: String) throws(ConfigurationError) {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDirectory) {
-            if isDirectory.boolValue { throw StoreError.configuration("--db \(path) 是目录，不是数据库文件") }
+            if isDirectory.boolValue { throw ConfigurationError("--db \(path) 是目录，不是数据库文件") }
             if !fm.isReadableFile(atPath: path) || !fm.isWritableFile(atPath: path) {
-                throw StoreError.configuration("--db \(path) 无法读写")
+                throw ConfigurationError("--db \(path) 无法读写")
             }
             return
         }
         let parent = (path as NSString).deletingLastPathComponent
         let directory = parent.isEmpty ? "." : parent
         guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw StoreError.configuration("--db \(path)：目录 \(directory) 不存在")
+            throw ConfigurationError("--db \(path)：目录 \(directory) 不存在")
         }
         guard fm.isWritableFile(atPath: directory) else {
-            throw StoreError.configuration("--db \(path)：目录 \(directory) 不可写")
+            throw ConfigurationError("--db \(path)：目录 \(directory) 不可写")
         }
     }
 
@@ -124,15 +124,9 @@ public enum DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Expected failures of the store, with a Chinese message for the user.
-public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
-    case configuration(String)
-    case notFound(String)
-    case invalid(String)
-
-    public var description: String {
-        switch self {
-        case .configuration(let m), .notFound(let m), .invalid(let m): return m
-        }
-    }
+/// A database setting that cannot work (a bad DATABASE_URL, an unwritable --db path).
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }

@@ -1,0 +1,31 @@
+@_exported import ElectionRules
+
+/// Levels of the organization tree (市委 → 区县委/工委 → 党委 → 总支 → 支部).
+public enum OrganizationKind: String, Codable, Sendable, CaseIterable {
+    case cityCommittee = "市委"
+    case unitCommittee = "区县委"
+    case committee = "党委"
+    case generalBranch = "总支"
+    case branch = "支部"
+
+    /// 0 for 市委 … 4 for 支部: a child sits at a deeper level than its parent.
+    public var level: Int { Self.allCases.firstIndex(of: self)! }
+}
+
+/// What an account is for; what each may do is decided in one place (the web's access policy).
+public enum UserRole: String, Codable, Sendable, CaseIterable {
+    case systemAdmin = "系统管理员"
+    case departmentAdmin = "组织部管理员"
+    case unitAdmin = "单位管理员"
+    case counter = "计票员"
+    case scrutineer = "监票人"
+    case readOnly = "只读"
+
+    /// The department's roles see the whole city; the others one organization's subtree.
+    public var isCityWide: Bool {
+        switch self {
+        case .systemAdmin, .departmentAdmin: return true
+        case .unitAdmin, .counter, .scrutineer, .readOnly: return false
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import Core
+import Persistence
+
+/// The elections as the home page lists them: seats, candidate places, margin, and the quota
+/// rows the reader may see. The candidate process and election day will grow here.
+public enum ElectionOverview {
+    public struct Quota: Sendable { public let unit: String; public let places: Int }
+
+    public struct Row: Sendable {
+        public let name: String
+        public let seats: Int
+        public let candidatePlaces: Int
+        public let marginRatio: Ratio
+        public let quotas: [Quota]
+        /// The sum of all rows, only where all rows are shown.
+        public let quotaTotal: Int?
+    }
+
+    /// A unit sees its own quota row; the department every row and the total.
+    public static func list(scope: Scope, in data: any DataStore) async throws -> [Row] {
+        var rows: [Row] = []
+        for election in try await data.elections.all() {
+            let all = try await data.elections.quotas(of: election.id)
+            let units = Dictionary(try await data.organizations.find(all.map(\.organizationID)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let visible = all.filter { units[$0.organizationID].map { scope.contains(path: $0.path) } ?? (scope == .city) }
+            rows.append(Row(name: election.name, seats: election.seats, candidatePlaces: election.candidatePlaces, marginRatio: election.marginRatio,
+                            quotas: visible.map { Quota(unit: units[$0.organizationID]?.name ?? "?", places: $0.places) },
+                            quotaTotal: visible.count == all.count ? all.map(\.places).reduce(0, +) : nil))
+        }
+        return rows
+    }
+}

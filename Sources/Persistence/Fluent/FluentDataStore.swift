@@ -1,0 +1,289 @@
+import Foundation
+import FluentKit
+import SQLKit
+import Core
+
+/// The clients on a Fluent database (SQLite or PostgreSQL).
+public struct FluentDataStore: DataStore {
+    public let database: any Database
+
+    public init(database: any Database) { self.database = database }
+
+    public var organizations: any OrganizationClient { FluentOrganizations(db: database) }
+    public var members: any MemberClient { FluentMembers(db: database) }
+    public var accounts: any AccountClient { FluentAccounts(db: database) }
+    public var audit: any AuditClient { FluentAudit(db: database) }
+    public var sessions: any SessionClient { SQLSessions(db: database) }
+    public var loginAttempts: any LoginAttemptClient { SQLLoginAttempts(db: database) }
+    public var imports: any ImportClient { FluentImports(db: database) }
+    public var elections: any ElectionClient { FluentElections(db: database) }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
+        try await database.writeTransaction { db in try await body(FluentDataStore(database: db)) }
+    }
+}
+
+// MARK: Organizations
+
+extension Organization {
+    var record: OrganizationRecord {
+        OrganizationRecord(id: OrganizationID(id!), name: name, kind: OrganizationKind(rawValue: kind) ?? .branch,
+                           parentID: parentID.map(OrganizationID.init), path: path, closed: closed)
+    }
+}
+
+struct FluentOrganizations: OrganizationClient {
+    let db: any Database
+
+    func find(_ id: OrganizationID) async throws -> OrganizationRecord? { try await Organization.find(id.uuid, on: db)?.record }
+
+    func find(_ ids: [OrganizationID]) async throws -> [OrganizationRecord] {
+        var found: [OrganizationRecord] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(ids.count, start + 500)].map(\.uuid)
+            found += try await Organization.query(on: db).filter(\.$id ~~ chunk).all().map(\.record)
+        }
+        return found
+    }
+
+    func named(_ name: String) async throws -> OrganizationRecord? {
+        try await Organization.query(on: db).filter(\.$name == name).first()?.record
+    }
+
+    func named(_ names: Set<String>) async throws -> [OrganizationRecord] {
+        let all = Array(names)
+        var found: [OrganizationRecord] = []
+        for start in stride(from: 0, to: all.count, by: 500) {
+            found += try await Organization.query(on: db).filter(\.$name ~~ Array(all[start..<min(all.count, start + 500)])).all().map(\.record)
+        }
+        return found
+    }
+
+    func scoped(_ scope: Scope) -> QueryBuilder<Organization> {
+        var query = Organization.query(on: db)
+        if let prefix = scope.pathPrefix { query = query.filter(\.$path =~ prefix) }
+        return query
+    }
+
+    func all(in scope: Scope) async throws -> [OrganizationRecord] { try await scoped(scope).sort(\.$path).all().map(\.record) }
+
+    func count(in scope: Scope) async throws -> Int { try await scoped(scope).count() }
+
+    func insert(_ organizations: [OrganizationRecord]) async throws {
+        let sql = try db.sql()
+        for start in stride(from: 0, to: organizations.count, by: 1_000) {
+            var insert = sql.insert(into: Organization.schema).columns("id", "name", "kind", "parent_id", "path", "closed")
+            for o in organizations[start..<min(start + 1_000, organizations.count)] {
+                insert = insert.values([o.id.uuid, o.name, o.kind.rawValue, o.parentID?.uuid, o.path, o.closed] as [any Encodable & Sendable])
+            }
+            try await insert.run()
+        }
+    }
+
+    func rename(_ id: OrganizationID, to name: String) async throws {
+        try await Organization.query(on: db).set(\.$name, to: name).filter(\.$id == id.uuid).update()
+    }
+
+    func move(_ id: OrganizationID, under parent: OrganizationID, from oldPath: String, to newPath: String) async throws {
+        try await db.sql().raw("""
+            UPDATE organizations SET path = CAST(\(bind: newPath) AS TEXT) || substr(path, CAST(\(bind: oldPath.count + 1) AS INTEGER))
+            WHERE substr(path, 1, CAST(\(bind: oldPath.count) AS INTEGER)) = CAST(\(bind: oldPath) AS TEXT)
+            """).run()
+        try await Organization.query(on: db).set(\.$parentID, to: parent.uuid).filter(\.$id == id.uuid).update()
+    }
+
+    func close(_ id: OrganizationID) async throws {
+        try await Organization.query(on: db).set(\.$closed, to: true).filter(\.$id == id.uuid).update()
+    }
+}
+
+// MARK: Accounts
+
+extension User {
+    var record: AccountRecord {
+        AccountRecord(id: AccountID(id!), username: username, passwordHash: passwordHash, displayName: displayName,
+                      role: UserRole(rawValue: role) ?? .readOnly, organizationID: organizationID.map(OrganizationID.init),
+                      mustChangePassword: mustChangePassword, disabled: disabled)
+    }
+
+    func apply(_ r: AccountRecord) {
+        username = r.username; passwordHash = r.passwordHash; displayName = r.displayName; role = r.role.rawValue
+        organizationID = r.organizationID?.uuid; mustChangePassword = r.mustChangePassword; disabled = r.disabled
+    }
+}
+
+struct FluentAccounts: AccountClient {
+    let db: any Database
+
+    func find(_ id: AccountID) async throws -> AccountRecord? { try await User.find(id.uuid, on: db)?.record }
+    func named(_ username: String) async throws -> AccountRecord? {
+        try await User.query(on: db).filter(\.$username == username).first()?.record
+    }
+    func all() async throws -> [AccountRecord] { try await User.query(on: db).sort(\.$username).all().map(\.record) }
+
+    func insert(_ account: AccountRecord) async throws {
+        let user = User()
+        user.id = account.id.uuid
+        user.apply(account)
+        try await user.create(on: db)
+    }
+
+    func update(_ account: AccountRecord) async throws {
+        guard let user = try await User.find(account.id.uuid, on: db) else { return }
+        user.apply(account)
+        try await user.save(on: db)
+    }
+}
+
+// MARK: Audit
+
+extension AuditEntry {
+    var record: AuditRecord {
+        AuditRecord(seq: id ?? 0, at: at, actor: actor, action: action, object: object, before: before, after: after,
+                    prevHash: prevHash, hash: hash)
+    }
+}
+
+struct FluentAudit: AuditClient {
+    let db: any Database
+
+    func append(_ make: @escaping @Sendable (String?) -> AuditRecord) async throws -> AuditRecord {
+        try await db.writeTransaction { db in
+            // Serialize appenders on PostgreSQL so two servers cannot fork the chain.
+            if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT pg_advisory_xact_lock(7341)").run()
+            }
+            let last = try await AuditEntry.query(on: db).sort(\.$id, .descending).first()
+            let r = make(last?.hash)
+            let entry = AuditEntry()
+            entry.at = r.at; entry.actor = r.actor; entry.action = r.action; entry.object = r.object
+            entry.before = r.before; entry.after = r.after; entry.prevHash = r.prevHash; entry.hash = r.hash
+            try await entry.create(on: db)
+            return entry.record
+        }
+    }
+
+    func newest() async throws -> AuditRecord? { try await AuditEntry.query(on: db).sort(\.$id, .descending).first()?.record }
+    func find(seq: Int) async throws -> AuditRecord? { try await AuditEntry.find(seq, on: db)?.record }
+
+    func entries(after seq: Int, limit: Int) async throws -> [AuditRecord] {
+        try await AuditEntry.query(on: db).filter(\.$id > seq).sort(\.$id, .ascending).limit(limit).all().map(\.record)
+    }
+
+    func newest(offset: Int, limit: Int) async throws -> [AuditRecord] {
+        try await AuditEntry.query(on: db).sort(\.$id, .descending).range(offset..<(offset + limit)).all().map(\.record)
+    }
+
+    func count() async throws -> Int { try await AuditEntry.query(on: db).count() }
+
+    func checkpoint() async throws -> (seq: Int, hash: String)? {
+        try await AuditCheckpoint.query(on: db).sort(\.$id, .descending).first().map { ($0.seq, $0.hash) }
+    }
+
+    func addCheckpoint(seq: Int, hash: String, at: String) async throws {
+        let row = AuditCheckpoint()
+        row.seq = seq; row.hash = hash; row.at = at
+        try await row.create(on: db)
+    }
+}
+
+// MARK: Staged imports and column maps
+
+extension StagedImport {
+    var record: StagedImportRecord {
+        StagedImportRecord(id: StagedImportID(id!), username: username, fileName: fileName, sha256: sha256, content: content,
+                           createdAt: createdAt, columnMap: JSONText.decode(columnMapJSON))
+    }
+}
+
+struct FluentImports: ImportClient {
+    let db: any Database
+
+    func stage(_ file: StagedImportRecord) async throws {
+        let staged = StagedImport()
+        staged.id = file.id.uuid; staged.username = file.username; staged.fileName = file.fileName; staged.sha256 = file.sha256
+        staged.content = file.content; staged.createdAt = file.createdAt; staged.columnMapJSON = JSONText.encode(file.columnMap)
+        try await staged.create(on: db)
+    }
+
+    func find(_ id: StagedImportID) async throws -> StagedImportRecord? { try await StagedImport.find(id.uuid, on: db)?.record }
+
+    func setColumnMap(_ map: [String: String], for id: StagedImportID) async throws {
+        try await StagedImport.query(on: db).set(\.$columnMapJSON, to: JSONText.encode(map)).filter(\.$id == id.uuid).update()
+    }
+
+    func delete(_ id: StagedImportID) async throws { try await StagedImport.query(on: db).filter(\.$id == id.uuid).delete() }
+    func deleteStaged(before: String) async throws { try await StagedImport.query(on: db).filter(\.$createdAt < before).delete() }
+
+    func columnMap(for key: String) async throws -> [String: String] {
+        var map: [String: String] = [:]
+        for row in try await db.sql().select().columns("heading", "title").from(Tables.columnMaps)
+            .where("scope_key", .equal, SQLBind(key)).limit(64).all() {
+            map[try row.decode(column: "heading", as: String.self)] = try row.decode(column: "title", as: String.self)
+        }
+        return map
+    }
+
+    func rememberColumnMap(_ map: [String: String], for key: String) async throws {
+        let sql = try db.sql()
+        for (heading, title) in map.prefix(64) {
+            try await sql.delete(from: Tables.columnMaps).where("scope_key", .equal, SQLBind(key)).where("heading", .equal, SQLBind(heading)).run()
+            try await sql.insert(into: Tables.columnMaps).columns("scope_key", "heading", "title")
+                .values(SQLBind(key), SQLBind(String(heading.prefix(100))), SQLBind(title)).run()
+        }
+    }
+}
+
+// MARK: Elections
+
+extension Election {
+    var record: ElectionRecord {
+        ElectionRecord(id: ElectionID(id!), name: name, organizationID: OrganizationID(organizationID),
+                       profile: RuleProfile(rawValue: profile) ?? .basic, seats: seats, candidatePlaces: candidatePlaces,
+                       marginRatio: Ratio(decimal: marginRatio) ?? Ratio(0, 1), referenceDate: referenceDate, settings: settings)
+    }
+}
+
+struct FluentElections: ElectionClient {
+    let db: any Database
+
+    func all() async throws -> [ElectionRecord] { try await Election.query(on: db).sort(\.$name).all().map(\.record) }
+
+    func quotas(of election: ElectionID) async throws -> [QuotaRecord] {
+        try await ElectionQuota.query(on: db).filter(\.$electionID == election.uuid).all().map {
+            QuotaRecord(electionID: ElectionID($0.electionID), organizationID: OrganizationID($0.organizationID), places: $0.places)
+        }
+    }
+
+    func insert(_ r: ElectionRecord) async throws {
+        let e = Election()
+        e.id = r.id.uuid; e.name = r.name; e.organizationID = r.organizationID.uuid; e.profile = r.profile.rawValue
+        e.seats = r.seats; e.candidatePlaces = r.candidatePlaces; e.marginRatio = r.marginRatio.description
+        e.referenceDate = r.referenceDate; e.settings = r.settings
+        try await e.create(on: db)
+    }
+
+    func insert(_ quotas: [QuotaRecord]) async throws {
+        for q in quotas {
+            try await ElectionQuota(electionID: q.electionID.uuid, organizationID: q.organizationID.uuid, places: q.places).create(on: db)
+        }
+    }
+
+    func count() async throws -> (elections: Int, quotas: Int) {
+        (try await Election.query(on: db).count(), try await ElectionQuota.query(on: db).count())
+    }
+}
+
+/// A string map kept as one JSON text column.
+enum JSONText {
+    static func encode(_ map: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(map)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// A map this program wrote; anything else reads as empty (a damaged row loses its mapping, nothing more).
+    static func decode(_ text: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Core
+import Documents
+
+/// What the database holds, as plain values: the features read and write these through the
+/// clients (`DataStore`), never the Fluent models.
+
+public struct OrganizationRecord: Sendable, Equatable {
+    public var id: OrganizationID
+    public var name: String
+    public var kind: OrganizationKind
+    public var parentID: OrganizationID?
+    /// Materialized path of ids ("/root/unit/…/") so a unit's whole subtree is one prefix query.
+    public var path: String
+    public var closed: Bool
+
+    public init(id: OrganizationID, name: String, kind: OrganizationKind, parentID: OrganizationID?, path: String, closed: Bool = false) {
+        self.id = id; self.name = name; self.kind = kind; self.parentID = parentID; self.path = path; self.closed = closed
+    }
+
+    /// The ids on the path, root first, this organization last.
+    public var pathIDs: [OrganizationID] { path.split(separator: "/").compactMap { OrganizationID(String($0)) } }
+}
+
+/// A member as stored: the roster record (with its organization's name) and where it belongs.
+public struct MemberRecord: Sendable, Equatable {
+    public var id: MemberID
+    public var organizationID: OrganizationID
+    /// `record.organization` is the organization's full name.
+    public var record: RosterRecord
+
+    public init(id: MemberID, organizationID: OrganizationID, record: RosterRecord) {
+        self.id = id; self.organizationID = organizationID; self.record = record
+    }
+}
+
+public struct AccountRecord: Sendable, Equatable {
+    public var id: AccountID
+    public var username: String
+    public var passwordHash: String
+    public var displayName: String
+    public var role: UserRole
+    public var organizationID: OrganizationID?
+    /// Set when an administrator issued the password: its owner must choose their own first.
+    public var mustChangePassword: Bool
+    /// A stopped account (someone who left): it cannot sign in and its sessions end.
+    public var disabled: Bool
+
+    public init(id: AccountID = AccountID(UUID()), username: String, passwordHash: String, displayName: String, role: UserRole,
+                organizationID: OrganizationID?, mustChangePassword: Bool = false, disabled: Bool = false) {
+        self.id = id; self.username = username; self.passwordHash = passwordHash; self.displayName = displayName
+        self.role = role; self.organizationID = organizationID; self.mustChangePassword = mustChangePassword; self.disabled = disabled
+    }
+}
+
+/// One entry of the append-only, hash-chained audit log.
+public struct AuditRecord: Sendable, Equatable {
+    public var seq: Int
+    public var at: String
+    public var actor: String
+    public var action: String
+    public var object: String
+    public var before: String
+    public var after: String
+    public var prevHash: String
+    public var hash: String
+
+    public init(seq: Int = 0, at: String, actor: String, action: String, object: String, before: String, after: String,
+                prevHash: String, hash: String) {
+        self.seq = seq; self.at = at; self.actor = actor; self.action = action; self.object = object
+        self.before = before; self.after = after; self.prevHash = prevHash; self.hash = hash
+    }
+}
+
+/// An uploaded roster file between preview and confirmation (in the database, so the
+/// confirmation may reach any server).
+public struct StagedImportRecord: Sendable, Equatable {
+    public var id: StagedImportID
+    public var username: String
+    public var fileName: String
+    public var sha256: String
+    public var content: Data
+    public var createdAt: String
+    /// The user's column mapping for this file: heading → column title.
+    public var columnMap: [String: String]
+
+    public init(id: StagedImportID = StagedImportID(UUID()), username: String, fileName: String, sha256: String, content: Data,
+                createdAt: String, columnMap: [String: String]) {
+        self.id = id; self.username = username; self.fileName = fileName; self.sha256 = sha256; self.content = content
+        self.createdAt = createdAt; self.columnMap = columnMap
+    }
+}
+
+public struct ElectionRecord: Sendable, Equatable {
+    public var id: ElectionID
+    public var name: String
+    public var organizationID: OrganizationID
+    public var profile: RuleProfile
+    public var seats: Int
+    public var candidatePlaces: Int
+    public var marginRatio: Ratio
+    public var referenceDate: String
+    /// Stage, composition targets, deadlines, meeting kind (JSON the later stages read).
+    public var settings: String
+
+    public init(id: ElectionID = ElectionID(UUID()), name: String, organizationID: OrganizationID, profile: RuleProfile, seats: Int,
+                candidatePlaces: Int, marginRatio: Ratio, referenceDate: String, settings: String) {
+        self.id = id; self.name = name; self.organizationID = organizationID; self.profile = profile; self.seats = seats
+        self.candidatePlaces = candidatePlaces; self.marginRatio = marginRatio; self.referenceDate = referenceDate; self.settings = settings
+    }
+}
+
+public struct QuotaRecord: Sendable, Equatable {
+    public var electionID: ElectionID
+    public var organizationID: OrganizationID
+    public var places: Int
+    public init(electionID: ElectionID, organizationID: OrganizationID, places: Int) {
+        self.electionID = electionID; self.organizationID = organizationID; self.places = places
+    }
+}
+
+public struct SessionRecord: Sendable, Equatable {
+    public var data: [String: String]
+    public var createdAt: Double
+    public var lastSeen: Double
+    public init(data: [String: String], createdAt: Double, lastSeen: Double) { self.data = data; self.createdAt = createdAt; self.lastSeen = lastSeen }
+}

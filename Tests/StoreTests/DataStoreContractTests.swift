@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+import Core
+import Persistence
+import Audit
+import Organizations
+import Roster
+import Accounts
+import Demo
+import Documents
+
+/// The in-memory store is only worth its speed if it answers as the database does: the same
+/// feature operations run on both, and every answer (searches, lists, trees, refusals, the
+/// audit chain) must be the same.
+@Suite struct DataStoreContractTests {
+    /// What a store answers to one fixed scenario, as comparable text.
+    static func scenario(_ data: any DataStore) async throws -> [String] {
+        var out: [String] = []
+        let generator = DemoGenerator(memberCount: 400)
+        out.append("\(try await DemoLoader.load(generator, into: data))")
+        let wuling = OrganizationID(generator.unitIDs["wuling"]!), dingcheng = OrganizationID(generator.unitIDs["dingcheng"]!)
+        let wulingScope = Scope.subtree(path: try #require(try await data.organizations.find(wuling)).path)
+
+        // Searches: every filter, paging, keyset batches, scope.
+        var search = MemberSearch(); search.pageSize = 7; search.page = 2
+        for configure in [{ (s: inout MemberSearch) in s.gender = "女" }, { $0.maxAge = 35 }, { $0.minAge = 51; $0.maxAge = 60 },
+                          { $0.status = MemberStanding.full.rawValue }, { $0.text = "王" }, { $0.text = "武陵" }, { $0.text = "%" }] as [(inout MemberSearch) -> Void] {
+            var s = search
+            configure(&s)
+            for scope in [Scope.city, wulingScope] {
+                let page = try await MemberDirectory.search(s, scope: scope, in: data)
+                out.append("search \(page.total) \(page.pageCount) " + page.members.map { "\($0.record.idNumber)@\($0.record.organization)" }.joined(separator: ","))
+            }
+        }
+        var cursor: MemberCursor?, exported: [String] = []
+        repeat {
+            let batch = try await MemberDirectory.batch(MemberSearch(), scope: .city, after: cursor, size: 97, in: data)
+            exported += batch.records.map(\.idNumber)
+            cursor = batch.next
+        } while cursor != nil
+        out.append("export \(exported.count) \(exported.joined(separator: ","))")
+        out.append("figures \(try await MemberDirectory.figures(scope: wulingScope, in: data))")
+
+        // The tree and its changes, with the refusals they meet.
+        let committee = try await OrganizationEditor.create(name: "中共武陵区测试委员会", kind: .committee, parentID: wuling, actor: "t", scope: wulingScope, in: data)
+        let branch = try await OrganizationEditor.create(name: "中共武陵区测试第一支部委员会", kind: .branch, parentID: committee.id, actor: "t", scope: wulingScope, in: data)
+        for attempt in [{ try await OrganizationEditor.create(name: "中共武陵区测试委员会", kind: .branch, parentID: wuling, actor: "t", scope: .city, in: data) },
+                        { try await OrganizationEditor.create(name: "中共某某委员会", kind: .committee, parentID: branch.id, actor: "t", scope: .city, in: data) },
+                        { try await OrganizationEditor.create(name: "中共某某委员会", kind: .branch, parentID: dingcheng, actor: "t", scope: wulingScope, in: data) }]
+            as [() async throws -> OrganizationRecord] {
+            do { _ = try await attempt(); out.append("created?!") } catch let refusal as Refusal { out.append("refused \(refusal.code)") }
+        }
+        try await OrganizationEditor.move(committee.id, under: dingcheng, actor: "t", scope: .city, in: data)
+        let moved = try #require(try await data.organizations.find(branch.id))
+        out.append("moved \(moved.path.hasPrefix(try #require(try await data.organizations.find(dingcheng)).path))")
+        try await OrganizationEditor.close(branch.id, actor: "t", scope: .city, in: data)
+        out.append("tree " + (try await OrganizationTree.load(scope: .city, in: data)).map { "\($0.organization.name):\($0.depth):\($0.members):\($0.organizations):\($0.organization.closed)" }.joined(separator: ","))
+
+        // An import that fails changes nothing; one that succeeds is all there.
+        var records = Array(generator.rosterRecords().prefix(3))
+        for i in records.indices { records[i].organization = "中共武陵区测试新支部委员会" }
+        do {
+            try await RosterImporter.commit(RosterFile.csv(records), fileName: "again.csv", actor: "t", scope: .city, createUnder: committee.id, in: data)
+            out.append("imported duplicates?!")
+        } catch let refused as RosterImportRefused {
+            out.append("import refused " + refused.check.problems.map(\.code).joined(separator: ","))
+        }
+        out.append("members after refusal \(try await data.members.count()) organizations \(try await data.organizations.count(in: .city))")
+
+        // Accounts: create, the refusals, reset; sessions end with a reset.
+        let admin = AccountRecord(username: "admin", passwordHash: "x", displayName: "管理员", role: .systemAdmin, organizationID: nil)
+        try await data.accounts.insert(admin)
+        let (unit, _) = try await AccountAdmin.create(.init(username: "wuling1", displayName: "武陵", role: .unitAdmin, organizationID: wuling),
+                                                      by: admin, hash: { "h:" + $0 }, in: data)
+        for new in [AccountAdmin.NewAccount(username: "wuling1", displayName: "重名", role: .readOnly, organizationID: wuling),
+                    .init(username: "x", displayName: "短", role: .readOnly, organizationID: wuling),
+                    .init(username: "nobody", displayName: "无组织", role: .counter, organizationID: nil)] {
+            do { _ = try await AccountAdmin.create(new, by: admin, hash: { $0 }, in: data); out.append("account?!") }
+            catch let refusal as Refusal { out.append("refused \(refusal.code)") }
+        }
+        try await SessionStore.create(cookie: "c1", data: ["k": "v"], accountID: unit.id, policy: .init(), in: data)
+        _ = try await AccountAdmin.resetPassword(of: unit.id, by: admin, hash: { "h:" + $0 }, in: data)
+        out.append("sessions \(try await SessionStore.count(in: data)) scope \(String(describing: try await Accounts.scope(of: unit, in: data)))")
+        out.append("accounts " + (try await Accounts.list(in: data)).map { "\($0.account.username):\($0.account.role.rawValue):\($0.organization):\($0.account.mustChangePassword)" }.joined(separator: ","))
+
+        // The audit chain holds, and lists the same events.
+        out.append("audit \(try await AuditLog.verify(in: data).entries) " + (try await AuditLog.page(1, size: 500, in: data)).entries.map(\.action).joined(separator: ","))
+        return out
+    }
+
+    @Test func memoryAndSQLiteAnswerAlike() async throws {
+        let memory = try await Self.scenario(MemoryDataStore())
+        let path = NSTemporaryDirectory() + "contract-\(UUID().uuidString).sqlite"
+        let store = try XuanjuStore(target: .sqlite(path: path))
+        try await store.migrate()
+        let sqlite: [String]
+        do { sqlite = try await Self.scenario(store.data) } catch { await store.shutdown(); throw error }
+        await store.shutdown()
+        try? FileManager.default.removeItem(atPath: path)
+        #expect(memory.count == sqlite.count)
+        for (m, s) in zip(memory, sqlite) { #expect(m == s) }
+        // The scenario is not vacuous: it found people, refused what it should, and audited.
+        #expect(memory.contains { $0.hasPrefix("search ") && !$0.hasPrefix("search 0 ") })
+        #expect(memory.filter { $0.hasPrefix("refused ") }.count == 6)
+        #expect(memory.contains { $0.hasPrefix("sessions 0 ") })   // the reset ended the session
+        #expect(memory.contains { $0.hasPrefix("import refused roster.idNumber.onRoster") })
+    }
+
+    @Test func aFailedWriteLeavesTheMemoryStoreAsItWas() async throws {
+        let data = MemoryDataStore()
+        struct Stop: Error {}
+        do {
+            try await data.write { data in
+                try await data.organizations.insert([OrganizationRecord(id: OrganizationID(UUID()), name: "中共测试委员会", kind: .cityCommittee, parentID: nil, path: "/x/")])
+                try await AuditLog.append(.organizationCreated, actor: "t", object: "o", in: data)
+                throw Stop()
+            }
+        } catch is Stop {}
+        #expect(try await data.organizations.count(in: .city) == 0)
+        #expect(try await data.audit.count() == 0)
+    }
+}
+
+/// Databases made before the layout split recorded their migrations as "Store.…": the names
+/// must not change, or Fluent would run the schema again on an existing database.
+@Test func migrationsKeepTheNamesExistingDatabasesRecorded() {
+    #expect(StoreMigrations.all.map(\.name) == ["Store.CreateCoreSchema", "Store.CreateImportStaging", "Store.AddMemberSortKey",
+                                                 "Store.AddPasswordChangeFlag", "Store.AddAccountDisabled", "Store.CreateSessions",
+                                                 "Store.CreateLoginAttempts", "Store.CreateAuditCheckpoints", "Store.CreateColumnMaps"])
+}
