@@ -126,13 +126,9 @@ public enum AccountAdmin {
         let password = Accounts.randomPassword()
         account.passwordHash = try hash(password)
         account.mustChangePassword = true
-        let changed = account
-        try await data.write { data in
-            try await data.accounts.update(changed)
-            // The old password's sessions end with it.
-            try await data.sessions.delete(accountID: changed.id, exceptKey: nil)
-            try await AuditLog.append(.passwordReset, actor: actor.username, object: "user:\(changed.username)", after: "已重置为一次性密码", in: data)
-        }
+        // The old password's sessions end with it.
+        try await save(account, endingSessions: true, exceptKey: nil, event: .passwordReset, actor: actor.username,
+                       note: "已重置为一次性密码", in: data)
         return (account, password)
     }
 
@@ -157,13 +153,8 @@ public enum AccountAdmin {
         try checkAdministers(actor, account, doing: "停用或启用")
         guard account.disabled != disabled else { return account }
         account.disabled = disabled
-        let changed = account
-        try await data.write { data in
-            try await data.accounts.update(changed)
-            if disabled { try await data.sessions.delete(accountID: changed.id, exceptKey: nil) }
-            try await AuditLog.append(disabled ? .userDisabled : .userEnabled, actor: actor.username, object: "user:\(changed.username)",
-                                      after: changed.displayName, in: data)
-        }
+        try await save(account, endingSessions: disabled, exceptKey: nil, event: disabled ? .userDisabled : .userEnabled,
+                       actor: actor.username, note: account.displayName, in: data)
         return account
     }
 
@@ -180,11 +171,18 @@ public enum AccountAdmin {
         var changed = account
         changed.passwordHash = try await hasher.hash(new)
         changed.mustChangePassword = false
-        let saved = changed
+        try await save(changed, endingSessions: true, exceptKey: keepSessionKey, event: .passwordChanged, actor: account.username,
+                       note: "其他会话已结束", in: data)
+    }
+
+    /// Saves the account, ends its sessions (all but the one keyed `exceptKey`) when asked, and
+    /// audits the change: one transaction.
+    static func save(_ account: AccountRecord, endingSessions: Bool, exceptKey: String?, event: AuditAction, actor: String,
+                     note: String, in data: any DataStore) async throws {
         try await data.write { data in
-            try await data.accounts.update(saved)
-            try await data.sessions.delete(accountID: saved.id, exceptKey: keepSessionKey)
-            try await AuditLog.append(.passwordChanged, actor: saved.username, object: "user:\(saved.username)", after: "其他会话已结束", in: data)
+            try await data.accounts.update(account)
+            if endingSessions { try await data.sessions.delete(accountID: account.id, exceptKey: exceptKey) }
+            try await AuditLog.append(event, actor: actor, object: "user:\(account.username)", after: note, in: data)
         }
     }
 }

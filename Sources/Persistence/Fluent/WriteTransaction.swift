@@ -14,21 +14,21 @@ extension Database {
         guard !inTransaction, let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" else {
             return try await transaction(body)
         }
-        await SQLiteWriteQueue.shared.acquire()
+        await WriteQueue.sqlite.acquire()
         do {
             let result = try await transaction(body)
-            await SQLiteWriteQueue.shared.release()
+            await WriteQueue.sqlite.release()
             return result
         } catch {
-            await SQLiteWriteQueue.shared.release()
+            await WriteQueue.sqlite.release()
             throw error
         }
     }
 }
 
-/// A first-come, first-served lock for SQLite write transactions.
-actor SQLiteWriteQueue {
-    static let shared = SQLiteWriteQueue()
+/// A first-come, first-served lock for write transactions (SQLite's, and the in-memory store's).
+actor WriteQueue {
+    static let sqlite = WriteQueue()
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
 

@@ -9,7 +9,7 @@ public struct MemoryDataStore: DataStore {
     final class Box: @unchecked Sendable {
         let lock = NSLock()
         var state = State()
-        let writers = WriterQueue()
+        let writers = WriteQueue()
 
         func read<T>(_ body: (State) throws -> T) rethrows -> T {
             lock.lock(); defer { lock.unlock() }
@@ -70,21 +70,6 @@ public struct MemoryDataStore: DataStore {
 /// What the in-memory store refuses where the database has a constraint.
 public struct MemoryConstraintViolation: Error, Sendable, CustomStringConvertible {
     public let description: String
-}
-
-/// One writer at a time, first come first served (as SQLite's write queue).
-actor WriterQueue {
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    func acquire() async {
-        if !busy { busy = true; return }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func release() {
-        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
-    }
 }
 
 struct MemoryOrganizations: OrganizationClient {
