@@ -77,12 +77,12 @@ public struct RoundReport: Codable, Sendable, Equatable {
 public enum RoundCounter {
     /// Checks the input; the first fault found is thrown and nothing is counted.
     public static func validate(_ input: RoundInput) throws(CountInputError) {
-        if input.seats < 1 { throw CountInputError(field: "seats", message: "应选名额必须是正整数") }
-        if input.candidates.isEmpty { throw CountInputError(field: "candidates", message: "候选人名单为空") }
+        if input.seats < 1 { throw CountInputError(field: "seats", code: "round.seats.notPositive", message: "应选名额必须是正整数") }
+        if input.candidates.isEmpty { throw CountInputError(field: "candidates", code: "round.candidates.empty", message: "候选人名单为空") }
         var seen = Set<String>()
         for (i, name) in input.candidates.enumerated() {
             if name.trimmingCharacters(in: .whitespaces).isEmpty {
-                throw CountInputError(field: "candidates[\(i)]", message: "候选人姓名为空")
+                throw CountInputError(field: "candidates[\(i)]", code: "round.candidate.nameEmpty", message: "候选人姓名为空")
             }
             // Known by name, a name must be unique; with ids, two people may share one.
             if !seen.insert(WriteIn.normalized(name)).inserted && input.candidateIDs == nil {
@@ -90,7 +90,7 @@ public enum RoundCounter {
             }
         }
         if let ids = input.candidateIDs {
-            guard ids.count == input.candidates.count else { throw CountInputError(field: "candidates", message: "候选人编号与姓名数目不一致") }
+            guard ids.count == input.candidates.count else { throw CountInputError(field: "candidates", code: "round.candidates.idsMismatch", message: "候选人编号与姓名数目不一致") }
             var seenIDs = Set<String>()
             for (i, id) in ids.enumerated() where id.isEmpty || !seenIDs.insert(id).inserted {
                 throw CountInputError(field: "candidates[\(i)].id", code: "candidate.id.duplicate", message: "候选人编号「\(id)」为空或重复")
@@ -102,57 +102,57 @@ public enum RoundCounter {
                                       message: "「\(input.candidates[i])」是\(standing.rawValue)，没有被选举权，不能作为候选人（RULES §1）")
             }
         }
-        if input.expected < 0 { throw CountInputError(field: "expected", message: "应到会人数不能为负数") }
-        if input.present < 0 { throw CountInputError(field: "present", message: "实到会人数不能为负数") }
-        if input.issued < 0 { throw CountInputError(field: "issued", message: "发出选票数不能为负数") }
+        if input.expected < 0 { throw CountInputError(field: "expected", code: "round.expected.negative", message: "应到会人数不能为负数") }
+        if input.present < 0 { throw CountInputError(field: "present", code: "round.present.negative", message: "实到会人数不能为负数") }
+        if input.issued < 0 { throw CountInputError(field: "issued", code: "round.issued.negative", message: "发出选票数不能为负数") }
         if input.present > input.expected {
-            throw CountInputError(field: "present", message: "实到会人数\(input.present)多于应到会人数\(input.expected)")
+            throw CountInputError(field: "present", code: "round.present.aboveExpected", message: "实到会人数\(input.present)多于应到会人数\(input.expected)")
         }
         if input.issued > input.present {
-            throw CountInputError(field: "issued", message: "发出选票数\(input.issued)多于实到会人数\(input.present)")
+            throw CountInputError(field: "issued", code: "round.issued.abovePresent", message: "发出选票数\(input.issued)多于实到会人数\(input.present)")
         }
         try ScrutineerRules.validate(scrutineers: input.scrutineers, counters: input.counters, candidates: input.candidates)
         if input.marginRatio.numerator > input.marginRatio.denominator {
-            throw CountInputError(field: "marginRatio", message: "差额比例不能大于1")
+            throw CountInputError(field: "marginRatio", code: "round.margin.ratioAboveOne", message: "差额比例不能大于1")
         }
         for (b, ballot) in input.ballots.enumerated() {
             let field = "ballots[\(b)]"
             switch ballot {
             case .declaredInvalid(let reason):
                 if reason.trimmingCharacters(in: .whitespaces).isEmpty {
-                    throw CountInputError(field: "\(field).invalid", message: "无效票须注明原因")
+                    throw CountInputError(field: "\(field).invalid", code: "ballot.invalid.reasonMissing", message: "无效票须注明原因")
                 }
             case .marked(let marks):
                 for (list, key) in [(marks.forMarks, "for"), (marks.againstMarks, "against"), (marks.unreadable, "unreadable")] {
                     if Set(list).count != list.count {
-                        throw CountInputError(field: "\(field).\(key)", message: "同一候选人重复标记")
+                        throw CountInputError(field: "\(field).\(key)", code: "ballot.mark.duplicate", message: "同一候选人重复标记")
                     }
                     if let bad = list.first(where: { !input.candidates.indices.contains($0) }) {
-                        throw CountInputError(field: "\(field).\(key)", message: "候选人序号\(bad)超出名单")
+                        throw CountInputError(field: "\(field).\(key)", code: "ballot.mark.outOfRange", message: "候选人序号\(bad)超出名单")
                     }
                 }
                 let forSet = Set(marks.forMarks), againstSet = Set(marks.againstMarks), unreadable = Set(marks.unreadable)
-                if let both = forSet.intersection(againstSet).first {
-                    throw CountInputError(field: field, message: "「\(input.candidates[both])」同时标记赞成和不赞成")
+                if let both = forSet.intersection(againstSet).min() {
+                    throw CountInputError(field: field, code: "ballot.mark.forAndAgainst", message: "「\(input.candidates[both])」同时标记赞成和不赞成")
                 }
-                if let both = unreadable.intersection(forSet.union(againstSet)).first {
-                    throw CountInputError(field: "\(field).unreadable", message: "「\(input.candidates[both])」既有可辨认标记又有无法辨认标记")
+                if let both = unreadable.intersection(forSet.union(againstSet)).min() {
+                    throw CountInputError(field: "\(field).unreadable", code: "ballot.mark.legibleAndUnreadable", message: "「\(input.candidates[both])」既有可辨认标记又有无法辨认标记")
                 }
                 // Write-ins that name a listed candidate, or the same person twice, are the count's
                 // to report on that ballot; an empty name or a place off the ballot is malformed.
                 for (w, name) in marks.writeIns.enumerated() where WriteIn.normalized(name).isEmpty {
-                    throw CountInputError(field: "\(field).writeIns[\(w)]", message: "另选人姓名为空")
+                    throw CountInputError(field: "\(field).writeIns[\(w)]", code: "ballot.writeIn.empty", message: "另选人姓名为空")
                 }
                 for (w, placed) in marks.placedWriteIns.enumerated() {
                     if WriteIn.normalized(placed.name).isEmpty {
-                        throw CountInputError(field: "\(field).writeIns[\(w)].name", message: "另选人姓名为空")
+                        throw CountInputError(field: "\(field).writeIns[\(w)].name", code: "ballot.writeIn.empty", message: "另选人姓名为空")
                     }
                     if !input.candidates.indices.contains(placed.under) {
-                        throw CountInputError(field: "\(field).writeIns[\(w)].under", message: "候选人序号\(placed.under)超出名单")
+                        throw CountInputError(field: "\(field).writeIns[\(w)].under", code: "ballot.mark.outOfRange", message: "候选人序号\(placed.under)超出名单")
                     }
                 }
                 if input.kind == .tieBreak && !(marks.writeIns.isEmpty && marks.placedWriteIns.isEmpty) {
-                    throw CountInputError(field: "\(field).writeIns", message: "重新投票只在并列的人中进行，不能另选他人")
+                    throw CountInputError(field: "\(field).writeIns", code: "ballot.writeIn.inTieBreak", message: "重新投票只在并列的人中进行，不能另选他人")
                 }
             }
         }

@@ -82,10 +82,10 @@ public enum ScrutineerRules {
     public static func validate(scrutineers: [String], counters: [String], candidates: [String]) throws(CountInputError) {
         let standing = Set(candidates)
         for (i, name) in scrutineers.enumerated() where standing.contains(name) {
-            throw CountInputError(field: "scrutineers[\(i)]", message: "「\(name)」是本轮候选人，不能担任监票人")
+            throw CountInputError(field: "scrutineers[\(i)]", code: "round.scrutineer.isCandidate", message: "「\(name)」是本轮候选人，不能担任监票人")
         }
         for (i, name) in counters.enumerated() where standing.contains(name) {
-            throw CountInputError(field: "counters[\(i)]", message: "「\(name)」是本轮候选人，不能担任计票人")
+            throw CountInputError(field: "counters[\(i)]", code: "round.counter.isCandidate", message: "「\(name)」是本轮候选人，不能担任计票人")
         }
     }
 }

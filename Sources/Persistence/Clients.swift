@@ -40,7 +40,7 @@ public protocol OrganizationClient: Sendable {
 /// What a member list shows: search, filters, one page.
 public struct MemberSearch: Sendable, Equatable {
     public var text: String = ""
-    public var status: String?
+    public var status: MemberStanding?
     public var gender: String?
     public var ethnicity: String?
     public var category: String?

@@ -32,6 +32,10 @@ public struct MemberRecord: Sendable, Equatable {
     public init(id: MemberID, organizationID: OrganizationID, record: RosterRecord) {
         self.id = id; self.organizationID = organizationID; self.record = record
     }
+
+    /// The member's standing (RULES §1): stored members passed the roster checks, so this is
+    /// nil only for a row written around them.
+    public var standing: MemberStanding? { MemberStanding(rawValue: record.status) }
 }
 
 public struct AccountRecord: Sendable, Equatable {

@@ -28,7 +28,7 @@ public enum MemberDirectory {
     /// The home page's figures for a scope: organizations, members, and full members (who vote).
     public static func figures(scope: Scope, in data: any DataStore) async throws -> (organizations: Int, members: Int, fullMembers: Int) {
         var full = MemberSearch()
-        full.status = MemberStanding.full.rawValue
+        full.status = .full
         return (try await data.organizations.count(in: scope), try await data.members.count(MemberSearch(), in: scope),
                 try await data.members.count(full, in: scope))
     }

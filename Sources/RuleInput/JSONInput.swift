@@ -42,10 +42,7 @@ public enum JSONInput {
 
     /// The top-level object of a JSON document.
     public static func object(_ data: Data) throws(InputError) -> [String: Any] {
-        let parsed: Any
-        do { parsed = try JSONSerialization.jsonObject(with: data) } catch {
-            throw InputError(field: "(根)", code: "input.notJSON", message: "不是合法的 JSON：\(error.localizedDescription)")
-        }
+        let parsed = try document(data)
         guard let object = parsed as? [String: Any] else {
             throw InputError(field: "(根)", code: "input.notObject", message: "输入必须是一个 JSON 对象")
         }
@@ -56,6 +53,19 @@ public enum JSONInput {
     public static func rejectUnknownKeys(_ object: [String: Any], known: Set<String>, prefix: String = "") throws(InputError) {
         if let unknown = object.keys.filter({ !known.contains($0) }).sorted().first {
             throw InputError(field: prefix + unknown, code: "input.unknownField", message: "未知字段")
+        }
+    }
+
+    /// The document's value: read by `JSONReader` (UTF-8, the form every tool writes); a
+    /// document in UTF-16 or UTF-32 (zero bytes among the first four) goes to `JSONSerialization`.
+    public static func document(_ data: Data) throws(InputError) -> Any {
+        if data.prefix(4).contains(0) {
+            do { return try JSONSerialization.jsonObject(with: data) } catch {
+                throw InputError(field: "(根)", code: "input.notJSON", message: "不是合法的 JSON：\(error.localizedDescription)")
+            }
+        }
+        do { return try JSONReader.parse(data) } catch {
+            throw InputError(field: "(根)", code: "input.notJSON", message: "不是合法的 JSON：\(error)")
         }
     }
 }

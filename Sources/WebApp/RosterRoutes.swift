@@ -93,7 +93,7 @@ enum RosterRoutes {
         }
         var search = MemberSearch()
         search.text = param("q") ?? ""
-        search.status = param("status").flatMap { statuses.contains($0) ? $0 : nil }
+        search.status = param("status").flatMap(MemberStanding.init(rawValue:))
         search.gender = param("gender").flatMap { genders.contains($0) ? $0 : nil }
         search.ethnicity = param("ethnicity").flatMap { ethnicities.contains($0) ? $0 : nil }
         search.category = param("category").flatMap { categories.contains($0) ? $0 : nil }
@@ -124,7 +124,7 @@ enum RosterRoutes {
         }
         return try await req.render("members", access, MemberListPage(
             q: search.text,
-            statuses: options(statuses, search.status), genders: options(genders, search.gender),
+            statuses: options(statuses, search.status?.rawValue), genders: options(genders, search.gender),
             ethnicities: options(ethnicities, search.ethnicity), categories: options(categories, search.category),
             ageBands: options(ageBands.map(\.label), band),
             rows: result.members.map { member in

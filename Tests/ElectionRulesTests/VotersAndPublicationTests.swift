@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func aCandidateCannotScrutinize() {
-        #expect(throws: CountInputError(field: "scrutineers[1]", message: "「李二」是本轮候选人，不能担任监票人")) {
+        #expect(throws: CountInputError(field: "scrutineers[1]", code: "round.scrutineer.isCandidate", message: "「李二」是本轮候选人，不能担任监票人")) {
             try ScrutineerRules.validate(scrutineers: ["赵五", "李二"], counters: [], candidates: ["王一", "李二"])
         }
         #expect(throws: CountInputError.self) {

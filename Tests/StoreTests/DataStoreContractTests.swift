@@ -24,7 +24,7 @@ import Documents
         // Searches: every filter, paging, keyset batches, scope.
         var search = MemberSearch(); search.pageSize = 7; search.page = 2
         for configure in [{ (s: inout MemberSearch) in s.gender = "女" }, { $0.maxAge = 35 }, { $0.minAge = 51; $0.maxAge = 60 },
-                          { $0.status = MemberStanding.full.rawValue }, { $0.text = "王" }, { $0.text = "武陵" }, { $0.text = "%" }] as [(inout MemberSearch) -> Void] {
+                          { $0.status = .full }, { $0.text = "王" }, { $0.text = "武陵" }, { $0.text = "%" }] as [(inout MemberSearch) -> Void] {
             var s = search
             configure(&s)
             for scope in [Scope.city, wulingScope] {

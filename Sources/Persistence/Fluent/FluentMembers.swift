@@ -125,7 +125,7 @@ struct FluentMembers: MemberClient {
                 group.where(Self.like(column("name"), pattern)).orWhere(Self.like(column("name", Organization.schema), pattern))
             }
         }
-        for (field, value) in [("status", search.status), ("gender", search.gender), ("ethnicity", search.ethnicity), ("category", search.category)] {
+        for (field, value) in [("status", search.status?.rawValue), ("gender", search.gender), ("ethnicity", search.ethnicity), ("category", search.category)] {
             if let value { query = query.where(column(field), .equal, SQLBind(value)) }
         }
         if let bound = search.bornAfter { query = query.where(column("birth_date"), .greaterThan, SQLBind(bound)) }

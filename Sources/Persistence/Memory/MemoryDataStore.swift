@@ -130,7 +130,7 @@ struct MemoryMembers: MemberClient {
             } else if !text.isEmpty {
                 guard r.name.contains(text) || organization.name.contains(text) else { return nil }
             }
-            if let v = search.status, r.status != v { return nil }
+            if let v = search.status, r.status != v.rawValue { return nil }
             if let v = search.gender, r.gender != v { return nil }
             if let v = search.ethnicity, r.ethnicity != v { return nil }
             if let v = search.category, r.category != v { return nil }
