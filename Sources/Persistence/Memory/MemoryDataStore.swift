@@ -38,18 +38,18 @@ public struct MemoryDataStore: DataStore {
 
     let box: Box
     let inTransaction: Bool
+    public let organizations: any OrganizationClient, members: any MemberClient, accounts: any AccountClient
+    public let audit: any AuditClient, sessions: any SessionClient, loginAttempts: any LoginAttemptClient
+    public let imports: any ImportClient, elections: any ElectionClient
 
-    public init() { box = Box(); inTransaction = false }
-    init(box: Box, inTransaction: Bool) { self.box = box; self.inTransaction = inTransaction }
+    public init() { self.init(box: Box(), inTransaction: false) }
 
-    public var organizations: any OrganizationClient { MemoryOrganizations(box: box) }
-    public var members: any MemberClient { MemoryMembers(box: box) }
-    public var accounts: any AccountClient { MemoryAccounts(box: box) }
-    public var audit: any AuditClient { MemoryAudit(box: box) }
-    public var sessions: any SessionClient { MemorySessions(box: box) }
-    public var loginAttempts: any LoginAttemptClient { MemoryLoginAttempts(box: box) }
-    public var imports: any ImportClient { MemoryImports(box: box) }
-    public var elections: any ElectionClient { MemoryElections(box: box) }
+    init(box: Box, inTransaction: Bool) {
+        self.box = box; self.inTransaction = inTransaction
+        organizations = MemoryOrganizations(box: box); members = MemoryMembers(box: box); accounts = MemoryAccounts(box: box)
+        audit = MemoryAudit(box: box); sessions = MemorySessions(box: box); loginAttempts = MemoryLoginAttempts(box: box)
+        imports = MemoryImports(box: box); elections = MemoryElections(box: box)
+    }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
         if inTransaction { return try await body(self) }
