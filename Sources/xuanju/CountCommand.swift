@@ -19,7 +19,7 @@ struct Count: ParsableCommand {
         do {
             round = try RoundInputParser.parse(try readInput(input))
         } catch let error as CountInputError {
-            throw CommandError("\(source)：\(error.field)：\(error.message)")
+            throw CommandError("\(source)：\(error.field)：\(error.message)（\(error.code)）")
         }
         if let ballots {
             do {
@@ -32,7 +32,7 @@ struct Count: ParsableCommand {
         do {
             report = try RoundCounter.count(round, order: .strokes)
         } catch {
-            throw CommandError("\(ballots ?? source)：\(error.field)：\(error.message)")
+            throw CommandError("\(ballots ?? source)：\(error.field)：\(error.message)（\(error.code)）")
         }
         switch format {
         case .json:
