@@ -31,10 +31,11 @@ import ElectionRules
             do { _ = try BallotCSV.read(Data(csv.utf8), file: "b.csv", candidates: candidates); return nil }
             catch { return error }
         }
-        #expect(fault("王一,李二\n○,乱\n") == FileInputError(file: "b.csv", row: 2, column: "李二", message: "标记「乱」无法识别，应为 ○、×、? 或留空"))
-        #expect(fault("王一,赵六\n")?.column == "赵六")
-        #expect(fault("王一\n○\n")?.column == "李二")
-        #expect(fault("王一,李二\n○\n")?.row == 2)
+        #expect(fault("王一,李二\n○,乱\n") == FileInputError(file: "b.csv", row: 2, column: "李二", code: "ballots.mark.unknown",
+                                                            message: "标记「乱」无法识别，应为 ○、×、? 或留空"))
+        #expect(fault("王一,赵六\n")?.column == "赵六" && fault("王一,赵六\n")?.code == "ballots.heading.unknown")
+        #expect(fault("王一\n○\n")?.column == "李二" && fault("王一\n○\n")?.code == "ballots.heading.missingCandidate")
+        #expect(fault("王一,李二\n○\n")?.row == 2 && fault("王一,李二\n○\n")?.code == "ballots.row.columnCount")
         #expect(fault("王一,李二\n\"○,×\n")?.message == "引号没有闭合")
         #expect(fault("")?.message.contains("表头") == true)
     }
