@@ -50,10 +50,10 @@ let package = Package(
         .target(name: "Roster", dependencies: ["Core", "Persistence", "Audit", "Organizations", "Documents",
                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Accounts", dependencies: ["Core", "Persistence", "Audit", .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "Elections", dependencies: ["Core", "Persistence"]),
+        .target(name: "Elections", dependencies: ["Core", "Persistence", "Audit", "Organizations", "Allocation", "Documents", "NameOrder"]),
         .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation"]),
         .target(name: "WebApp", dependencies: [
-            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Documents",
+            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Documents", "Allocation", "NameOrder",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "Leaf", package: "leaf"),
@@ -78,6 +78,8 @@ let package = Package(
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
         ]),
+        // Feature tests on the in-memory store: no database, seconds to run.
+        .testTarget(name: "ElectionsTests", dependencies: ["Core", "Persistence", "Audit", "Demo", "Elections", "Allocation"]),
         .testTarget(name: "DocumentsTests", dependencies: [
             "Documents",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -165,9 +165,12 @@ public protocol ImportClient: Sendable {
 public protocol ElectionClient: Sendable {
     /// Every election, by name.
     func all() async throws -> [ElectionRecord]
+    func find(_ id: ElectionID) async throws -> ElectionRecord?
     func quotas(of election: ElectionID) async throws -> [QuotaRecord]
     func insert(_ election: ElectionRecord) async throws
     func insert(_ quotas: [QuotaRecord]) async throws
+    /// The election's quota rows become exactly these.
+    func replaceQuotas(of election: ElectionID, with quotas: [QuotaRecord]) async throws
     func count() async throws -> (elections: Int, quotas: Int)
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Core
 import Documents
+import NameOrder
 
 /// What the database holds, as plain values: the features read and write these through the
 /// clients (`DataStore`), never the Fluent models.
@@ -103,14 +104,21 @@ public struct ElectionRecord: Sendable, Equatable {
     public var seats: Int
     public var candidatePlaces: Int
     public var marginRatio: Ratio
+    /// The day ages are counted on (周岁 on this date).
     public var referenceDate: String
+    /// What is elected (delegates, a committee, …); nil for elections made before it was recorded.
+    public var office: Office?
+    /// 姓氏笔画 convention for every list of this election.
+    public var nameOrder: NameConvention
     /// Stage, composition targets, deadlines, meeting kind (JSON the later stages read).
     public var settings: String
 
     public init(id: ElectionID = ElectionID(UUID()), name: String, organizationID: OrganizationID, profile: RuleProfile, seats: Int,
-                candidatePlaces: Int, marginRatio: Ratio, referenceDate: String, settings: String) {
+                candidatePlaces: Int, marginRatio: Ratio, referenceDate: String, office: Office? = nil, nameOrder: NameConvention = .a,
+                settings: String) {
         self.id = id; self.name = name; self.organizationID = organizationID; self.profile = profile; self.seats = seats
-        self.candidatePlaces = candidatePlaces; self.marginRatio = marginRatio; self.referenceDate = referenceDate; self.settings = settings
+        self.candidatePlaces = candidatePlaces; self.marginRatio = marginRatio; self.referenceDate = referenceDate
+        self.office = office; self.nameOrder = nameOrder; self.settings = settings
     }
 }
 
@@ -118,8 +126,10 @@ public struct QuotaRecord: Sendable, Equatable {
     public var electionID: ElectionID
     public var organizationID: OrganizationID
     public var places: Int
-    public init(electionID: ElectionID, organizationID: OrganizationID, places: Int) {
-        self.electionID = electionID; self.organizationID = organizationID; self.places = places
+    /// Why the places were set by hand rather than by the apportionment (nil when they were not).
+    public var reason: String?
+    public init(electionID: ElectionID, organizationID: OrganizationID, places: Int, reason: String? = nil) {
+        self.electionID = electionID; self.organizationID = organizationID; self.places = places; self.reason = reason
     }
 }
 

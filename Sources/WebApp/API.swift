@@ -132,6 +132,7 @@ enum APIRoutes {
         signedIn.post("users", ":id", "disable", use: { try await setDisabled($0, true) })
         signedIn.post("users", ":id", "enable", use: { try await setDisabled($0, false) })
         signedIn.get("audit", use: audit)
+        ElectionAPI.register(signedIn)
     }
 
     static func problems(_ list: [FileInputError], status: HTTPStatus, for req: Request) async throws -> Response {

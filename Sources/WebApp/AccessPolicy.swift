@@ -17,6 +17,8 @@ enum Capability: String {
     case exportRoster = "导出党员名册"
     case manageOrganizations = "调整党组织"
     case manageUsers = "管理用户账号"
+    case viewElections = "查看选举"
+    case manageElections = "设立选举和分配名额"
 }
 
 struct Access {
@@ -38,6 +40,9 @@ struct Access {
     func can(_ capability: Capability) -> Bool {
         switch (role, capability) {
         case (.systemAdmin, _), (.departmentAdmin, _): return true
+        // Everyone takes part in some election: the list is filtered by scope.
+        case (_, .viewElections): return true
+        case (_, .manageElections): return false
         case (.unitAdmin, .viewRoster), (.unitAdmin, .seeFullIDNumbers), (.unitAdmin, .viewOrganizations),
              (.unitAdmin, .editRoster), (.unitAdmin, .exportRoster), (.unitAdmin, .manageOrganizations): return true
         case (.unitAdmin, .viewAuditLog), (.unitAdmin, .manageUsers): return false

@@ -67,6 +67,13 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/v1/users/{id}/disable", summary: "停用账号（不能登录，已有会话失效）", response: "User"),
         Operation(method: "post", path: "/api/v1/users/{id}/enable", summary: "启用账号", response: "User"),
         Operation(method: "get", path: "/api/v1/audit", summary: "审计日志（新的在前，每页100条）", query: [("page", "页码")], response: "AuditPage"),
+        Operation(method: "get", path: "/api/v1/elections", summary: "本单位参与的选举（组织部：全部）", response: "ElectionList"),
+        Operation(method: "post", path: "/api/v1/elections", summary: "设立选举（组织部）：候选人名额不得少于差额要求（进一法）", body: "NewElection", response: "Election", status: 201),
+        Operation(method: "get", path: "/api/v1/elections/{id}", summary: "一项选举", response: "Election"),
+        Operation(method: "post", path: "/api/v1/elections/{id}/quotas/preview", summary: "名额分配预览：各单位党员数、组织数、按比例应得、名额、与现行名额的变化",
+                  body: "QuotaPlan", response: "QuotaPreview"),
+        Operation(method: "put", path: "/api/v1/elections/{id}/quotas", summary: "按方案分配名额（合计须等于候选人名额；调整须写理由；记入审计日志）",
+                  body: "QuotaPlan", response: "QuotaPreview"),
     ]
 
     static func string(_ description: String? = nil) -> JSON {
@@ -119,6 +126,23 @@ enum OpenAPIDocument {
         ("AuditEntry", object([("seq", integer), ("at", string()), ("actor", string()), ("action", string()), ("object", string()),
                                ("before", string()), ("after", string())])),
         ("AuditPage", object([("total", integer), ("page", integer), ("entries", array(ref("AuditEntry")))])),
+        ("Election", object([("id", uuid), ("name", string()), ("organizationId", uuid),
+                             ("office", string("delegate、committee、alternate、discipline、standing、secretary")),
+                             ("profile", string("basic、local-congress、local-plenary")), ("seats", integer), ("candidatePlaces", integer),
+                             ("marginRatio", string("差额比例，如 0.21")), ("minimumCandidates", integer), ("referenceDate", string("计算年龄的日期")),
+                             ("nameOrder", string("A（姓氏笔画，单名视为空白）或 B（姓名笔画）"))])),
+        ("ElectionList", array(ref("Election"))),
+        ("NewElection", object([("name", string()), ("organizationId", uuid), ("office", string()), ("profile", string()), ("seats", integer),
+                                ("marginRatio", string()), ("candidatePlaces", integer), ("referenceDate", string()), ("nameOrder", string())],
+                               required: ["name", "organizationId", "profile", "seats", "marginRatio", "referenceDate"])),
+        ("QuotaPlan", object([("method", string("hamilton、dhondt、sainte-lague、huntington-hill、adams")), ("base", integer),
+                              ("memberWeight", string()), ("organizationWeight", string()), ("minimum", integer),
+                              ("overrides", array(object([("unit", uuid), ("places", integer), ("reason", string("必填"))])))], required: [])),
+        ("QuotaPreview", object([("election", uuid), ("candidatePlaces", integer), ("total", integer), ("complete", boolean),
+                                 ("ties", array(array(string()))),
+                                 ("rows", array(object([("unit", uuid), ("name", string()), ("members", integer), ("organizations", integer),
+                                                        ("share", .object([("type", .string("number"))])), ("places", integer),
+                                                        ("previous", nullable(integer)), ("reason", nullable(string()))])))])),
     ]
 
     static func content(_ schema: String) -> JSON {

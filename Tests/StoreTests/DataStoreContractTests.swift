@@ -126,5 +126,6 @@ import Documents
 @Test func migrationsKeepTheNamesExistingDatabasesRecorded() {
     #expect(StoreMigrations.all.map(\.name) == ["Store.CreateCoreSchema", "Store.CreateImportStaging", "Store.AddMemberSortKey",
                                                  "Store.AddPasswordChangeFlag", "Store.AddAccountDisabled", "Store.CreateSessions",
-                                                 "Store.CreateLoginAttempts", "Store.CreateAuditCheckpoints", "Store.CreateColumnMaps"])
+                                                 "Store.CreateLoginAttempts", "Store.CreateAuditCheckpoints", "Store.CreateColumnMaps",
+                                                 "Store.AddElectionSetup"])
 }

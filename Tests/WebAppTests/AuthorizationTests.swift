@@ -58,6 +58,9 @@ import Documents
         ("GET /api/v1/organizations/OTHERORG", [.ok, .ok, .notFound, .notFound, .forbidden, .forbidden]),
         ("GET /api/v1/users", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/audit", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections", [.ok, .ok, .ok, .ok, .ok, .ok]),
+        ("GET /api/v1/elections/ELECTION", [.ok, .ok, .ok, .ok, .ok, .ok]),
+        ("GET /api/v1/elections/TOWNELECTION", [.ok, .ok, .notFound, .notFound, .notFound, .notFound]),
     ]
 
     /// Writes whose body the rules refuse after the role and scope checks, so the answer shows
@@ -86,6 +89,9 @@ import Documents
         ("POST /api/v1/users/ADMIN/disable", [:], [.ok, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/users/ADMIN/enable", [:], [.ok, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("PUT /api/v1/account/password", ["current": "wrong", "new": "0123456789ab"], [.badRequest, .badRequest, .badRequest, .badRequest, .badRequest, .badRequest]),
+        ("POST /api/v1/elections", ["name": "缺少其他字段"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/elections/ELECTION/quotas/preview", ["method": "不存在"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("PUT /api/v1/elections/ELECTION/quotas", ["method": "不存在"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
     ]
 
     @Test func everyRoleGetsTheWrittenAnswer() async throws {
@@ -115,11 +121,16 @@ import Documents
             }
             // The search's records carry their organization's name.
             let records = ["OWN": own.record, "OTHER": other.record]
+            // The demo's two elections: the city's (every unit takes part) and 泥城镇's (outside 武陵区).
+            let elections = try await Election.query(on: app.db).all()
+            let cityElection = try #require(elections.first { $0.organizationID == generator.cityID }?.id).uuidString
+            let townElection = try #require(elections.first { $0.organizationID == generator.townID }?.id).uuidString
             for (request, expected) in Self.matrix {
                 let parts = request.split(separator: " ", maxSplits: 1).map(String.init)
                 let method = HTTPMethod(rawValue: parts[0])
                 let which = request.hasSuffix("OTHER") ? "OTHER" : "OWN"
-                let url = parts[1].replacingOccurrences(of: "OWNORG", with: wuling.uuidString).replacingOccurrences(of: "OTHERORG", with: dingcheng.uuidString)
+                let url = parts[1].replacingOccurrences(of: "TOWNELECTION", with: townElection).replacingOccurrences(of: "ELECTION", with: cityElection)
+                    .replacingOccurrences(of: "OWNORG", with: wuling.uuidString).replacingOccurrences(of: "OTHERORG", with: dingcheng.uuidString)
                     .replacingOccurrences(of: "OWN", with: own.id.description).replacingOccurrences(of: "OTHER", with: other.id.description)
                 for (actor, status) in zip(Self.actors, expected) {
                     let session = sessions[actor.username]!
@@ -143,7 +154,8 @@ import Documents
             let admin = try #require(try await User.query(on: app.db).filter(\.$username == "admin").first()).id!
             for (request, body, expected) in Self.writes {
                 let parts = request.split(separator: " ", maxSplits: 1).map(String.init)
-                let url = parts[1].replacingOccurrences(of: "OWNORG", with: wuling.uuidString).replacingOccurrences(of: "OTHERORG", with: dingcheng.uuidString)
+                let url = parts[1].replacingOccurrences(of: "ELECTION", with: cityElection)
+                    .replacingOccurrences(of: "OWNORG", with: wuling.uuidString).replacingOccurrences(of: "OTHERORG", with: dingcheng.uuidString)
                     .replacingOccurrences(of: "ADMIN", with: admin.uuidString)
                 for (actor, status) in zip(Self.actors, expected) {
                     let session = sessions[actor.username]!
@@ -207,7 +219,8 @@ import Documents
             let writeRoutes = Self.matrix.map { ($0.request, [String: String]()) }.filter { !$0.0.hasPrefix("GET") } + Self.writes.map { ($0.request, $0.body) }
             for (request, body) in writeRoutes {
                 let parts = request.split(separator: " ", maxSplits: 1).map(String.init)
-                let url = parts[1].replacingOccurrences(of: "OWNORG", with: wuling.uuidString).replacingOccurrences(of: "OTHERORG", with: dingcheng.uuidString)
+                let url = parts[1].replacingOccurrences(of: "ELECTION", with: cityElection)
+                    .replacingOccurrences(of: "OWNORG", with: wuling.uuidString).replacingOccurrences(of: "OTHERORG", with: dingcheng.uuidString)
                     .replacingOccurrences(of: "ADMIN", with: admin.uuidString)
                     .replacingOccurrences(of: "OWN", with: own.id.description).replacingOccurrences(of: "OTHER", with: other.id.description)
                 try await app.testing().test(HTTPMethod(rawValue: parts[0]), url, headers: sys.headers, beforeRequest: { req in
@@ -216,7 +229,7 @@ import Documents
                     #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
                 }
             }
-            #expect(writeRoutes.count == 25)
+            #expect(writeRoutes.count == 28)   // every non-GET route, the three election writes included
             #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()

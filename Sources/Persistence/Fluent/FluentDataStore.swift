@@ -2,6 +2,7 @@ import Foundation
 import FluentKit
 import SQLKit
 import Core
+import NameOrder
 
 /// The clients on a Fluent database (SQLite or PostgreSQL).
 public struct FluentDataStore: DataStore {
@@ -240,7 +241,8 @@ extension Election {
     var record: ElectionRecord {
         ElectionRecord(id: ElectionID(id!), name: name, organizationID: OrganizationID(organizationID),
                        profile: RuleProfile(rawValue: profile) ?? .basic, seats: seats, candidatePlaces: candidatePlaces,
-                       marginRatio: Ratio(decimal: marginRatio) ?? Ratio(0, 1), referenceDate: referenceDate, settings: settings)
+                       marginRatio: Ratio(decimal: marginRatio) ?? Ratio(0, 1), referenceDate: referenceDate,
+                       office: Office(rawValue: office), nameOrder: NameConvention(rawValue: nameOrder) ?? .a, settings: settings)
     }
 }
 
@@ -249,23 +251,31 @@ struct FluentElections: ElectionClient {
 
     func all() async throws -> [ElectionRecord] { try await Election.query(on: db).sort(\.$name).all().map(\.record) }
 
+    func find(_ id: ElectionID) async throws -> ElectionRecord? { try await Election.find(id.uuid, on: db)?.record }
+
     func quotas(of election: ElectionID) async throws -> [QuotaRecord] {
         try await ElectionQuota.query(on: db).filter(\.$electionID == election.uuid).all().map {
-            QuotaRecord(electionID: ElectionID($0.electionID), organizationID: OrganizationID($0.organizationID), places: $0.places)
+            QuotaRecord(electionID: ElectionID($0.electionID), organizationID: OrganizationID($0.organizationID), places: $0.places,
+                        reason: $0.reason.isEmpty ? nil : $0.reason)
         }
+    }
+
+    func replaceQuotas(of election: ElectionID, with quotas: [QuotaRecord]) async throws {
+        try await ElectionQuota.query(on: db).filter(\.$electionID == election.uuid).delete()
+        try await insert(quotas)
     }
 
     func insert(_ r: ElectionRecord) async throws {
         let e = Election()
         e.id = r.id.uuid; e.name = r.name; e.organizationID = r.organizationID.uuid; e.profile = r.profile.rawValue
         e.seats = r.seats; e.candidatePlaces = r.candidatePlaces; e.marginRatio = r.marginRatio.description
-        e.referenceDate = r.referenceDate; e.settings = r.settings
+        e.referenceDate = r.referenceDate; e.office = r.office?.rawValue ?? ""; e.nameOrder = r.nameOrder.rawValue; e.settings = r.settings
         try await e.create(on: db)
     }
 
     func insert(_ quotas: [QuotaRecord]) async throws {
         for q in quotas {
-            try await ElectionQuota(electionID: q.electionID.uuid, organizationID: q.organizationID.uuid, places: q.places).create(on: db)
+            try await ElectionQuota(electionID: q.electionID.uuid, organizationID: q.organizationID.uuid, places: q.places, reason: q.reason).create(on: db)
         }
     }
 

@@ -15,7 +15,7 @@ extension StoreMigration {
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -225,5 +225,21 @@ struct CreateColumnMaps: StoreMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(StagedImport.schema).deleteField("column_map").update()
         try await database.schema(Tables.columnMaps).delete()
+    }
+}
+
+/// Elections record the office elected and the name-order convention; a hand-set quota its reason.
+struct AddElectionSetup: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        // One column per statement: SQLite adds columns one at a time.
+        try await database.schema(Election.schema).field("office", .string, .required, .sql(.default(""))).update()
+        try await database.schema(Election.schema).field("name_order", .string, .required, .sql(.default("A"))).update()
+        try await database.schema(ElectionQuota.schema).field("reason", .string, .required, .sql(.default(""))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(ElectionQuota.schema).deleteField("reason").update()
+        try await database.schema(Election.schema).deleteField("name_order").update()
+        try await database.schema(Election.schema).deleteField("office").update()
     }
 }

@@ -77,6 +77,9 @@ public final class Election: Model, @unchecked Sendable {
     @Field(key: "candidate_places") public var candidatePlaces: Int
     @Field(key: "margin_ratio") public var marginRatio: String
     @Field(key: "reference_date") public var referenceDate: String
+    /// Office elected ("" when not recorded) and the name-order convention ("A" or "B").
+    @Field(key: "office") public var office: String
+    @Field(key: "name_order") public var nameOrder: String
     /// JSON: composition targets, deadlines, meeting kind.
     @Field(key: "settings") public var settings: String
 
@@ -89,10 +92,12 @@ public final class ElectionQuota: Model, @unchecked Sendable {
     @Field(key: "election_id") public var electionID: UUID
     @Field(key: "organization_id") public var organizationID: UUID
     @Field(key: "places") public var places: Int
+    /// The recorded reason of a hand-set quota ("" for an apportioned one).
+    @Field(key: "reason") public var reason: String
 
     public init() {}
-    public init(electionID: UUID, organizationID: UUID, places: Int) {
-        self.electionID = electionID; self.organizationID = organizationID; self.places = places
+    public init(electionID: UUID, organizationID: UUID, places: Int, reason: String?) {
+        self.electionID = electionID; self.organizationID = organizationID; self.places = places; self.reason = reason ?? ""
     }
 }
 

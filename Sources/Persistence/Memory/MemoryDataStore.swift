@@ -308,7 +308,11 @@ struct MemoryElections: ElectionClient {
     let box: MemoryDataStore.Box
 
     func all() async throws -> [ElectionRecord] { box.read { $0.elections.sorted { $0.name < $1.name } } }
+    func find(_ id: ElectionID) async throws -> ElectionRecord? { box.read { $0.elections.first { $0.id == id } } }
     func quotas(of election: ElectionID) async throws -> [QuotaRecord] { box.read { $0.quotas.filter { $0.electionID == election } } }
+    func replaceQuotas(of election: ElectionID, with quotas: [QuotaRecord]) async throws {
+        box.change { s in s.quotas = s.quotas.filter { $0.electionID != election } + quotas }
+    }
     func insert(_ election: ElectionRecord) async throws { box.change { $0.elections.append(election) } }
     func insert(_ quotas: [QuotaRecord]) async throws { box.change { $0.quotas += quotas } }
     func count() async throws -> (elections: Int, quotas: Int) { box.read { ($0.elections.count, $0.quotas.count) } }

@@ -1,0 +1,99 @@
+import Foundation
+import Core
+import Persistence
+import Audit
+import NameOrder
+import Documents
+
+/// Setting up an election (RULES §3): what is elected, how many seats, the margin and the
+/// candidate places it implies (进一法), the day ages are counted on, the name-order convention.
+/// Only the department (the city's scope) sets elections up; everyone with a scope reads them.
+public enum ElectionSetup {
+    public struct Draft: Sendable {
+        public var name: String
+        public var organizationID: OrganizationID
+        public var office: Office
+        public var profile: RuleProfile
+        public var seats: Int
+        /// The least margin; the candidate places must meet it.
+        public var marginRatio: Ratio
+        /// nil: the fewest the margin allows.
+        public var candidatePlaces: Int?
+        public var referenceDate: String
+        public var nameOrder: NameConvention
+
+        public init(name: String, organizationID: OrganizationID, office: Office = .delegate, profile: RuleProfile, seats: Int,
+                    marginRatio: Ratio, candidatePlaces: Int? = nil, referenceDate: String, nameOrder: NameConvention = .a) {
+            self.name = name; self.organizationID = organizationID; self.office = office; self.profile = profile; self.seats = seats
+            self.marginRatio = marginRatio; self.candidatePlaces = candidatePlaces; self.referenceDate = referenceDate; self.nameOrder = nameOrder
+        }
+    }
+
+    /// Limits no real election comes near; beyond them an input is a mistake or an attack.
+    public static let maxSeats = 5_000
+
+    @discardableResult
+    public static func create(_ draft: Draft, actor: String, scope: Scope, in data: any DataStore) async throws -> ElectionRecord {
+        guard scope == .city else { throw Refusal.forbidden("election.create.cityOnly", "选举由组织部设立") }
+        let name = draft.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (2...80).contains(name.count) else { throw Refusal.invalid("election.name.length", "选举名称应为2至80个字", field: "name") }
+        guard (1...maxSeats).contains(draft.seats) else {
+            throw Refusal.invalid("election.seats.outOfRange", "应选名额应在1至\(maxSeats)之间", field: "seats")
+        }
+        guard draft.marginRatio.numerator <= draft.marginRatio.denominator else {
+            throw Refusal.invalid("election.margin.aboveOne", "差额比例不能大于1", field: "marginRatio")
+        }
+        let fewest = Margin.minimumCandidates(seats: draft.seats, ratio: draft.marginRatio)
+        let places = draft.candidatePlaces ?? fewest
+        guard places >= fewest, places <= 2 * maxSeats else {
+            throw Refusal.invalid("election.candidatePlaces.belowMargin",
+                                  "应选\(draft.seats)名、差额比例不少于\(percent(draft.marginRatio))，候选人至少\(fewest)名（进一法），现为\(places)名",
+                                  field: "candidatePlaces")
+        }
+        guard let day = CalendarDate(text: draft.referenceDate), day.description == draft.referenceDate else {
+            throw Refusal.invalid("election.referenceDate.invalid", "计算年龄的日期应为 yyyy-MM-dd", field: "referenceDate")
+        }
+        guard let organization = try await data.organizations.find(draft.organizationID), !organization.closed else {
+            throw Refusal.invalid("election.organization.unknown", "没有这个党组织（或已撤销）", field: "organizationId")
+        }
+        guard try await data.elections.all().allSatisfy({ $0.name != name }) else {
+            throw Refusal.invalid("election.name.taken", "已有名为「\(name)」的选举", field: "name")
+        }
+        let election = ElectionRecord(name: name, organizationID: organization.id, profile: draft.profile, seats: draft.seats,
+                                      candidatePlaces: places, marginRatio: draft.marginRatio, referenceDate: draft.referenceDate,
+                                      office: draft.office, nameOrder: draft.nameOrder, settings: #"{"stage":"preparation"}"#)
+        try await data.write { data in
+            try await data.elections.insert(election)
+            try await AuditLog.append(.electionCreated, actor: actor, object: "election:\(election.id)",
+                                      after: "\(name)（\(organization.name)）：应选\(draft.seats)名，候选人\(places)名，差额比例不少于\(percent(draft.marginRatio))，"
+                                          + "年龄计算日\(draft.referenceDate)，姓氏笔画约定\(draft.nameOrder.rawValue)", in: data)
+        }
+        return election
+    }
+
+    /// Elections the scope may see: the city all of them; a unit those held by an organization
+    /// above or within it (its own congress and the city's it sends candidates to).
+    public static func list(scope: Scope, in data: any DataStore) async throws -> [ElectionRecord] {
+        var visible: [ElectionRecord] = []
+        for election in try await data.elections.all() where try await sees(election, scope: scope, in: data) { visible.append(election) }
+        return visible
+    }
+
+    public static func find(_ id: ElectionID, scope: Scope, in data: any DataStore) async throws -> ElectionRecord {
+        guard let election = try await data.elections.find(id), try await sees(election, scope: scope, in: data) else {
+            throw Refusal.notFound("election.notFound", "没有这项选举")
+        }
+        return election
+    }
+
+    static func sees(_ election: ElectionRecord, scope: Scope, in data: any DataStore) async throws -> Bool {
+        guard case .subtree(let path) = scope else { return true }
+        guard let organization = try await data.organizations.find(election.organizationID) else { return false }
+        return organization.path.hasPrefix(path) || path.hasPrefix(organization.path)
+    }
+
+    /// "21%" for 0.21.
+    public static func percent(_ ratio: Ratio) -> String {
+        "\(Decimal(ratio.numerator * 100) / Decimal(ratio.denominator))%"
+    }
+}

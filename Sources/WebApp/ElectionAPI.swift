@@ -1,0 +1,109 @@
+import Foundation
+import Vapor
+import Core
+import Persistence
+import Elections
+import Allocation
+import NameOrder
+
+struct APIElection: Content {
+    let id: ElectionID, name: String, organizationId: OrganizationID, office: Office?, profile: RuleProfile
+    let seats: Int, candidatePlaces: Int, marginRatio: String, minimumCandidates: Int, referenceDate: String, nameOrder: NameConvention
+    init(_ e: ElectionRecord) {
+        id = e.id; name = e.name; organizationId = e.organizationID; office = e.office; profile = e.profile; seats = e.seats
+        candidatePlaces = e.candidatePlaces; marginRatio = e.marginRatio.description
+        minimumCandidates = Margin.minimumCandidates(seats: e.seats, ratio: e.marginRatio); referenceDate = e.referenceDate; nameOrder = e.nameOrder
+    }
+}
+
+struct APINewElection: Content {
+    let name: String, organizationId: OrganizationID, office: Office?, profile: RuleProfile, seats: Int
+    let marginRatio: String, candidatePlaces: Int?, referenceDate: String, nameOrder: NameConvention?
+}
+
+/// How the places are shared: every field may be left out (Hamilton on members, no base, no minimum).
+struct APIQuotaPlan: Content {
+    struct Override: Content { let unit: OrganizationID; let places: Int; let reason: String }
+    let method: String?, base: Int?, memberWeight: String?, organizationWeight: String?, minimum: Int?, overrides: [Override]?
+
+    func plan() throws -> QuotaAllocation.Plan {
+        var plan = QuotaAllocation.Plan()
+        if let method {
+            guard let m = ApportionmentMethod(rawValue: method) else {
+                throw Refusal.invalid("quota.method.unknown", "method 应为 \(ApportionmentMethod.allCases.map(\.rawValue).joined(separator: "、")) 之一", field: "method")
+            }
+            plan.method = m
+        }
+        plan.base = base ?? 0
+        plan.minimum = minimum ?? 0
+        plan.memberWeight = try Self.ratio(memberWeight, field: "memberWeight") ?? Ratio(1, 1)
+        plan.organizationWeight = try Self.ratio(organizationWeight, field: "organizationWeight") ?? Ratio(0, 1)
+        guard (overrides ?? []).count <= 1_000 else { throw Refusal.invalid("quota.overrides.tooMany", "调整过多", field: "overrides") }
+        plan.overrides = (overrides ?? []).map { .init(unit: $0.unit, places: $0.places, reason: $0.reason) }
+        return plan
+    }
+
+    static func ratio(_ text: String?, field: String) throws -> Ratio? {
+        guard let text else { return nil }
+        guard let ratio = Ratio(decimal: text) else { throw Refusal.invalid("input.notRatio", "应是非负小数，例如0.2", field: field) }
+        return ratio
+    }
+}
+
+struct APIQuotaPreview: Content {
+    struct Row: Content {
+        let unit: OrganizationID, name: String, members: Int, organizations: Int, share: Double, places: Int, previous: Int?, reason: String?
+    }
+    let election: ElectionID, candidatePlaces: Int, total: Int, complete: Bool, ties: [[String]], rows: [Row]
+    init(_ p: QuotaAllocation.Preview) {
+        election = p.election.id; candidatePlaces = p.election.candidatePlaces; total = p.total; complete = p.complete; ties = p.ties
+        rows = p.rows.map { .init(unit: $0.unit, name: $0.name, members: $0.members, organizations: $0.organizations,
+                                  share: ($0.share * 10_000).rounded() / 10_000, places: $0.places, previous: $0.previous, reason: $0.reason) }
+    }
+}
+
+/// Elections and their quotas under /api/v1/elections.
+enum ElectionAPI {
+    static func register(_ signedIn: any RoutesBuilder) {
+        signedIn.get("elections", use: list)
+        signedIn.post("elections", use: create)
+        signedIn.get("elections", ":id", use: one)
+        signedIn.post("elections", ":id", "quotas", "preview", use: { try await quotas($0, apply: false) })
+        signedIn.put("elections", ":id", "quotas", use: { try await quotas($0, apply: true) })
+    }
+
+    @Sendable static func list(_ req: Request) async throws -> [APIElection] {
+        let access = try await Access.require(.viewElections, for: req)
+        return try await ElectionSetup.list(scope: try access.scope, in: req.data).map(APIElection.init)
+    }
+
+    @Sendable static func one(_ req: Request) async throws -> APIElection {
+        let access = try await Access.require(.viewElections, for: req)
+        return APIElection(try await ElectionSetup.find(try pathID(req, "选举"), scope: try access.scope, in: req.data))
+    }
+
+    @Sendable static func create(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.manageElections, for: req)
+        let form = try req.content.decode(APINewElection.self)
+        guard let margin = Ratio(decimal: form.marginRatio) else {
+            throw Refusal.invalid("input.notRatio", "应是非负小数，例如0.2", field: "marginRatio")
+        }
+        let draft = ElectionSetup.Draft(name: form.name, organizationID: form.organizationId, office: form.office ?? .delegate, profile: form.profile,
+                                        seats: form.seats, marginRatio: margin, candidatePlaces: form.candidatePlaces,
+                                        referenceDate: form.referenceDate, nameOrder: form.nameOrder ?? .a)
+        let election = try await ElectionSetup.create(draft, actor: access.user.username, scope: try access.scope, in: req.data)
+        let response = try await APIElection(election).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    static func quotas(_ req: Request, apply: Bool) async throws -> APIQuotaPreview {
+        let access = try await Access.require(.manageElections, for: req)
+        let id: ElectionID = try pathID(req, "选举")
+        let plan = try req.content.decode(APIQuotaPlan.self).plan()
+        let preview = apply
+            ? try await QuotaAllocation.apply(id, plan: plan, actor: access.user.username, scope: try access.scope, in: req.data)
+            : try await QuotaAllocation.preview(id, plan: plan, scope: try access.scope, in: req.data)
+        return APIQuotaPreview(preview)
+    }
+}
