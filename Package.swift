@@ -51,9 +51,10 @@ let package = Package(
                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Accounts", dependencies: ["Core", "Persistence", "Audit", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Elections", dependencies: ["Core", "Persistence", "Audit", "Organizations", "Allocation", "Documents", "NameOrder"]),
+        .target(name: "Nominations", dependencies: ["Core", "Persistence", "Audit", "Elections", "Allocation", "NameOrder"]),
         .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation"]),
         .target(name: "WebApp", dependencies: [
-            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Documents", "Allocation", "NameOrder",
+            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Nominations", "Documents", "Allocation", "NameOrder",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "Leaf", package: "leaf"),
@@ -79,14 +80,14 @@ let package = Package(
             .product(name: "SQLKit", package: "sql-kit"),
         ]),
         // Feature tests on the in-memory store: no database, seconds to run.
-        .testTarget(name: "ElectionsTests", dependencies: ["Core", "Persistence", "Audit", "Demo", "Elections", "Allocation"]),
+        .testTarget(name: "ElectionsTests", dependencies: ["Core", "Persistence", "Audit", "Demo", "Elections", "Nominations", "Allocation"]),
         .testTarget(name: "DocumentsTests", dependencies: [
             "Documents",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "WebAppTests", dependencies: [
-            "WebApp", "Core", "Persistence", "Audit", "Accounts", "Demo", "Documents",
+            "WebApp", "Core", "Persistence", "Audit", "Accounts", "Demo", "Documents", "Allocation",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "XCTVapor", package: "vapor"),

@@ -66,7 +66,7 @@ public enum SlateInput {
                             required: required, excluded: excluded, pool: pool)
     }
 
-    static func requirement(_ item: Any, field: String) throws(InputError) -> Requirement {
+    public static func requirement(_ item: Any, field: String) throws(InputError) -> Requirement {
         guard let r = item as? [String: Any] else { throw InputError(field: field, code: "slate.notObject", message: "应是对象") }
         try JSONInput.rejectUnknownKeys(r, known: ["id", "label", "where", "min", "max", "approx", "tolerance", "level", "perUnit"], prefix: "\(field).")
         guard let id = r["id"] as? String, !id.isEmpty else { throw InputError(field: "\(field).id", code: "slate.missing", message: "缺少编号") }

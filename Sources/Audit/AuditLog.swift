@@ -25,6 +25,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case organizationRenamed = "organization.renamed"
     case organizationMoved = "organization.moved"
     case organizationClosed = "organization.closed"
+    case candidateNominated = "candidate.nominated"
+    case candidateStageChanged = "candidate.stage"
 }
 
 extension AuditAction {
@@ -52,6 +54,8 @@ extension AuditAction {
         case .organizationRenamed: return "党组织更名"
         case .organizationMoved: return "调整党组织隶属关系"
         case .organizationClosed: return "撤销党组织"
+        case .candidateNominated: return "推荐人选"
+        case .candidateStageChanged: return "人选进入下一环节"
         }
     }
 }

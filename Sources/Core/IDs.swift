@@ -22,9 +22,11 @@ public enum MemberTag {}
 public enum AccountTag {}
 public enum ElectionTag {}
 public enum StagedImportTag {}
+public enum CandidacyTag {}
 
 public typealias OrganizationID = TypedID<OrganizationTag>
 public typealias MemberID = TypedID<MemberTag>
 public typealias AccountID = TypedID<AccountTag>
 public typealias ElectionID = TypedID<ElectionTag>
 public typealias StagedImportID = TypedID<StagedImportTag>
+public typealias CandidacyID = TypedID<CandidacyTag>

@@ -29,3 +29,30 @@ public enum UserRole: String, Codable, Sendable, CaseIterable {
         }
     }
 }
+
+/// Where a nomination stands (the seed's third speech): the unit recommends and reports its
+/// preliminary list; the department inspects, the standing committee deliberates, the plenary
+/// decides the preliminary candidates, who are published and reported upward. A nomination
+/// can end early: not passed, or withdrawn, each with its reason.
+public enum NominationStage: String, Codable, Sendable, CaseIterable {
+    case recommended = "推荐"
+    case preliminary = "初步人选"
+    case inspection = "考察"
+    case deliberation = "研究审议"
+    case proposed = "预备人选"
+    case publicized = "公示"
+    case reported = "报上级审查"
+    case notPassed = "未通过"
+    case withdrawn = "退出"
+
+    /// The stages a nomination goes through, in order.
+    public static let path: [NominationStage] = [.recommended, .preliminary, .inspection, .deliberation, .proposed, .publicized, .reported]
+
+    public var isActive: Bool { Self.path.contains(self) }
+
+    /// The stage after this one on the path (nil at the end or when ended).
+    public var next: NominationStage? {
+        guard let i = Self.path.firstIndex(of: self), i + 1 < Self.path.count else { return nil }
+        return Self.path[i + 1]
+    }
+}

@@ -4,6 +4,7 @@ import Persistence
 import Audit
 import NameOrder
 import Documents
+import Allocation
 
 /// Setting up an election (RULES §3): what is elected, how many seats, the margin and the
 /// candidate places it implies (进一法), the day ages are counted on, the name-order convention.
@@ -21,11 +22,15 @@ public enum ElectionSetup {
         public var candidatePlaces: Int?
         public var referenceDate: String
         public var nameOrder: NameConvention
+        /// Composition requirements (RULES §10) as the slate planner reads them: a JSON array.
+        public var compositionJSON: String?
 
         public init(name: String, organizationID: OrganizationID, office: Office = .delegate, profile: RuleProfile, seats: Int,
-                    marginRatio: Ratio, candidatePlaces: Int? = nil, referenceDate: String, nameOrder: NameConvention = .a) {
+                    marginRatio: Ratio, candidatePlaces: Int? = nil, referenceDate: String, nameOrder: NameConvention = .a,
+                    compositionJSON: String? = nil) {
             self.name = name; self.organizationID = organizationID; self.office = office; self.profile = profile; self.seats = seats
             self.marginRatio = marginRatio; self.candidatePlaces = candidatePlaces; self.referenceDate = referenceDate; self.nameOrder = nameOrder
+            self.compositionJSON = compositionJSON
         }
     }
 
@@ -56,12 +61,19 @@ public enum ElectionSetup {
         guard let organization = try await data.organizations.find(draft.organizationID), !organization.closed else {
             throw Refusal.invalid("election.organization.unknown", "没有这个党组织（或已撤销）", field: "organizationId")
         }
+        if let composition = draft.compositionJSON {
+            guard composition.utf8.count <= 20_000, (try? JSONSerialization.jsonObject(with: Data(composition.utf8))) is [Any] else {
+                throw Refusal.invalid("election.composition.invalid", "结构要求应为 JSON 数组", field: "composition")
+            }
+        }
         guard try await data.elections.all().allSatisfy({ $0.name != name }) else {
             throw Refusal.invalid("election.name.taken", "已有名为「\(name)」的选举", field: "name")
         }
         let election = ElectionRecord(name: name, organizationID: organization.id, profile: draft.profile, seats: draft.seats,
                                       candidatePlaces: places, marginRatio: draft.marginRatio, referenceDate: draft.referenceDate,
-                                      office: draft.office, nameOrder: draft.nameOrder, settings: #"{"stage":"preparation"}"#)
+                                      office: draft.office, nameOrder: draft.nameOrder,
+                                      settings: #"{"stage":"preparation"\#(draft.compositionJSON.map { ",\"composition\":" + $0 } ?? "")}"#)
+        _ = try requirements(of: election)   // a composition that does not read is refused now, not when a list moves
         try await data.write { data in
             try await data.elections.insert(election)
             try await AuditLog.append(.electionCreated, actor: actor, object: "election:\(election.id)",
@@ -95,5 +107,19 @@ public enum ElectionSetup {
     /// "21%" for 0.21.
     public static func percent(_ ratio: Ratio) -> String {
         "\(Decimal(ratio.numerator * 100) / Decimal(ratio.denominator))%"
+    }
+
+    /// The composition requirements the election was set up with (`settings.composition`, in
+    /// the slate planner's requirement form); none when it has none.
+    public static func requirements(of election: ElectionRecord) throws -> [Requirement] {
+        guard let settings = try? JSONSerialization.jsonObject(with: Data(election.settings.utf8)) as? [String: Any],
+              let list = settings["composition"] as? [Any] else { return [] }
+        var requirements: [Requirement] = []
+        for (i, item) in list.enumerated() {
+            do { requirements.append(try SlateInput.requirement(item, field: "composition[\(i)]")) } catch {
+                throw Refusal.invalid("election.composition.invalid", "选举的结构要求有误：\(error.field)：\(error.message)", field: "composition")
+            }
+        }
+        return requirements
     }
 }

@@ -14,6 +14,7 @@ public protocol DataStore: Sendable {
     var loginAttempts: any LoginAttemptClient { get }
     var imports: any ImportClient { get }
     var elections: any ElectionClient { get }
+    var candidacies: any CandidacyClient { get }
 
     /// Runs `body` as one transaction: every change it makes (and its audit row) is kept, or
     /// none is. Inside a transaction, a nested `write` joins it.
@@ -172,6 +173,16 @@ public protocol ElectionClient: Sendable {
     /// The election's quota rows become exactly these.
     func replaceQuotas(of election: ElectionID, with quotas: [QuotaRecord]) async throws
     func count() async throws -> (elections: Int, quotas: Int)
+}
+
+public protocol CandidacyClient: Sendable {
+    func find(_ id: CandidacyID) async throws -> CandidacyRecord?
+    /// Every nomination of the election, oldest first.
+    func all(of election: ElectionID) async throws -> [CandidacyRecord]
+    /// The person's nomination in this election, if any (one per person and election).
+    func find(election: ElectionID, member: MemberID) async throws -> CandidacyRecord?
+    func insert(_ candidacy: CandidacyRecord) async throws
+    func update(_ candidacy: CandidacyRecord) async throws
 }
 
 /// Dates as the roster keeps them (yyyy-MM-dd text).

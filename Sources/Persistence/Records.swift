@@ -133,6 +133,31 @@ public struct QuotaRecord: Sendable, Equatable {
     }
 }
 
+/// One person nominated in one election, counted for one unit (the organization directly
+/// below the election's that the person belongs to).
+public struct CandidacyRecord: Sendable, Equatable {
+    public var id: CandidacyID
+    public var electionID: ElectionID
+    public var memberID: MemberID
+    public var unitID: OrganizationID
+    public var stage: NominationStage
+    /// How many organizations and members recommended the person.
+    public var supportOrganizations: Int
+    public var supportMembers: Int
+    /// Why a nomination ended (未通过, 退出); empty otherwise.
+    public var reason: String
+    public var nominatedBy: String
+    public var nominatedAt: String
+
+    public init(id: CandidacyID = CandidacyID(UUID()), electionID: ElectionID, memberID: MemberID, unitID: OrganizationID,
+                stage: NominationStage = .recommended, supportOrganizations: Int, supportMembers: Int, reason: String = "",
+                nominatedBy: String, nominatedAt: String) {
+        self.id = id; self.electionID = electionID; self.memberID = memberID; self.unitID = unitID; self.stage = stage
+        self.supportOrganizations = supportOrganizations; self.supportMembers = supportMembers; self.reason = reason
+        self.nominatedBy = nominatedBy; self.nominatedAt = nominatedAt
+    }
+}
+
 public struct SessionRecord: Sendable, Equatable {
     public var data: [String: String]
     public var createdAt: Double

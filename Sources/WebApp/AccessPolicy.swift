@@ -19,6 +19,8 @@ enum Capability: String {
     case manageUsers = "管理用户账号"
     case viewElections = "查看选举"
     case manageElections = "设立选举和分配名额"
+    case viewNominations = "查看推荐人选"
+    case nominate = "推荐人选和推进环节"
 }
 
 struct Access {
@@ -43,6 +45,9 @@ struct Access {
         // Everyone takes part in some election: the list is filtered by scope.
         case (_, .viewElections): return true
         case (_, .manageElections): return false
+        // Lists under deliberation: the department and the unit's administrators only.
+        case (.unitAdmin, .viewNominations), (.unitAdmin, .nominate): return true
+        case (_, .viewNominations), (_, .nominate): return false
         case (.unitAdmin, .viewRoster), (.unitAdmin, .seeFullIDNumbers), (.unitAdmin, .viewOrganizations),
              (.unitAdmin, .editRoster), (.unitAdmin, .exportRoster), (.unitAdmin, .manageOrganizations): return true
         case (.unitAdmin, .viewAuditLog), (.unitAdmin, .manageUsers): return false

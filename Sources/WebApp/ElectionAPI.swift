@@ -70,6 +70,7 @@ enum ElectionAPI {
         signedIn.get("elections", ":id", use: one)
         signedIn.post("elections", ":id", "quotas", "preview", use: { try await quotas($0, apply: false) })
         signedIn.put("elections", ":id", "quotas", use: { try await quotas($0, apply: true) })
+        NominationAPI.register(signedIn)
     }
 
     @Sendable static func list(_ req: Request) async throws -> [APIElection] {

@@ -127,5 +127,5 @@ import Documents
     #expect(StoreMigrations.all.map(\.name) == ["Store.CreateCoreSchema", "Store.CreateImportStaging", "Store.AddMemberSortKey",
                                                  "Store.AddPasswordChangeFlag", "Store.AddAccountDisabled", "Store.CreateSessions",
                                                  "Store.CreateLoginAttempts", "Store.CreateAuditCheckpoints", "Store.CreateColumnMaps",
-                                                 "Store.AddElectionSetup"])
+                                                 "Store.AddElectionSetup", "Store.CreateCandidacies"])
 }

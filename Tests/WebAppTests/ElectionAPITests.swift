@@ -7,6 +7,7 @@ import Fluent
 import Core
 import Persistence
 import Demo
+import Allocation
 
 /// Elections and quotas through /api/v1 alone, as a client program would: the department sets
 /// up the seed's election and shares its 68 places with one override; a unit administrator
@@ -106,6 +107,74 @@ import Demo
                 #expect(code == "access.role")
             }
             #expect(try await ElectionQuota.query(on: app.db).filter(\.$electionID == created.id.uuid).all().map(\.places).reduce(0, +) == 68)
+
+            // Nominations: the unit nominates its own full member; another unit's member does not exist for it.
+            let wulingPath = try #require(try await Organization.find(wuling, on: app.db)).path
+            let dingchengPath = try #require(try await Organization.find(generator.unitIDs["dingcheng"]!, on: app.db)).path
+            func fullMember(under path: String) async throws -> UUID {
+                let organizations = try await Organization.query(on: app.db).filter(\.$path =~ path).all().compactMap(\.id)
+                return try #require(try await Member.query(on: app.db).filter(\.$organizationID ~~ organizations)
+                    .filter(\.$status == "正式党员").sort(\.$idNumber).first()?.id)
+            }
+            let ownMember = try await fullMember(under: wulingPath), otherMember = try await fullMember(under: dingchengPath)
+            var candidate: APICandidate?
+            try await app.testing().test(.POST, "/api/v1/elections/\(created.id)/candidates", headers: unit, beforeRequest: { req in
+                try req.content.encode(APINomination(memberId: MemberID(ownMember), supportOrganizations: 8, supportMembers: 120), as: .json)
+            }) { res in
+                #expect(res.status == .created)
+                candidate = try res.content.decode(APICandidate.self)
+            }
+            let nominated = try #require(candidate)
+            #expect(nominated.stage == .recommended && nominated.unitId.uuid == wuling)
+            try await app.testing().test(.POST, "/api/v1/elections/\(created.id)/candidates", headers: unit, beforeRequest: { req in
+                try req.content.encode(APINomination(memberId: MemberID(otherMember), supportOrganizations: nil, supportMembers: nil), as: .json)
+            }) { res in
+                #expect(res.status == .notFound)
+                let code = try Self.error(res).code
+                #expect(code == "member.notFound")
+            }
+            try await app.testing().test(.POST, "/api/v1/elections/\(created.id)/candidates", headers: dept, beforeRequest: { req in
+                try req.content.encode(APINomination(memberId: MemberID(otherMember), supportOrganizations: 2, supportMembers: 30), as: .json)
+            }) { res in #expect(res.status == .created) }
+            // The unit's list holds its own nominee only; the department's both.
+            try await app.testing().test(.GET, "/api/v1/elections/\(created.id)/candidates", headers: unit) { res in
+                let list = try res.content.decode([APICandidate].self)
+                #expect(list.map(\.memberId.uuid) == [ownMember])
+                #expect(!res.body.string.contains(otherMember.uuidString))
+            }
+            try await app.testing().test(.GET, "/api/v1/elections/\(created.id)/candidates", headers: dept) { res in
+                let list = try res.content.decode([APICandidate].self)
+                #expect(list.count == 2)
+            }
+            // The unit reports its nominee as preliminary; inspection is the department's.
+            try await app.testing().test(.POST, "/api/v1/elections/\(created.id)/candidates/\(nominated.id)/stage", headers: unit, beforeRequest: { req in
+                try req.content.encode(["stage": "初步人选"], as: .json)
+            }) { res in
+                #expect(res.status == .ok)
+                let moved = try res.content.decode(APICandidate.self)
+                #expect(moved.stage == .preliminary)
+            }
+            try await app.testing().test(.POST, "/api/v1/elections/\(created.id)/candidates/\(nominated.id)/stage", headers: unit, beforeRequest: { req in
+                try req.content.encode(["stage": "考察"], as: .json)
+            }) { res in
+                #expect(res.status == .forbidden)
+                let code = try Self.error(res).code
+                #expect(code == "nomination.stage.departmentOnly")
+            }
+            // An election set up through the API has no composition targets yet: an empty table, not an error.
+            try await app.testing().test(.GET, "/api/v1/elections/\(created.id)/composition", headers: dept) { res in
+                #expect(res.status == .ok)
+                let reports = try res.content.decode([RequirementReport].self)
+                #expect(reports.isEmpty)
+            }
+            // The demo's city election has the seed's targets: its (empty) list misses every minimum.
+            let demoElection = try #require(try await Election.query(on: app.db).filter(\.$organizationID == generator.cityID)
+                .filter(\.$name != created.name).first()?.id)
+            try await app.testing().test(.GET, "/api/v1/elections/\(demoElection)/composition", headers: dept) { res in
+                let reports = try res.content.decode([RequirementReport].self)
+                #expect(reports.map(\.id) == ["women", "minority", "age50", "age35", "cadre", "professional", "model"])
+                #expect(reports.first { $0.id == "women" }?.met == true && reports.first { $0.id == "women" }?.actual == 0)   // 20% of nobody is nobody
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ public struct FluentDataStore: DataStore {
     public var loginAttempts: any LoginAttemptClient { SQLLoginAttempts(db: database) }
     public var imports: any ImportClient { FluentImports(db: database) }
     public var elections: any ElectionClient { FluentElections(db: database) }
+    public var candidacies: any CandidacyClient { FluentCandidacies(db: database) }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
         try await database.writeTransaction { db in try await body(FluentDataStore(database: db)) }
@@ -295,5 +296,44 @@ enum JSONText {
     /// A map this program wrote; anything else reads as empty (a damaged row loses its mapping, nothing more).
     static func decode(_ text: String) -> [String: String] {
         (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+    }
+}
+
+// MARK: Nominations
+
+extension Candidacy {
+    var record: CandidacyRecord {
+        CandidacyRecord(id: CandidacyID(id!), electionID: ElectionID(electionID), memberID: MemberID(memberID), unitID: OrganizationID(unitID),
+                        stage: NominationStage(rawValue: stage) ?? .recommended, supportOrganizations: supportOrganizations,
+                        supportMembers: supportMembers, reason: reason, nominatedBy: nominatedBy, nominatedAt: nominatedAt)
+    }
+
+    func apply(_ r: CandidacyRecord) {
+        electionID = r.electionID.uuid; memberID = r.memberID.uuid; unitID = r.unitID.uuid; stage = r.stage.rawValue
+        supportOrganizations = r.supportOrganizations; supportMembers = r.supportMembers; reason = r.reason
+        nominatedBy = r.nominatedBy; nominatedAt = r.nominatedAt
+    }
+}
+
+struct FluentCandidacies: CandidacyClient {
+    let db: any Database
+
+    func find(_ id: CandidacyID) async throws -> CandidacyRecord? { try await Candidacy.find(id.uuid, on: db)?.record }
+    func all(of election: ElectionID) async throws -> [CandidacyRecord] {
+        try await Candidacy.query(on: db).filter(\.$electionID == election.uuid).sort(\.$nominatedAt).all().map(\.record)
+    }
+    func find(election: ElectionID, member: MemberID) async throws -> CandidacyRecord? {
+        try await Candidacy.query(on: db).filter(\.$electionID == election.uuid).filter(\.$memberID == member.uuid).first()?.record
+    }
+    func insert(_ candidacy: CandidacyRecord) async throws {
+        let row = Candidacy()
+        row.id = candidacy.id.uuid
+        row.apply(candidacy)
+        try await row.create(on: db)
+    }
+    func update(_ candidacy: CandidacyRecord) async throws {
+        guard let row = try await Candidacy.find(candidacy.id.uuid, on: db) else { return }
+        row.apply(candidacy)
+        try await row.save(on: db)
     }
 }

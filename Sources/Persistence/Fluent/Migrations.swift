@@ -15,7 +15,7 @@ extension StoreMigration {
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -241,5 +241,27 @@ struct AddElectionSetup: StoreMigration {
         try await database.schema(ElectionQuota.schema).deleteField("reason").update()
         try await database.schema(Election.schema).deleteField("name_order").update()
         try await database.schema(Election.schema).deleteField("office").update()
+    }
+}
+
+struct CreateCandidacies: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Candidacy.schema)
+            .id()
+            .field("election_id", .uuid, .required, .references(Election.schema, .id))
+            .field("member_id", .uuid, .required, .references(Member.schema, .id))
+            .field("unit_id", .uuid, .required, .references(Organization.schema, .id))
+            .field("stage", .string, .required)
+            .field("support_organizations", .int, .required)
+            .field("support_members", .int, .required)
+            .field("reason", .string, .required)
+            .field("nominated_by", .string, .required)
+            .field("nominated_at", .string, .required)
+            .unique(on: "election_id", "member_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Candidacy.schema).delete()
     }
 }

@@ -150,3 +150,19 @@ enum Tables {
     static let loginAttempts = "login_attempts"
     static let columnMaps = "import_column_maps"
 }
+
+/// One nomination (see `CandidacyRecord`).
+public final class Candidacy: Model, @unchecked Sendable {
+    public static let schema = "candidacies"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "election_id") public var electionID: UUID
+    @Field(key: "member_id") public var memberID: UUID
+    @Field(key: "unit_id") public var unitID: UUID
+    @Field(key: "stage") public var stage: String
+    @Field(key: "support_organizations") public var supportOrganizations: Int
+    @Field(key: "support_members") public var supportMembers: Int
+    @Field(key: "reason") public var reason: String
+    @Field(key: "nominated_by") public var nominatedBy: String
+    @Field(key: "nominated_at") public var nominatedAt: String
+    public init() {}
+}

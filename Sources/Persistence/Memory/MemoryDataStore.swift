@@ -34,13 +34,14 @@ public struct MemoryDataStore: DataStore {
         var columnMaps: [String: [String: String]] = [:]
         var elections: [ElectionRecord] = []
         var quotas: [QuotaRecord] = []
+        var candidacies: [CandidacyRecord] = []
     }
 
     let box: Box
     let inTransaction: Bool
     public let organizations: any OrganizationClient, members: any MemberClient, accounts: any AccountClient
     public let audit: any AuditClient, sessions: any SessionClient, loginAttempts: any LoginAttemptClient
-    public let imports: any ImportClient, elections: any ElectionClient
+    public let imports: any ImportClient, elections: any ElectionClient, candidacies: any CandidacyClient
 
     public init() { self.init(box: Box(), inTransaction: false) }
 
@@ -48,7 +49,7 @@ public struct MemoryDataStore: DataStore {
         self.box = box; self.inTransaction = inTransaction
         organizations = MemoryOrganizations(box: box); members = MemoryMembers(box: box); accounts = MemoryAccounts(box: box)
         audit = MemoryAudit(box: box); sessions = MemorySessions(box: box); loginAttempts = MemoryLoginAttempts(box: box)
-        imports = MemoryImports(box: box); elections = MemoryElections(box: box)
+        imports = MemoryImports(box: box); elections = MemoryElections(box: box); candidacies = MemoryCandidacies(box: box)
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
@@ -316,4 +317,27 @@ struct MemoryElections: ElectionClient {
     func insert(_ election: ElectionRecord) async throws { box.change { $0.elections.append(election) } }
     func insert(_ quotas: [QuotaRecord]) async throws { box.change { $0.quotas += quotas } }
     func count() async throws -> (elections: Int, quotas: Int) { box.read { ($0.elections.count, $0.quotas.count) } }
+}
+
+struct MemoryCandidacies: CandidacyClient {
+    let box: MemoryDataStore.Box
+
+    func find(_ id: CandidacyID) async throws -> CandidacyRecord? { box.read { $0.candidacies.first { $0.id == id } } }
+    func all(of election: ElectionID) async throws -> [CandidacyRecord] { box.read { $0.candidacies.filter { $0.electionID == election } } }
+    func find(election: ElectionID, member: MemberID) async throws -> CandidacyRecord? {
+        box.read { $0.candidacies.first { $0.electionID == election && $0.memberID == member } }
+    }
+    func insert(_ candidacy: CandidacyRecord) async throws {
+        try box.change { s in
+            guard !s.candidacies.contains(where: { $0.electionID == candidacy.electionID && $0.memberID == candidacy.memberID }) else {
+                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: candidacies.election_id, candidacies.member_id")
+            }
+            s.candidacies.append(candidacy)
+        }
+    }
+    func update(_ candidacy: CandidacyRecord) async throws {
+        box.change { s in
+            if let i = s.candidacies.firstIndex(where: { $0.id == candidacy.id }) { s.candidacies[i] = candidacy }
+        }
+    }
 }

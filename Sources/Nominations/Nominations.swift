@@ -1,0 +1,207 @@
+import Foundation
+import Core
+import Persistence
+import Audit
+import Elections
+import Allocation
+import NameOrder
+
+/// Nominating from the roster and moving nominations through the stages (the seed's third
+/// speech). A unit works on its own nominations up to its preliminary list (初步人选); the
+/// department (the city's scope) takes them from there. Lists under deliberation are seen only
+/// by the city and the unit itself.
+public enum Nominations {
+    /// A nomination with what a list shows of the person.
+    public struct Entry: Sendable {
+        public let candidacy: CandidacyRecord
+        public let member: MemberRecord
+        public let unitName: String
+    }
+
+    public static let maxSupport = 10_000_000
+
+    @discardableResult
+    public static func nominate(_ memberID: MemberID, in electionID: ElectionID, supportOrganizations: Int, supportMembers: Int,
+                                actor: String, scope: Scope, in data: any DataStore) async throws -> CandidacyRecord {
+        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        guard let member = try await data.members.find(memberID),
+              let organization = try await data.organizations.find(member.organizationID), scope.contains(path: organization.path) else {
+            throw Refusal.notFound("member.notFound", "没有这名党员")
+        }
+        guard let unit = try await unit(of: organization, in: election, data: data) else {
+            throw Refusal.invalid("nomination.outsideElection", "「\(member.record.name)」所在的党组织不参加这项选举", field: "memberId")
+        }
+        // RULES §1: only full members may stand.
+        guard member.standing == .full else {
+            throw Refusal.invalid("nomination.standing", "「\(member.record.name)」是\(member.record.status)，不能被推荐为人选", field: "memberId")
+        }
+        guard (0...maxSupport).contains(supportOrganizations), (0...maxSupport).contains(supportMembers) else {
+            throw Refusal.invalid("nomination.support.outOfRange", "推荐的组织数和人数应为非负整数", field: "supportMembers")
+        }
+        guard try await data.candidacies.find(election: election.id, member: memberID) == nil else {
+            throw Refusal.invalid("nomination.duplicate", "「\(member.record.name)」已被推荐", field: "memberId")
+        }
+        let candidacy = CandidacyRecord(electionID: election.id, memberID: memberID, unitID: unit.id, supportOrganizations: supportOrganizations,
+                                        supportMembers: supportMembers, nominatedBy: actor, nominatedAt: timestamp())
+        try await data.write { data in
+            try await data.candidacies.insert(candidacy)
+            try await AuditLog.append(.candidateNominated, actor: actor, object: "candidate:\(candidacy.id)（\(member.record.name)）",
+                                      after: "\(election.name)：\(unit.name)推荐，\(supportOrganizations) 个组织、\(supportMembers) 名党员推荐", in: data)
+        }
+        return candidacy
+    }
+
+    /// The election's unit this organization belongs to: the organization directly below the
+    /// election's that is it or holds it.
+    static func unit(of organization: OrganizationRecord, in election: ElectionRecord, data: any DataStore) async throws -> OrganizationRecord? {
+        guard let top = try await data.organizations.find(election.organizationID), organization.path.hasPrefix(top.path),
+              organization.id != top.id else { return nil }
+        let ids = organization.pathIDs
+        guard let i = ids.firstIndex(of: top.id), i + 1 < ids.count else { return nil }
+        return try await data.organizations.find(ids[i + 1])
+    }
+
+    /// Who may move a nomination to `stage`: the unit up to 初步人选, the department beyond.
+    static func check(_ stage: NominationStage, scope: Scope) throws {
+        let unitMay: Set<NominationStage> = [.recommended, .preliminary, .withdrawn]
+        guard scope == .city || unitMay.contains(stage) else {
+            throw Refusal.forbidden("nomination.stage.departmentOnly", "「\(stage.rawValue)」由组织部办理")
+        }
+    }
+
+    /// Moves one nomination: one step forward on the path, or out (未通过 / 退出, with a reason).
+    @discardableResult
+    public static func move(_ id: CandidacyID, to stage: NominationStage, reason: String = "", actor: String, scope: Scope,
+                            in data: any DataStore) async throws -> CandidacyRecord {
+        guard var candidacy = try await data.candidacies.find(id), let entry = try await visible(candidacy, scope: scope, in: data) else {
+            throw Refusal.notFound("nomination.notFound", "没有这名人选")
+        }
+        try check(stage, scope: scope)
+        let from = candidacy.stage
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        if stage.isActive {
+            guard from.next == stage else {
+                throw Refusal.invalid("nomination.stage.order", "「\(entry.member.record.name)」在「\(from.rawValue)」，下一环节是\(from.next.map { "「\($0.rawValue)」" } ?? "（已结束）")", field: "stage")
+            }
+        } else {
+            guard from.isActive else { throw Refusal.invalid("nomination.stage.ended", "「\(entry.member.record.name)」已\(from.rawValue)", field: "stage") }
+            guard (2...200).contains(reason.count) else {
+                throw Refusal.invalid("nomination.reasonMissing", "「\(stage.rawValue)」须写明原因（2至200字）", field: "reason")
+            }
+        }
+        candidacy.stage = stage
+        candidacy.reason = stage.isActive ? "" : reason
+        let changed = candidacy
+        try await data.write { data in
+            try await data.candidacies.update(changed)
+            try await AuditLog.append(.candidateStageChanged, actor: actor, object: "candidate:\(changed.id)（\(entry.member.record.name)）",
+                                      before: from.rawValue, after: stage.rawValue + (reason.isEmpty || stage.isActive ? "" : "：\(reason)"), in: data)
+        }
+        return changed
+    }
+
+    /// The nomination with its person, or nil when the scope may not see it (another unit's list).
+    static func visible(_ candidacy: CandidacyRecord, scope: Scope, in data: any DataStore) async throws -> Entry? {
+        guard let unit = try await data.organizations.find(candidacy.unitID), let member = try await data.members.find(candidacy.memberID) else { return nil }
+        switch scope {
+        case .city: break
+        case .subtree(let path):
+            // A unit sees its own nominations: its list is its business and the city's, nobody else's.
+            guard unit.path.hasPrefix(path) || path.hasPrefix(unit.path) else { return nil }
+        }
+        return Entry(candidacy: candidacy, member: member, unitName: unit.name)
+    }
+
+    /// The nominations the scope may see, in 姓氏笔画 order by the election's convention.
+    public static func list(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> [Entry] {
+        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        var entries: [Entry] = []
+        for candidacy in try await data.candidacies.all(of: election.id) {
+            if let entry = try await visible(candidacy, scope: scope, in: data) { entries.append(entry) }
+        }
+        return NameOrder(convention: election.nameOrder).sorted(entries, by: \.member.record.name)
+    }
+
+    /// The list's composition (RULES §10): each requirement overall and per unit, needed,
+    /// actual, met, and how many could leave before it fails. Active nominations only.
+    public static func composition(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> [RequirementReport] {
+        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        let requirements = try ElectionSetup.requirements(of: election)
+        let entries = try await list(electionID, scope: scope, in: data).filter { $0.candidacy.stage.isActive }
+        let nominees = entries.map { entry in
+            Nominee(id: entry.candidacy.id.description, name: entry.member.record.name, unit: entry.candidacy.unitID.description,
+                    gender: entry.member.record.gender, ethnicity: entry.member.record.ethnicity, birthDate: entry.member.record.birthDate,
+                    category: entry.member.record.category, support: entry.candidacy.supportMembers)
+        }
+        var quotas: [String: Int] = [:]
+        for quota in try await data.elections.quotas(of: election.id) {
+            if scope == .city || entries.contains(where: { $0.candidacy.unitID == quota.organizationID }) {
+                quotas[quota.organizationID.description] = quota.places
+            }
+        }
+        return CompositionCheck.evaluate(requirements, list: nominees, referenceDate: election.referenceDate,
+                                         seats: scope == .city ? election.seats : nil, unitQuotas: quotas)
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}
+
+extension Nominations {
+    public struct ListMove: Sendable {
+        public let moved: [CandidacyRecord]
+        /// Guidance targets the moved list misses, and a list shorter than the unit's places: said, not blocking.
+        public let warnings: [String]
+    }
+
+    /// Moves a unit's whole list one stage on (the nominations at the stage before `stage`).
+    /// A mandatory requirement the list misses, or more nominations than the unit's places,
+    /// blocks the move; guidance targets missed are warnings.
+    public static func moveList(of unitID: OrganizationID, in electionID: ElectionID, to stage: NominationStage, actor: String, scope: Scope,
+                                in data: any DataStore) async throws -> ListMove {
+        try check(stage, scope: scope)
+        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        guard stage.isActive, let i = NominationStage.path.firstIndex(of: stage), i > 0 else {
+            throw Refusal.invalid("nomination.stage.order", "整份名单只能进入下一环节", field: "stage")
+        }
+        let previous = NominationStage.path[i - 1]
+        let entries = try await list(electionID, scope: scope, in: data).filter { $0.candidacy.unitID == unitID && $0.candidacy.stage == previous }
+        guard !entries.isEmpty else {
+            throw Refusal.invalid("nomination.list.empty", "这个单位没有处在「\(previous.rawValue)」的人选", field: "unit")
+        }
+        let places = try await data.elections.quotas(of: election.id).first { $0.organizationID == unitID }?.places
+        var warnings: [String] = []
+        if let places {
+            if entries.count > places {
+                throw Refusal.invalid("nomination.list.overQuota", "\(entries[0].unitName)有 \(entries.count) 名人选，多于分配的 \(places) 个名额")
+            }
+            if entries.count < places { warnings.append("\(entries[0].unitName)有 \(entries.count) 名人选，少于分配的 \(places) 个名额") }
+        }
+        let key = unitID.description
+        let nominees = entries.map { e in
+            Nominee(id: e.candidacy.id.description, name: e.member.record.name, unit: key, gender: e.member.record.gender,
+                    ethnicity: e.member.record.ethnicity, birthDate: e.member.record.birthDate, category: e.member.record.category)
+        }
+        let reports = CompositionCheck.evaluate(try ElectionSetup.requirements(of: election), list: nominees, referenceDate: election.referenceDate,
+                                                seats: nil, unitQuotas: [key: places ?? nominees.count])
+            .filter { $0.unit == key || $0.unit == nil }
+        // The list is this unit's alone: the overall rows are the unit's too.
+        let blocking = reports.filter { $0.level == Requirement.Level.mandatory.rawValue && !$0.met }
+        guard blocking.isEmpty else {
+            throw Refusal.invalid("nomination.list.mandatoryUnmet",
+                                  "\(entries[0].unitName)的名单不符合硬性要求：" + blocking.map { "\($0.label)应至少 \($0.needed) 名，现 \($0.actual) 名" }.joined(separator: "；"))
+        }
+        warnings += reports.filter { $0.level == Requirement.Level.guidance.rawValue && !$0.met }
+            .map { "\($0.label)：参考 \($0.needed) 名，现 \($0.actual) 名" }
+        let changed = entries.map { e -> CandidacyRecord in var c = e.candidacy; c.stage = stage; return c }
+        try await data.write { data in
+            for c in changed { try await data.candidacies.update(c) }
+            try await AuditLog.append(.candidateStageChanged, actor: actor, object: "election:\(election.id) unit:\(unitID)",
+                                      before: previous.rawValue, after: "\(stage.rawValue)：\(entries.map(\.member.record.name).joined(separator: "、"))", in: data)
+        }
+        return ListMove(moved: changed, warnings: warnings)
+    }
+}

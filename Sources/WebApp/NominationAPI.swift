@@ -1,0 +1,88 @@
+import Foundation
+import Vapor
+import Core
+import Persistence
+import Nominations
+import Allocation
+
+struct APICandidate: Content {
+    let id: CandidacyID, memberId: MemberID, name: String, unit: String, unitId: OrganizationID, stage: NominationStage
+    let supportOrganizations: Int, supportMembers: Int, reason: String?
+    init(_ e: Nominations.Entry) {
+        id = e.candidacy.id; memberId = e.member.id; name = e.member.record.name; unit = e.unitName; unitId = e.candidacy.unitID
+        stage = e.candidacy.stage; supportOrganizations = e.candidacy.supportOrganizations; supportMembers = e.candidacy.supportMembers
+        reason = e.candidacy.reason.isEmpty ? nil : e.candidacy.reason
+    }
+}
+
+struct APINomination: Content { let memberId: MemberID; let supportOrganizations: Int?; let supportMembers: Int? }
+struct APIStageChange: Content { let stage: NominationStage; let reason: String? }
+struct APIListMove: Content { let moved: Int; let warnings: [String] }
+
+/// Nominations under /api/v1/elections/{id}: the list (a unit sees its own), nominating from
+/// the roster, one nomination's next stage, a unit's whole list to the next stage, and the
+/// list's composition.
+enum NominationAPI {
+    static func register(_ signedIn: any RoutesBuilder) {
+        signedIn.get("elections", ":id", "candidates", use: list)
+        signedIn.post("elections", ":id", "candidates", use: nominate)
+        signedIn.post("elections", ":id", "candidates", ":candidate", "stage", use: move)
+        signedIn.post("elections", ":id", "units", ":unit", "stage", use: moveList)
+        signedIn.get("elections", ":id", "composition", use: composition)
+    }
+
+    static func parameter<Tag>(_ req: Request, _ name: String, _ what: String) throws -> TypedID<Tag> {
+        guard let text = req.parameters.get(name), let id = TypedID<Tag>(text) else {
+            throw WebRefusal(.notFound, "request.id.unknown", "没有这个\(what)")
+        }
+        return id
+    }
+
+    static func entry(_ id: CandidacyID, election: ElectionID, scope: Scope, in data: any DataStore) async throws -> APICandidate {
+        guard let entry = try await Nominations.list(election, scope: scope, in: data).first(where: { $0.candidacy.id == id }) else {
+            throw Refusal.notFound("nomination.notFound", "没有这名人选")
+        }
+        return APICandidate(entry)
+    }
+
+    @Sendable static func list(_ req: Request) async throws -> [APICandidate] {
+        let access = try await Access.require(.viewNominations, for: req)
+        return try await Nominations.list(try pathID(req, "选举"), scope: try access.scope, in: req.data).map(APICandidate.init)
+    }
+
+    @Sendable static func nominate(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.nominate, for: req)
+        let election: ElectionID = try pathID(req, "选举")
+        let form = try req.content.decode(APINomination.self)
+        let candidacy = try await Nominations.nominate(form.memberId, in: election, supportOrganizations: form.supportOrganizations ?? 0,
+                                                       supportMembers: form.supportMembers ?? 0, actor: access.user.username,
+                                                       scope: try access.scope, in: req.data)
+        let response = try await entry(candidacy.id, election: election, scope: try access.scope, in: req.data).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    @Sendable static func move(_ req: Request) async throws -> APICandidate {
+        let access = try await Access.require(.nominate, for: req)
+        let election: ElectionID = try pathID(req, "选举")
+        let form = try req.content.decode(APIStageChange.self)
+        let moved = try await Nominations.move(try parameter(req, "candidate", "人选"), to: form.stage, reason: form.reason ?? "",
+                                               actor: access.user.username, scope: try access.scope, in: req.data)
+        return try await entry(moved.id, election: election, scope: try access.scope, in: req.data)
+    }
+
+    @Sendable static func moveList(_ req: Request) async throws -> APIListMove {
+        let access = try await Access.require(.nominate, for: req)
+        let form = try req.content.decode(APIStageChange.self)
+        let result = try await Nominations.moveList(of: try parameter(req, "unit", "单位"), in: try pathID(req, "选举"), to: form.stage,
+                                                    actor: access.user.username, scope: try access.scope, in: req.data)
+        return APIListMove(moved: result.moved.count, warnings: result.warnings)
+    }
+
+    @Sendable static func composition(_ req: Request) async throws -> [RequirementReport] {
+        let access = try await Access.require(.viewNominations, for: req)
+        return try await Nominations.composition(try pathID(req, "选举"), scope: try access.scope, in: req.data)
+    }
+}
+
+extension RequirementReport: Content {}
