@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "Accounts", dependencies: ["Core", "Persistence", "Audit", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Elections", dependencies: ["Core", "Persistence", "Audit", "Organizations", "Allocation", "Documents", "NameOrder"]),
         .target(name: "Nominations", dependencies: ["Core", "Persistence", "Audit", "Elections", "Allocation", "NameOrder"]),
-        .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation"]),
+        .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations"]),
         .target(name: "WebApp", dependencies: [
             "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Nominations", "Documents", "Allocation", "NameOrder",
             .product(name: "Vapor", package: "vapor"),

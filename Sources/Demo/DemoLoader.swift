@@ -56,7 +56,7 @@ public enum DemoLoader {
             let provincial = ElectionRecord(
                 name: DemoScenario.provincialElectionName, organizationID: OrganizationID(generator.cityID), profile: .localCongress,
                 seats: DemoScenario.provincialSeats, candidatePlaces: DemoScenario.provincialCandidatePlaces,
-                marginRatio: DemoScenario.provincialMarginRatio, referenceDate: DemoScenario.referenceDate,
+                marginRatio: DemoScenario.provincialMarginRatio, referenceDate: DemoScenario.referenceDate, office: .delegate,
                 settings: #"{"stage":"nomination","composition":\#(DemoScenario.compositionTargetsJSON),"deadlines":\#(DemoScenario.deadlinesJSON)}"#)
             try await data.elections.insert(provincial)
             try await AuditLog.append(.electionCreated, actor: actor, object: "election:\(provincial.id)",
@@ -72,7 +72,7 @@ public enum DemoLoader {
             let town = ElectionRecord(
                 name: DemoScenario.townElectionName, organizationID: OrganizationID(generator.townID), profile: .basic,
                 seats: DemoScenario.townSeats, candidatePlaces: Margin.minimumCandidates(seats: DemoScenario.townSeats, ratio: Ratio(1, 5)),
-                marginRatio: Ratio(1, 5), referenceDate: "2026-09-15",
+                marginRatio: Ratio(1, 5), referenceDate: "2026-09-15", office: .delegate,
                 settings: #"{"stage":"preparation","meeting":"党员大会","quorum":"五分之四"}"#)
             try await data.elections.insert(town)
             try await AuditLog.append(.electionCreated, actor: actor, object: "election:\(town.id)",

@@ -30,4 +30,21 @@ public enum ElectionOverview {
         }
         return rows
     }
+
+    public struct QuotaRow: Sendable {
+        public let unitID: OrganizationID
+        public let unit: String
+        public let places: Int
+        public let reason: String?
+    }
+
+    /// One election's quota rows the scope may see (a unit its own), in the tree's order of names.
+    public static func quotas(_ election: ElectionID, scope: Scope, in data: any DataStore) async throws -> [QuotaRow] {
+        let rows = try await data.elections.quotas(of: election)
+        let units = Dictionary(try await data.organizations.find(rows.map(\.organizationID)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return rows.compactMap { row -> QuotaRow? in
+            guard let unit = units[row.organizationID], scope == .city || scope.contains(path: unit.path) else { return nil }
+            return QuotaRow(unitID: row.organizationID, unit: unit.name, places: row.places, reason: row.reason)
+        }.sorted { $0.unit.compare($1.unit, options: .numeric) == .orderedAscending }
+    }
 }

@@ -62,9 +62,12 @@ public enum Nominations {
     }
 
     /// Who may move a nomination to `stage`: the unit up to 初步人选, the department beyond.
+    public static func mayMove(to stage: NominationStage, scope: Scope) -> Bool {
+        scope == .city || [NominationStage.recommended, .preliminary, .withdrawn].contains(stage)
+    }
+
     static func check(_ stage: NominationStage, scope: Scope) throws {
-        let unitMay: Set<NominationStage> = [.recommended, .preliminary, .withdrawn]
-        guard scope == .city || unitMay.contains(stage) else {
+        guard mayMove(to: stage, scope: scope) else {
             throw Refusal.forbidden("nomination.stage.departmentOnly", "「\(stage.rawValue)」由组织部办理")
         }
     }

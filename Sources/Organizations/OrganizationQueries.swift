@@ -68,6 +68,11 @@ public enum OrganizationLookup {
             .sorted { $0.path.count < $1.path.count }
     }
 
+    /// The city committee: the top of the tree the department works on.
+    public static func city(in data: any DataStore) async throws -> OrganizationRecord? {
+        try await data.organizations.all(in: .city).first { $0.parentID == nil && $0.kind == .cityCommittee && !$0.closed }
+    }
+
     /// Names of these organizations.
     public static func names(_ ids: [OrganizationID], in data: any DataStore) async throws -> [OrganizationID: String] {
         Dictionary(try await data.organizations.find(Array(Set(ids))).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })

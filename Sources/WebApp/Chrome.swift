@@ -21,6 +21,7 @@ struct Chrome: Encodable {
         var menu = [Link(title: "首页", href: "/")]
         if access.can(.viewRoster) { menu.append(.init(title: "党员名册", href: "/members")) }
         if access.can(.viewOrganizations) { menu.append(.init(title: "党组织", href: "/organizations")) }
+        if access.can(.viewElections) { menu.append(.init(title: "选举", href: "/elections")) }
         if access.can(.manageUsers) { menu.append(.init(title: "用户账号", href: "/users")) }
         if access.can(.viewAuditLog) { menu.append(.init(title: "审计日志", href: "/audit")) }
         menu.append(.init(title: "修改密码", href: "/account/password"))

@@ -70,6 +70,7 @@ func routes(_ app: Application) throws {
     OrganizationPages.register(protected)
     UserRoutes.register(protected)
     AccountRoutes.register(protected)
+    ElectionPages.register(protected)
     protected.post("logout") { req async throws -> Response in
         try CSRF.verify(req)
         try await SignIn.signOut(try req.auth.require(SignedInUser.self).account, in: req.data)

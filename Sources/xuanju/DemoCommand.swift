@@ -45,6 +45,11 @@ struct Demo: AsyncParsableCommand {
             guard stored == written, stored.members == (rosterFile == nil ? members : 0) else {
                 throw CommandError("数据库中的数量与生成的不一致：生成 \(written)，数据库 \(stored)")
             }
+            if rosterFile == nil {
+                let nominations = try await DemoNominations.load(generator, into: store.data)
+                print("推荐人选 \(nominations.nominated) 名，其中 \(nominations.preliminary) 名已报为初步人选"
+                      + (nominations.blockedUnits.isEmpty ? "" : "；\(nominations.blockedUnits.joined(separator: "、"))的名单不符合硬性结构要求，未能上报"))
+            }
             print("演示数据已写入 \(target)：\(stored)，用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒")
         } catch {
             await store.shutdown()

@@ -161,6 +161,16 @@ import Allocation
                 let code = try Self.error(res).code
                 #expect(code == "nomination.stage.departmentOnly")
             }
+            // The election page shows the unit its own nominee and not the other unit's.
+            let ownName = try #require(try await Member.find(ownMember, on: app.db)).name
+            let otherName = try #require(try await Member.find(otherMember, on: app.db)).name
+            try await app.testing().test(.GET, "/elections/\(created.id)", headers: unit) { res in
+                #expect(res.status == .ok)
+                #expect(res.body.string.contains("<td>\(ownName)</td>") && !res.body.string.contains("<td>\(otherName)</td>"))
+            }
+            try await app.testing().test(.GET, "/elections/\(created.id)", headers: dept) { res in
+                #expect(res.body.string.contains("<td>\(ownName)</td>") && res.body.string.contains("<td>\(otherName)</td>"))
+            }
             // An election set up through the API has no composition targets yet: an empty table, not an error.
             try await app.testing().test(.GET, "/api/v1/elections/\(created.id)/composition", headers: dept) { res in
                 #expect(res.status == .ok)

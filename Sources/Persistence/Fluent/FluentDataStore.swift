@@ -101,7 +101,30 @@ struct FluentOrganizations: OrganizationClient {
 
 // MARK: Accounts
 
-extension User {
+/// A model written from a record: a new row and a changed row are filled the same way.
+protocol RecordModel: Model where IDValue == UUID {
+    associatedtype Record
+    init()
+    func apply(_ record: Record)
+}
+
+extension RecordModel {
+    static func insert(_ record: Record, id: UUID, on db: any Database) async throws {
+        let row = Self()
+        row.id = id
+        row.apply(record)
+        try await row.create(on: db)
+    }
+
+    /// Changes the row with this id (nothing when there is none).
+    static func update(_ record: Record, id: UUID, on db: any Database) async throws {
+        guard let row = try await find(id, on: db) else { return }
+        row.apply(record)
+        try await row.save(on: db)
+    }
+}
+
+extension User: RecordModel {
     var record: AccountRecord {
         AccountRecord(id: AccountID(id!), username: username, passwordHash: passwordHash, displayName: displayName,
                       role: UserRole(rawValue: role) ?? .readOnly, organizationID: organizationID.map(OrganizationID.init),
@@ -123,18 +146,8 @@ struct FluentAccounts: AccountClient {
     }
     func all() async throws -> [AccountRecord] { try await User.query(on: db).sort(\.$username).all().map(\.record) }
 
-    func insert(_ account: AccountRecord) async throws {
-        let user = User()
-        user.id = account.id.uuid
-        user.apply(account)
-        try await user.create(on: db)
-    }
-
-    func update(_ account: AccountRecord) async throws {
-        guard let user = try await User.find(account.id.uuid, on: db) else { return }
-        user.apply(account)
-        try await user.save(on: db)
-    }
+    func insert(_ account: AccountRecord) async throws { try await User.insert(account, id: account.id.uuid, on: db) }
+    func update(_ account: AccountRecord) async throws { try await User.update(account, id: account.id.uuid, on: db) }
 }
 
 // MARK: Audit
@@ -301,7 +314,7 @@ enum JSONText {
 
 // MARK: Nominations
 
-extension Candidacy {
+extension Candidacy: RecordModel {
     var record: CandidacyRecord {
         CandidacyRecord(id: CandidacyID(id!), electionID: ElectionID(electionID), memberID: MemberID(memberID), unitID: OrganizationID(unitID),
                         stage: NominationStage(rawValue: stage) ?? .recommended, supportOrganizations: supportOrganizations,
@@ -325,15 +338,6 @@ struct FluentCandidacies: CandidacyClient {
     func find(election: ElectionID, member: MemberID) async throws -> CandidacyRecord? {
         try await Candidacy.query(on: db).filter(\.$electionID == election.uuid).filter(\.$memberID == member.uuid).first()?.record
     }
-    func insert(_ candidacy: CandidacyRecord) async throws {
-        let row = Candidacy()
-        row.id = candidacy.id.uuid
-        row.apply(candidacy)
-        try await row.create(on: db)
-    }
-    func update(_ candidacy: CandidacyRecord) async throws {
-        guard let row = try await Candidacy.find(candidacy.id.uuid, on: db) else { return }
-        row.apply(candidacy)
-        try await row.save(on: db)
-    }
+    func insert(_ candidacy: CandidacyRecord) async throws { try await Candidacy.insert(candidacy, id: candidacy.id.uuid, on: db) }
+    func update(_ candidacy: CandidacyRecord) async throws { try await Candidacy.update(candidacy, id: candidacy.id.uuid, on: db) }
 }

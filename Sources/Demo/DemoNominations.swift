@@ -1,0 +1,48 @@
+import Foundation
+import Core
+import Persistence
+import Elections
+import Nominations
+
+/// The candidate process as a first-time user should meet it (issue #12): every unit of the
+/// city's election has nominated as many full members as it has places, through the same
+/// operations a unit uses; most units have reported their preliminary list; 津市市 nominated
+/// men only, so its list is held back by the women requirement, and the city's list as a whole
+/// misses guidance targets. Written only where the roster exists.
+public enum DemoNominations {
+    public struct Counts: Sendable, Equatable { public var nominated = 0; public var preliminary = 0; public var blockedUnits: [String] = [] }
+
+    public static func load(_ generator: DemoGenerator, into data: any DataStore, actor: String = "demo") async throws -> Counts {
+        guard let election = try await data.elections.all().first(where: { $0.organizationID.uuid == generator.cityID }) else { return Counts() }
+        var counts = Counts()
+        let quotas = try await data.elections.quotas(of: election.id)
+        for unit in DemoScenario.units {
+            guard let unitID = generator.unitIDs[unit.key], let places = quotas.first(where: { $0.organizationID.uuid == unitID })?.places,
+                  let organization = try await data.organizations.find(OrganizationID(unitID)) else { continue }
+            let menOnly = unit.key == "jinshi"
+            var search = MemberSearch()
+            search.status = .full
+            search.maxAge = 50
+            search.referenceDate = election.referenceDate
+            search.pageSize = 2_000
+            let pool = try await data.members.search(search, in: .subtree(path: organization.path)).members
+            let women = pool.filter { $0.record.gender == "女" }, minorities = pool.filter { $0.record.ethnicity != "汉族" && $0.record.gender == "男" }
+            let men = pool.filter { $0.record.gender == "男" && $0.record.ethnicity == "汉族" }
+            let needWomen = menOnly ? 0 : (places + 4) / 5, needMinority = menOnly ? 0 : (places * 11 + 99) / 100
+            var chosen = Array(women.prefix(needWomen)) + Array(minorities.prefix(needMinority))
+            chosen += men.filter { m in !chosen.contains { $0.id == m.id } }.prefix(max(0, places - chosen.count))
+            for (i, member) in chosen.prefix(places).enumerated() {
+                try await Nominations.nominate(member.id, in: election.id, supportOrganizations: 3 + i % 7, supportMembers: 40 + 13 * i,
+                                               actor: actor, scope: .city, in: data)
+                counts.nominated += 1
+            }
+            do {
+                counts.preliminary += try await Nominations.moveList(of: OrganizationID(unitID), in: election.id, to: .preliminary, actor: actor,
+                                                                    scope: .city, in: data).moved.count
+            } catch let refusal as Refusal where refusal.code == "nomination.list.mandatoryUnmet" {
+                counts.blockedUnits.append(organization.name)
+            }
+        }
+        return counts
+    }
+}

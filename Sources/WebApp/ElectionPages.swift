@@ -1,0 +1,234 @@
+import Foundation
+import Vapor
+import Core
+import Persistence
+import Elections
+import Nominations
+import Roster
+import Organizations
+import Allocation
+import NameOrder
+
+struct ElectionListPage: Encodable {
+    struct Row: Encodable { let id: String; let name: String; let seats: Int; let places: Int; let margin: String; let minimum: Int; let referenceDate: String }
+    let rows: [Row]
+    let canManage: Bool
+    let profiles: [String], offices: [String]
+    let error: String?
+}
+
+struct ElectionPage: Encodable {
+    struct Quota: Encodable { let unit: String; let unitID: String; let members: Int; let organizations: Int; let share: String; let places: Int; let previous: String; let changed: Bool; let reason: String }
+    struct Candidate: Encodable { let id: String; let name: String; let unit: String; let stage: String; let next: String?; let support: String; let reason: String? }
+    struct UnitList: Encodable { let unitID: String; let unit: String; let count: Int; let stage: String; let next: String? }
+    struct Requirement: Encodable {
+        let label: String; let level: String; let needed: Int; let actual: Int; let met: Bool; let robustness: String
+        /// The bar's width and the mark of the needed count, in a 200-unit-wide SVG.
+        let bar: Int; let mark: Int
+    }
+    let id: String, name: String, seats: Int, places: Int, margin: String, minimum: Int, referenceDate: String, nameOrder: String
+    let quotas: [Quota], quotaTotal: Int, previewing: Bool
+    let canManage: Bool, canNominate: Bool, seesNominations: Bool
+    struct Method: Encodable { let name: String; let selected: Bool }
+    let methods: [Method], base: Int, unitMinimum: Int
+    let candidates: [Candidate], lists: [UnitList], requirements: [Requirement]
+    let error: String?, warnings: [String]
+}
+
+struct ElectionForm: Content {
+    var name: String, seats: String, marginRatio: String, candidatePlaces: String?, referenceDate: String
+    var profile: String, office: String, nameOrder: String?
+}
+
+/// The election pages: the list (the department sets elections up there), and one election with
+/// its quota table (the department previews and applies a plan with overrides and reasons), its
+/// nominations (a unit sees its own) and the list's composition with a bar per requirement.
+enum ElectionPages {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get("elections", use: list)
+        routes.post("elections", use: create)
+        routes.get("elections", ":id", use: detail)
+        routes.post("elections", ":id", "quotas", use: quotas)
+        routes.post("elections", ":id", "candidates", use: nominate)
+        routes.post("elections", ":id", "candidates", ":candidate", "stage", use: move)
+        routes.post("elections", ":id", "units", ":unit", "stage", use: moveList)
+    }
+
+    static func listPage(_ req: Request, _ access: Access, error: String?) async throws -> Response {
+        let rows = try await ElectionSetup.list(scope: try access.scope, in: req.data).map {
+            ElectionListPage.Row(id: $0.id.description, name: $0.name, seats: $0.seats, places: $0.candidatePlaces, margin: ElectionSetup.percent($0.marginRatio),
+                                 minimum: Margin.minimumCandidates(seats: $0.seats, ratio: $0.marginRatio), referenceDate: $0.referenceDate)
+        }
+        return try await req.render("elections", access, ElectionListPage(
+            rows: rows, canManage: access.can(.manageElections), profiles: RuleProfile.allCases.map(\.rawValue),
+            offices: Office.allCases.map(\.rawValue), error: error), status: error == nil ? .ok : .badRequest)
+    }
+
+    @Sendable static func list(_ req: Request) async throws -> Response {
+        try await listPage(req, try await Access.require(.viewElections, for: req), error: nil)
+    }
+
+    @Sendable static func create(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.manageElections, for: req)
+        let form = try req.content.decode(ElectionForm.self)
+        do {
+            guard let seats = Int(form.seats.trimmingCharacters(in: .whitespaces)) else { throw Refusal.invalid("election.seats.outOfRange", "应选名额应为整数", field: "seats") }
+            guard let margin = Ratio(decimal: form.marginRatio.trimmingCharacters(in: .whitespaces)) else {
+                throw Refusal.invalid("input.notRatio", "差额比例应是小数，例如0.21", field: "marginRatio")
+            }
+            let places = form.candidatePlaces.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard let profile = RuleProfile(rawValue: form.profile), let office = Office(rawValue: form.office) else {
+                throw Refusal.invalid("election.profile.unknown", "请选择选举类型和所选职务", field: "profile")
+            }
+            // The department's elections are held by the city (the root of the tree it sees).
+            guard let city = try await OrganizationLookup.city(in: req.data)?.id else { throw Refusal.invalid("election.organization.unknown", "还没有党组织") }
+            let draft = ElectionSetup.Draft(name: form.name, organizationID: city, office: office, profile: profile, seats: seats, marginRatio: margin,
+                                            candidatePlaces: places, referenceDate: form.referenceDate.trimmingCharacters(in: .whitespaces),
+                                            nameOrder: NameConvention(rawValue: form.nameOrder ?? "A") ?? .a)
+            let election = try await ElectionSetup.create(draft, actor: access.user.username, scope: try access.scope, in: req.data)
+            Chrome.flash(req, "已设立「\(election.name)」：候选人名额 \(election.candidatePlaces) 名")
+            return req.redirect(to: "/elections/\(election.id)")
+        } catch let refusal as Refusal where refusal.kind == .invalid {
+            return try await listPage(req, access, error: refusal.message)
+        }
+    }
+
+    static func page(_ req: Request, _ access: Access, preview: QuotaAllocation.Preview? = nil, plan: QuotaAllocation.Plan = .init(),
+                     error: String? = nil, warnings: [String] = []) async throws -> Response {
+        let scope = try access.scope
+        let election = try await ElectionSetup.find(try pathID(req, "选举"), scope: scope, in: req.data)
+        var quotas: [ElectionPage.Quota] = []
+        if let preview {
+            quotas = preview.rows.map { r in
+                .init(unit: r.name, unitID: r.unit.description, members: r.members, organizations: r.organizations, share: String(format: "%.2f", r.share),
+                      places: r.places, previous: r.previous.map(String.init) ?? "—", changed: r.previous != nil && r.previous != r.places, reason: r.reason ?? "")
+            }
+        } else {
+            let rows = try await ElectionOverview.quotas(election.id, scope: scope, in: req.data)
+            quotas = rows.map { .init(unit: $0.unit, unitID: $0.unitID.description, members: 0, organizations: 0, share: "", places: $0.places,
+                                      previous: "", changed: false, reason: $0.reason ?? "") }
+        }
+        var candidates: [ElectionPage.Candidate] = [], lists: [ElectionPage.UnitList] = [], requirements: [ElectionPage.Requirement] = []
+        let sees = access.can(.viewNominations)
+        if sees {
+            let entries = try await Nominations.list(election.id, scope: scope, in: req.data)
+            candidates = entries.map { e in
+                .init(id: e.candidacy.id.description, name: e.member.record.name, unit: e.unitName, stage: e.candidacy.stage.rawValue,
+                      next: e.candidacy.stage.next.flatMap { next in Nominations.mayMove(to: next, scope: scope) ? next.rawValue : nil },
+                      support: "\(e.candidacy.supportOrganizations) 个组织、\(e.candidacy.supportMembers) 名党员",
+                      reason: e.candidacy.reason.isEmpty ? nil : e.candidacy.reason)
+            }
+            // One row per unit and stage: the whole list moves on together.
+            let groups = Dictionary(grouping: entries.filter { $0.candidacy.stage.isActive }) { "\($0.candidacy.unitID)|\($0.candidacy.stage.rawValue)" }
+            lists = groups.values.compactMap { group -> ElectionPage.UnitList? in
+                guard let first = group.first else { return nil }
+                let next = first.candidacy.stage.next.flatMap { next in Nominations.mayMove(to: next, scope: scope) ? next.rawValue : nil }
+                return .init(unitID: first.candidacy.unitID.description, unit: first.unitName, count: group.count, stage: first.candidacy.stage.rawValue, next: next)
+            }.sorted { ($0.unit, $0.stage) < ($1.unit, $1.stage) }
+            requirements = try await Nominations.composition(election.id, scope: scope, in: req.data).filter { $0.unit == nil }.map { r in
+                let top = max(r.needed, r.actual, 1)
+                return .init(label: r.label, level: r.level == "mandatory" ? "硬性" : "参考", needed: r.needed, actual: r.actual, met: r.met,
+                             robustness: r.robustness.map(String.init) ?? "—", bar: r.actual * 200 / top, mark: r.needed * 200 / top)
+            }
+        }
+        return try await req.render("election", access, ElectionPage(
+            id: election.id.description, name: election.name, seats: election.seats, places: election.candidatePlaces,
+            margin: ElectionSetup.percent(election.marginRatio), minimum: Margin.minimumCandidates(seats: election.seats, ratio: election.marginRatio),
+            referenceDate: election.referenceDate, nameOrder: election.nameOrder == .a ? "A（姓氏笔画，单名视为空白）" : "B（姓名笔画）",
+            quotas: quotas, quotaTotal: quotas.map(\.places).reduce(0, +), previewing: preview != nil,
+            canManage: access.can(.manageElections), canNominate: access.can(.nominate), seesNominations: sees,
+            methods: ApportionmentMethod.allCases.map { .init(name: $0.rawValue, selected: $0 == plan.method) }, base: plan.base, unitMinimum: plan.minimum,
+            candidates: candidates, lists: lists, requirements: requirements,
+            error: error, warnings: warnings), status: error == nil ? .ok : .badRequest)
+    }
+
+    @Sendable static func detail(_ req: Request) async throws -> Response {
+        try await page(req, try await Access.require(.viewElections, for: req))
+    }
+
+    /// The quota form: `action=preview` shows the table, `action=apply` writes it. Each unit's
+    /// `places.<id>` is an override when filled, with `reason.<id>` required.
+    @Sendable static func quotas(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.manageElections, for: req)
+        let form = try req.content.decode([String: String].self)
+        var plan = QuotaAllocation.Plan()
+        if let method = form["method"].flatMap(ApportionmentMethod.init(rawValue:)) { plan.method = method }
+        plan.minimum = Int(form["minimum"] ?? "") ?? 0
+        plan.base = Int(form["base"] ?? "") ?? 0
+        for (key, value) in form where key.hasPrefix("places.") && !value.trimmingCharacters(in: .whitespaces).isEmpty {
+            let unit = String(key.dropFirst(7))
+            guard let id = OrganizationID(unit) else { continue }
+            plan.overrides.append(.init(unit: id, places: Int(value.trimmingCharacters(in: .whitespaces)) ?? -1, reason: form["reason.\(unit)"] ?? ""))
+        }
+        let id: ElectionID = try pathID(req, "选举")
+        do {
+            if form["action"] == "apply" {
+                let applied = try await QuotaAllocation.apply(id, plan: plan, actor: access.user.username, scope: try access.scope, in: req.data)
+                Chrome.flash(req, "已分配名额：合计 \(applied.total) 名，已记入审计日志")
+                return req.redirect(to: "/elections/\(id)")
+            }
+            return try await page(req, access, preview: try await QuotaAllocation.preview(id, plan: plan, scope: try access.scope, in: req.data), plan: plan)
+        } catch let refusal as Refusal where refusal.kind == .invalid {
+            return try await page(req, access, plan: plan, error: refusal.message)
+        }
+    }
+
+    struct NominationForm: Content { var idNumber: String; var supportOrganizations: String?; var supportMembers: String? }
+    struct StageForm: Content { var stage: String; var reason: String? }
+
+    @Sendable static func nominate(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.nominate, for: req)
+        let form = try req.content.decode(NominationForm.self)
+        let id: ElectionID = try pathID(req, "选举")
+        do {
+            var search = MemberSearch()
+            search.text = form.idNumber.trimmingCharacters(in: .whitespaces)
+            search.pageSize = 2
+            let found = try await MemberDirectory.search(search, scope: try access.scope, in: req.data).members
+            guard search.text.count == 18, let member = found.first(where: { $0.record.idNumber == search.text.uppercased() }) else {
+                throw Refusal.invalid("member.notFound", "在您的范围内没有身份证号为「\(search.text.prefix(18))」的党员", field: "idNumber")
+            }
+            try await Nominations.nominate(member.id, in: id, supportOrganizations: Int(form.supportOrganizations ?? "") ?? 0,
+                                           supportMembers: Int(form.supportMembers ?? "") ?? 0, actor: access.user.username,
+                                           scope: try access.scope, in: req.data)
+            Chrome.flash(req, "已推荐「\(member.record.name)」")
+            return req.redirect(to: "/elections/\(id)")
+        } catch let refusal as Refusal where refusal.kind == .invalid {
+            return try await page(req, access, error: refusal.message)
+        }
+    }
+
+    /// A stage form's request: checked, with who asks, the election and the stage asked for.
+    static func stageRequest(_ req: Request) async throws -> (access: Access, election: ElectionID, stage: NominationStage, form: StageForm) {
+        try CSRF.verify(req)
+        let access = try await Access.require(.nominate, for: req)
+        let form = try req.content.decode(StageForm.self)
+        guard let stage = NominationStage(rawValue: form.stage) else { throw Refusal.invalid("nomination.stage.unknown", "没有这个环节", field: "stage") }
+        return (access, try pathID(req, "选举"), stage, form)
+    }
+
+    @Sendable static func move(_ req: Request) async throws -> Response {
+        let (access, id, stage, form) = try await stageRequest(req)
+        do {
+            try await Nominations.move(try NominationAPI.parameter(req, "candidate", "人选"), to: stage, reason: form.reason ?? "",
+                                       actor: access.user.username, scope: try access.scope, in: req.data)
+            return req.redirect(to: "/elections/\(id)")
+        } catch let refusal as Refusal where refusal.kind == .invalid {
+            return try await page(req, access, error: refusal.message)
+        }
+    }
+
+    @Sendable static func moveList(_ req: Request) async throws -> Response {
+        let (access, id, stage, _) = try await stageRequest(req)
+        do {
+            let result = try await Nominations.moveList(of: try NominationAPI.parameter(req, "unit", "单位"), in: id, to: stage,
+                                                        actor: access.user.username, scope: try access.scope, in: req.data)
+            return try await page(req, access, warnings: ["已有 \(result.moved.count) 名人选进入「\(stage.rawValue)」"] + result.warnings)
+        } catch let refusal as Refusal where refusal.kind == .invalid {
+            return try await page(req, access, error: refusal.message)
+        }
+    }
+}
