@@ -124,7 +124,7 @@ struct NameTable {
             let bytes = Array(name.utf8)
             let found = bytes.withUnsafeBytes { lookup($0) }
             guard found == nil else { continue }
-            var slot = Self.hash(bytes.withUnsafeBytes { $0 }) & mask
+            var slot = bytes.withUnsafeBytes { Self.hash($0) } & mask
             while slots[slot] >= 0 { slot = (slot + 1) & mask }
             slots[slot] = Int32(keys.count)
             keys.append(bytes)

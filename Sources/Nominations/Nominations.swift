@@ -109,8 +109,9 @@ public enum Nominations {
         switch scope {
         case .city: break
         case .subtree(let path):
-            // A unit sees its own nominations: its list is its business and the city's, nobody else's.
-            guard unit.path.hasPrefix(path) || path.hasPrefix(unit.path) else { return nil }
+            // A unit sees its own nominations: its list is its business and the city's, nobody else's
+            // (an account below the unit, a branch's, does not see the unit's list either).
+            guard unit.path.hasPrefix(path) else { return nil }
         }
         return Entry(candidacy: candidacy, member: member, unitName: unit.name)
     }
