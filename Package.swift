@@ -51,7 +51,8 @@ let package = Package(
                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Accounts", dependencies: ["Core", "Persistence", "Audit", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Elections", dependencies: ["Core", "Persistence", "Audit", "Organizations", "Allocation", "Documents", "NameOrder"]),
-        .target(name: "Nominations", dependencies: ["Core", "Persistence", "Audit", "Elections", "Allocation", "NameOrder"]),
+        .target(name: "Nominations", dependencies: ["Core", "Persistence", "Audit", "Elections", "Allocation", "NameOrder", "Documents",
+                                                    .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations"]),
         .target(name: "WebApp", dependencies: [
             "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Nominations", "Documents", "Allocation", "NameOrder",
@@ -80,7 +81,7 @@ let package = Package(
             .product(name: "SQLKit", package: "sql-kit"),
         ]),
         // Feature tests on the in-memory store: no database, seconds to run.
-        .testTarget(name: "ElectionsTests", dependencies: ["Core", "Persistence", "Audit", "Demo", "Elections", "Nominations", "Allocation"]),
+        .testTarget(name: "ElectionsTests", dependencies: ["Core", "Persistence", "Audit", "Demo", "Elections", "Nominations", "Allocation", "Documents"]),
         .testTarget(name: "DocumentsTests", dependencies: [
             "Documents",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -27,6 +27,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case organizationClosed = "organization.closed"
     case candidateNominated = "candidate.nominated"
     case candidateStageChanged = "candidate.stage"
+    case vettingRecorded = "vetting.recorded"
+    case vettingViewed = "vetting.viewed"
 }
 
 extension AuditAction {
@@ -56,6 +58,8 @@ extension AuditAction {
         case .organizationClosed: return "撤销党组织"
         case .candidateNominated: return "推荐人选"
         case .candidateStageChanged: return "人选进入下一环节"
+        case .vettingRecorded: return "记录考察意见"
+        case .vettingViewed: return "查阅考察材料"
         }
     }
 }

@@ -23,6 +23,8 @@ public enum AccountTag {}
 public enum ElectionTag {}
 public enum StagedImportTag {}
 public enum CandidacyTag {}
+public enum VettingOpinionTag {}
+public enum AttachmentTag {}
 
 public typealias OrganizationID = TypedID<OrganizationTag>
 public typealias MemberID = TypedID<MemberTag>
@@ -30,3 +32,5 @@ public typealias AccountID = TypedID<AccountTag>
 public typealias ElectionID = TypedID<ElectionTag>
 public typealias StagedImportID = TypedID<StagedImportTag>
 public typealias CandidacyID = TypedID<CandidacyTag>
+public typealias VettingOpinionID = TypedID<VettingOpinionTag>
+public typealias AttachmentID = TypedID<AttachmentTag>

@@ -56,3 +56,21 @@ public enum NominationStage: String, Codable, Sendable, CaseIterable {
         return Self.path[i + 1]
     }
 }
+
+/// Whose opinion the inspection hears (the seed: the person's own unit, and the discipline,
+/// supervision, family-planning, audit and petition departments).
+public enum VettingDepartment: String, Codable, Sendable, CaseIterable {
+    case unit = "所在单位"
+    case discipline = "纪检"
+    case supervision = "监察"
+    case familyPlanning = "计生"
+    case audit = "审计"
+    case petitions = "信访"
+}
+
+/// What a department's opinion comes to.
+public enum VettingVerdict: String, Codable, Sendable, CaseIterable {
+    case clear = "无不良反映"
+    case toVerify = "有反映，须核实"
+    case against = "不同意推荐"
+}

@@ -15,6 +15,7 @@ public protocol DataStore: Sendable {
     var imports: any ImportClient { get }
     var elections: any ElectionClient { get }
     var candidacies: any CandidacyClient { get }
+    var vetting: any VettingClient { get }
 
     /// Runs `body` as one transaction: every change it makes (and its audit row) is kept, or
     /// none is. Inside a transaction, a nested `write` joins it.
@@ -183,6 +184,15 @@ public protocol CandidacyClient: Sendable {
     func find(election: ElectionID, member: MemberID) async throws -> CandidacyRecord?
     func insert(_ candidacy: CandidacyRecord) async throws
     func update(_ candidacy: CandidacyRecord) async throws
+}
+
+public protocol VettingClient: Sendable {
+    /// Adds an opinion with its attachments' contents (in the order of `opinion.attachments`).
+    func insert(_ opinion: VettingOpinionRecord, contents: [Data]) async throws
+    /// The candidacy's opinions, oldest first.
+    func opinions(of candidacy: CandidacyID) async throws -> [VettingOpinionRecord]
+    /// An attachment's file, with the opinion it belongs to.
+    func attachment(_ id: AttachmentID) async throws -> (opinion: VettingOpinionRecord, name: String, content: Data)?
 }
 
 /// Dates as the roster keeps them (yyyy-MM-dd text).

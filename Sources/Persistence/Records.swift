@@ -158,6 +158,35 @@ public struct CandidacyRecord: Sendable, Equatable {
     }
 }
 
+/// One department's opinion in a candidate's vetting record, with the files that came with it.
+public struct VettingOpinionRecord: Sendable, Equatable {
+    public struct Attachment: Sendable, Equatable {
+        public var id: AttachmentID
+        public var name: String
+        public var sha256: String
+        public var size: Int
+        public init(id: AttachmentID = AttachmentID(UUID()), name: String, sha256: String, size: Int) {
+            self.id = id; self.name = name; self.sha256 = sha256; self.size = size
+        }
+    }
+    public var id: VettingOpinionID
+    public var candidacyID: CandidacyID
+    public var department: VettingDepartment
+    public var verdict: VettingVerdict
+    public var opinion: String
+    /// The day the opinion was given (yyyy-MM-dd).
+    public var date: String
+    public var recordedBy: String
+    public var recordedAt: String
+    public var attachments: [Attachment]
+
+    public init(id: VettingOpinionID = VettingOpinionID(UUID()), candidacyID: CandidacyID, department: VettingDepartment, verdict: VettingVerdict,
+                opinion: String, date: String, recordedBy: String, recordedAt: String, attachments: [Attachment] = []) {
+        self.id = id; self.candidacyID = candidacyID; self.department = department; self.verdict = verdict; self.opinion = opinion
+        self.date = date; self.recordedBy = recordedBy; self.recordedAt = recordedAt; self.attachments = attachments
+    }
+}
+
 public struct SessionRecord: Sendable, Equatable {
     public var data: [String: String]
     public var createdAt: Double

@@ -29,6 +29,7 @@ enum NominationAPI {
         signedIn.post("elections", ":id", "candidates", ":candidate", "stage", use: move)
         signedIn.post("elections", ":id", "units", ":unit", "stage", use: moveList)
         signedIn.get("elections", ":id", "composition", use: composition)
+        VettingAPI.register(signedIn)
     }
 
     static func parameter<Tag>(_ req: Request, _ name: String, _ what: String) throws -> TypedID<Tag> {
@@ -86,3 +87,68 @@ enum NominationAPI {
 }
 
 extension RequirementReport: Content {}
+
+struct APIVettingOpinion: Content {
+    struct Attachment: Content { let id: AttachmentID; let name: String; let size: Int; let sha256: String }
+    let id: VettingOpinionID, department: VettingDepartment, verdict: VettingVerdict, opinion: String, date: String
+    let recordedBy: String, recordedAt: String, attachments: [Attachment]
+    init(_ o: VettingOpinionRecord) {
+        id = o.id; department = o.department; verdict = o.verdict; opinion = o.opinion; date = o.date; recordedBy = o.recordedBy
+        recordedAt = o.recordedAt; attachments = o.attachments.map { .init(id: $0.id, name: $0.name, size: $0.size, sha256: $0.sha256) }
+    }
+}
+
+struct APIVettingRecord: Content {
+    let candidate: APICandidate, inspectedBy: String, opinions: [APIVettingOpinion], missing: [VettingDepartment]
+}
+
+struct APINewOpinion: Content {
+    struct Attachment: Content { let name: String; let content: String }
+    let department: VettingDepartment, verdict: VettingVerdict, opinion: String, date: String, attachments: [Attachment]?
+}
+
+/// A candidate's vetting record: every view is audited; files come base64 in JSON.
+enum VettingAPI {
+    static func register(_ signedIn: any RoutesBuilder) {
+        signedIn.get("elections", ":id", "candidates", ":candidate", "vetting", use: view)
+        signedIn.on(.POST, "elections", ":id", "candidates", ":candidate", "vetting", body: .collect(maxSize: "70mb"), use: record)
+        signedIn.get("elections", ":id", "vetting", "attachments", ":attachment", use: attachment)
+    }
+
+    @Sendable static func view(_ req: Request) async throws -> APIVettingRecord {
+        let access = try await Access.require(.viewNominations, for: req)
+        let record = try await Vetting.view(try NominationAPI.parameter(req, "candidate", "人选"), actor: access.user.username,
+                                            scope: try access.scope, in: req.data)
+        return APIVettingRecord(candidate: APICandidate(record.entry), inspectedBy: record.inspectedBy,
+                                opinions: record.opinions.map(APIVettingOpinion.init), missing: record.missing)
+    }
+
+    @Sendable static func record(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.nominate, for: req)
+        let form = try req.content.decode(APINewOpinion.self)
+        var uploads: [Vetting.Upload] = []
+        for (i, file) in (form.attachments ?? []).prefix(Vetting.maxAttachments + 1).enumerated() {
+            guard let content = Data(base64Encoded: file.content) else {
+                throw Refusal.invalid("vetting.attachment.encoding", "附件内容应为 base64", field: "attachments[\(i)].content")
+            }
+            uploads.append(.init(name: file.name, content: content))
+        }
+        let opinion = try await Vetting.record(try NominationAPI.parameter(req, "candidate", "人选"), department: form.department, verdict: form.verdict,
+                                               opinion: form.opinion, date: form.date, attachments: uploads, actor: access.user.username,
+                                               scope: try access.scope, in: req.data)
+        let response = try await APIVettingOpinion(opinion).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    @Sendable static func attachment(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.viewNominations, for: req)
+        let file = try await Vetting.attachment(try NominationAPI.parameter(req, "attachment", "附件"), actor: access.user.username,
+                                                scope: try access.scope, in: req.data)
+        let response = Response(status: .ok, body: .init(data: file.content))
+        response.headers.contentType = .binary
+        let encoded = file.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "attachment"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"attachment\"; filename*=UTF-8''\(encoded)")
+        return response
+    }
+}

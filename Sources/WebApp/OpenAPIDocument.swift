@@ -81,6 +81,10 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/v1/elections/{id}/units/{unit}/stage", summary: "一个单位的整份名单进入下一环节：硬性结构要求不满足则拒绝，参考要求只提示",
                   body: "StageChange", response: "ListMove"),
         Operation(method: "get", path: "/api/v1/elections/{id}/composition", summary: "名单结构：各项要求的应有、实有、是否满足、稳健度（可减少几人仍满足）", response: "CompositionReport"),
+        Operation(method: "get", path: "/api/v1/elections/{id}/candidates/{candidate}/vetting", summary: "考察材料：各部门意见和附件、尚缺的意见（每次查阅记入审计日志）", response: "VettingRecord"),
+        Operation(method: "post", path: "/api/v1/elections/{id}/candidates/{candidate}/vetting", summary: "记录一个部门的考察意见（所在单位的意见可由本单位记录，其余由组织部记录；附件 base64，最多5个、每个≤10 MB）",
+                  body: "NewOpinion", response: "VettingOpinion", status: 201),
+        Operation(method: "get", path: "/api/v1/elections/{id}/vetting/attachments/{attachment}", summary: "下载考察附件（记入审计日志）", response: "file"),
     ]
 
     static func string(_ description: String? = nil) -> JSON {
@@ -146,6 +150,15 @@ enum OpenAPIDocument {
         ("Nomination", object([("memberId", uuid), ("supportOrganizations", integer), ("supportMembers", integer)], required: ["memberId"])),
         ("StageChange", object([("stage", string()), ("reason", string("未通过、退出时必填"))], required: ["stage"])),
         ("ListMove", object([("moved", integer), ("warnings", array(string()))])),
+        ("VettingOpinion", object([("id", uuid), ("department", string("所在单位、纪检、监察、计生、审计、信访")),
+                                   ("verdict", string("无不良反映、有反映，须核实、不同意推荐")), ("opinion", string()), ("date", string()),
+                                   ("recordedBy", string()), ("recordedAt", string()),
+                                   ("attachments", array(object([("id", uuid), ("name", string()), ("size", integer), ("sha256", string())])))])),
+        ("VettingRecord", object([("candidate", ref("Candidate")), ("inspectedBy", string()), ("opinions", array(ref("VettingOpinion"))),
+                                  ("missing", array(string()))])),
+        ("NewOpinion", object([("department", string()), ("verdict", string()), ("opinion", string()), ("date", string("yyyy-MM-dd")),
+                               ("attachments", array(object([("name", string()), ("content", string("base64"))])))],
+                              required: ["department", "verdict", "opinion", "date"])),
         ("CompositionReport", array(object([("id", string()), ("label", string()), ("level", string("mandatory 或 guidance")),
                                             ("unit", nullable(string())), ("needed", integer), ("actual", integer), ("met", boolean),
                                             ("robustness", nullable(integer))]))),

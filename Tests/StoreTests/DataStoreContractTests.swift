@@ -127,5 +127,6 @@ import Documents
     #expect(StoreMigrations.all.map(\.name) == ["Store.CreateCoreSchema", "Store.CreateImportStaging", "Store.AddMemberSortKey",
                                                  "Store.AddPasswordChangeFlag", "Store.AddAccountDisabled", "Store.CreateSessions",
                                                  "Store.CreateLoginAttempts", "Store.CreateAuditCheckpoints", "Store.CreateColumnMaps",
-                                                 "Store.AddElectionSetup", "Store.CreateCandidacies"])
+                                                 "Store.AddElectionSetup", "Store.CreateCandidacies",
+                                                 "Store.CreateVetting"])
 }

@@ -161,6 +161,31 @@ import Allocation
                 let code = try Self.error(res).code
                 #expect(code == "nomination.stage.departmentOnly")
             }
+            // Vetting: the department records 纪检's opinion on 鼎城区's nominee; the unit cannot read that record, the department can, and each reading is audited.
+            var otherCandidate: APICandidate?
+            try await app.testing().test(.GET, "/api/v1/elections/\(created.id)/candidates", headers: dept) { res in
+                otherCandidate = try res.content.decode([APICandidate].self).first { $0.memberId.uuid == otherMember }
+            }
+            let other = try #require(otherCandidate)
+            try await app.testing().test(.POST, "/api/v1/elections/\(created.id)/candidates/\(other.id)/stage", headers: dept, beforeRequest: { req in
+                try req.content.encode(["stage": "初步人选"], as: .json)
+            }) { res in #expect(res.status == .ok) }
+            try await app.testing().test(.POST, "/api/v1/elections/\(created.id)/candidates/\(other.id)/vetting", headers: dept, beforeRequest: { req in
+                try req.content.encode(APINewOpinion(department: .discipline, verdict: .clear, opinion: "未发现违纪违法问题", date: "2026-08-28",
+                                                     attachments: [.init(name: "函复.txt", content: Data("函复".utf8).base64EncodedString())]), as: .json)
+            }) { res in #expect(res.status == .created) }
+            try await app.testing().test(.GET, "/api/v1/elections/\(created.id)/candidates/\(other.id)/vetting", headers: unit) { res in
+                #expect(res.status == .notFound)
+                #expect(!res.body.string.contains("未发现违纪违法问题"))
+            }
+            let viewsBefore = try await AuditEntry.query(on: app.db).filter(\.$action == "vetting.viewed").count()
+            try await app.testing().test(.GET, "/api/v1/elections/\(created.id)/candidates/\(other.id)/vetting", headers: dept) { res in
+                #expect(res.status == .ok)
+                let record = try res.content.decode(APIVettingRecord.self)
+                #expect(record.opinions.map(\.department) == [.discipline] && record.missing.count == 5 && record.opinions[0].attachments[0].name == "函复.txt")
+            }
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "vetting.viewed").count() == viewsBefore + 1)
+
             // The election page shows the unit its own nominee and not the other unit's.
             let ownName = try #require(try await Member.find(ownMember, on: app.db)).name
             let otherName = try #require(try await Member.find(otherMember, on: app.db)).name

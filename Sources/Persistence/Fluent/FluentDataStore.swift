@@ -19,6 +19,7 @@ public struct FluentDataStore: DataStore {
     public var imports: any ImportClient { FluentImports(db: database) }
     public var elections: any ElectionClient { FluentElections(db: database) }
     public var candidacies: any CandidacyClient { FluentCandidacies(db: database) }
+    public var vetting: any VettingClient { FluentVetting(db: database) }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
         try await database.writeTransaction { db in try await body(FluentDataStore(database: db)) }
@@ -340,4 +341,48 @@ struct FluentCandidacies: CandidacyClient {
     }
     func insert(_ candidacy: CandidacyRecord) async throws { try await Candidacy.insert(candidacy, id: candidacy.id.uuid, on: db) }
     func update(_ candidacy: CandidacyRecord) async throws { try await Candidacy.update(candidacy, id: candidacy.id.uuid, on: db) }
+}
+
+// MARK: Vetting
+
+struct FluentVetting: VettingClient {
+    let db: any Database
+
+    func insert(_ o: VettingOpinionRecord, contents: [Data]) async throws {
+        let row = VettingOpinion()
+        row.id = o.id.uuid; row.candidacyID = o.candidacyID.uuid; row.department = o.department.rawValue; row.verdict = o.verdict.rawValue
+        row.opinion = o.opinion; row.date = o.date; row.recordedBy = o.recordedBy; row.recordedAt = o.recordedAt
+        try await row.create(on: db)
+        for (position, (attachment, content)) in zip(o.attachments, contents).enumerated() {
+            let file = VettingAttachment()
+            file.id = attachment.id.uuid; file.opinionID = o.id.uuid; file.position = position; file.name = attachment.name
+            file.sha256 = attachment.sha256; file.size = attachment.size; file.content = content
+            try await file.create(on: db)
+        }
+    }
+
+    func opinions(of candidacy: CandidacyID) async throws -> [VettingOpinionRecord] {
+        let rows = try await VettingOpinion.query(on: db).filter(\.$candidacyID == candidacy.uuid).sort(\.$recordedAt).all()
+        guard !rows.isEmpty else { return [] }
+        // The files' descriptions only: contents are read one at a time, when asked for.
+        let files = try await db.sql().select().columns("id", "opinion_id", "position", "name", "sha256", "size").from(VettingAttachment.schema)
+            .where(SQLIdentifier("opinion_id"), .in, SQLBind.group(rows.compactMap(\.id))).all()
+        var byOpinion: [UUID: [(Int, VettingOpinionRecord.Attachment)]] = [:]
+        for f in files {
+            let attachment = VettingOpinionRecord.Attachment(id: AttachmentID(try f.decode(column: "id", as: UUID.self)), name: try f.decode(column: "name", as: String.self),
+                                                             sha256: try f.decode(column: "sha256", as: String.self), size: try f.decode(column: "size", as: Int.self))
+            byOpinion[try f.decode(column: "opinion_id", as: UUID.self), default: []].append((try f.decode(column: "position", as: Int.self), attachment))
+        }
+        return rows.map { r in
+            VettingOpinionRecord(id: VettingOpinionID(r.id!), candidacyID: CandidacyID(r.candidacyID), department: VettingDepartment(rawValue: r.department) ?? .unit,
+                                 verdict: VettingVerdict(rawValue: r.verdict) ?? .toVerify, opinion: r.opinion, date: r.date, recordedBy: r.recordedBy,
+                                 recordedAt: r.recordedAt, attachments: (byOpinion[r.id!] ?? []).sorted { $0.0 < $1.0 }.map(\.1))
+        }
+    }
+
+    func attachment(_ id: AttachmentID) async throws -> (opinion: VettingOpinionRecord, name: String, content: Data)? {
+        guard let file = try await VettingAttachment.find(id.uuid, on: db), let opinion = try await VettingOpinion.find(file.opinionID, on: db),
+              let record = try await opinions(of: CandidacyID(opinion.candidacyID)).first(where: { $0.id.uuid == file.opinionID }) else { return nil }
+        return (record, file.name, file.content)
+    }
 }

@@ -15,7 +15,7 @@ extension StoreMigration {
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -263,5 +263,34 @@ struct CreateCandidacies: StoreMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(Candidacy.schema).delete()
+    }
+}
+
+struct CreateVetting: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(VettingOpinion.schema)
+            .id()
+            .field("candidacy_id", .uuid, .required, .references(Candidacy.schema, .id))
+            .field("department", .string, .required)
+            .field("verdict", .string, .required)
+            .field("opinion", .string, .required)
+            .field("date", .string, .required)
+            .field("recorded_by", .string, .required)
+            .field("recorded_at", .string, .required)
+            .create()
+        try await database.schema(VettingAttachment.schema)
+            .id()
+            .field("opinion_id", .uuid, .required, .references(VettingOpinion.schema, .id))
+            .field("position", .int, .required)
+            .field("name", .string, .required)
+            .field("sha256", .string, .required)
+            .field("size", .int, .required)
+            .field("content", .data, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(VettingAttachment.schema).delete()
+        try await database.schema(VettingOpinion.schema).delete()
     }
 }

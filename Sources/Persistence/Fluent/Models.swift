@@ -166,3 +166,30 @@ public final class Candidacy: Model, @unchecked Sendable {
     @Field(key: "nominated_at") public var nominatedAt: String
     public init() {}
 }
+
+/// One department's opinion on a candidate (see `VettingOpinionRecord`).
+public final class VettingOpinion: Model, @unchecked Sendable {
+    public static let schema = "vetting_opinions"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "candidacy_id") public var candidacyID: UUID
+    @Field(key: "department") public var department: String
+    @Field(key: "verdict") public var verdict: String
+    @Field(key: "opinion") public var opinion: String
+    @Field(key: "date") public var date: String
+    @Field(key: "recorded_by") public var recordedBy: String
+    @Field(key: "recorded_at") public var recordedAt: String
+    public init() {}
+}
+
+/// A file given with an opinion (kept in the database, like a staged roster).
+public final class VettingAttachment: Model, @unchecked Sendable {
+    public static let schema = "vetting_attachments"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "opinion_id") public var opinionID: UUID
+    @Field(key: "position") public var position: Int
+    @Field(key: "name") public var name: String
+    @Field(key: "sha256") public var sha256: String
+    @Field(key: "size") public var size: Int
+    @Field(key: "content") public var content: Data
+    public init() {}
+}

@@ -35,13 +35,15 @@ public struct MemoryDataStore: DataStore {
         var elections: [ElectionRecord] = []
         var quotas: [QuotaRecord] = []
         var candidacies: [CandidacyRecord] = []
+        var opinions: [VettingOpinionRecord] = []
+        var attachmentContents: [AttachmentID: Data] = [:]
     }
 
     let box: Box
     let inTransaction: Bool
     public let organizations: any OrganizationClient, members: any MemberClient, accounts: any AccountClient
     public let audit: any AuditClient, sessions: any SessionClient, loginAttempts: any LoginAttemptClient
-    public let imports: any ImportClient, elections: any ElectionClient, candidacies: any CandidacyClient
+    public let imports: any ImportClient, elections: any ElectionClient, candidacies: any CandidacyClient, vetting: any VettingClient
 
     public init() { self.init(box: Box(), inTransaction: false) }
 
@@ -50,6 +52,7 @@ public struct MemoryDataStore: DataStore {
         organizations = MemoryOrganizations(box: box); members = MemoryMembers(box: box); accounts = MemoryAccounts(box: box)
         audit = MemoryAudit(box: box); sessions = MemorySessions(box: box); loginAttempts = MemoryLoginAttempts(box: box)
         imports = MemoryImports(box: box); elections = MemoryElections(box: box); candidacies = MemoryCandidacies(box: box)
+        vetting = MemoryVetting(box: box)
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
@@ -338,6 +341,25 @@ struct MemoryCandidacies: CandidacyClient {
     func update(_ candidacy: CandidacyRecord) async throws {
         box.change { s in
             if let i = s.candidacies.firstIndex(where: { $0.id == candidacy.id }) { s.candidacies[i] = candidacy }
+        }
+    }
+}
+
+struct MemoryVetting: VettingClient {
+    let box: MemoryDataStore.Box
+
+    func insert(_ opinion: VettingOpinionRecord, contents: [Data]) async throws {
+        box.change { s in
+            s.opinions.append(opinion)
+            for (attachment, content) in zip(opinion.attachments, contents) { s.attachmentContents[attachment.id] = content }
+        }
+    }
+    func opinions(of candidacy: CandidacyID) async throws -> [VettingOpinionRecord] { box.read { $0.opinions.filter { $0.candidacyID == candidacy } } }
+    func attachment(_ id: AttachmentID) async throws -> (opinion: VettingOpinionRecord, name: String, content: Data)? {
+        box.read { s in
+            guard let opinion = s.opinions.first(where: { $0.attachments.contains { $0.id == id } }),
+                  let attachment = opinion.attachments.first(where: { $0.id == id }), let content = s.attachmentContents[id] else { return nil }
+            return (opinion, attachment.name, content)
         }
     }
 }
