@@ -76,7 +76,7 @@ let package = Package(
         ]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "Documents"]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Demo", "Documents", "NameOrder",
+            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Demo", "Documents", "NameOrder", "Elections", "Nominations",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
         ]),

@@ -7,6 +7,8 @@ import Organizations
 import Roster
 import Accounts
 import Demo
+import Elections
+import Nominations
 import Documents
 
 /// The in-memory store is only worth its speed if it answers as the database does: the same
@@ -82,6 +84,32 @@ import Documents
         _ = try await AccountAdmin.resetPassword(of: unit.id, by: admin, hash: { "h:" + $0 }, in: data)
         out.append("sessions \(try await SessionStore.count(in: data)) scope \(String(describing: try await Accounts.scope(of: unit, in: data)))")
         out.append("accounts " + (try await Accounts.list(in: data)).map { "\($0.account.username):\($0.account.role.rawValue):\($0.organization):\($0.account.mustChangePassword)" }.joined(separator: ","))
+
+        // The candidate process: setup, quotas, nominations, stages, a list move, vetting with a file.
+        let election = try await ElectionSetup.create(.init(name: "契约测试选举", organizationID: OrganizationID(generator.cityID), profile: .localCongress,
+                                                            seats: 10, marginRatio: Ratio(1, 5), referenceDate: "2026-09-01",
+                                                            compositionJSON: DemoScenario.compositionTargetsJSON), actor: "d", scope: .city, in: data)
+        var plan = QuotaAllocation.Plan(); plan.minimum = 1
+        let quotas = try await QuotaAllocation.apply(election.id, plan: plan, actor: "d", scope: .city, in: data)
+        out.append("quotas " + quotas.rows.map { "\($0.name):\($0.members):\($0.organizations):\($0.places)" }.joined(separator: ","))
+        var full = MemberSearch(); full.status = .full; full.pageSize = 3
+        var nominated: [CandidacyID] = []
+        for member in try await data.members.search(full, in: wulingScope).members {
+            nominated.append(try await Nominations.nominate(member.id, in: election.id, supportOrganizations: 1, supportMembers: 9, actor: "w",
+                                                            scope: wulingScope, in: data).id)
+        }
+        try await Nominations.move(nominated[0], to: .preliminary, actor: "w", scope: wulingScope, in: data)
+        try await Nominations.move(nominated[1], to: .withdrawn, reason: "本人申请", actor: "w", scope: wulingScope, in: data)
+        do { _ = try await Nominations.moveList(of: wuling, in: election.id, to: .preliminary, actor: "w", scope: wulingScope, in: data); out.append("moved") }
+        catch let refusal as Refusal { out.append("list refused \(refusal.code)") }
+        try await Vetting.record(nominated[0], department: .discipline, verdict: .clear, opinion: "未发现问题", date: "2026-08-28",
+                                 attachments: [.init(name: "函.txt", content: Data("函复".utf8))], actor: "d", scope: .city, in: data)
+        let vetted = try await Vetting.view(nominated[0], actor: "d", scope: .city, in: data)
+        out.append("vetting " + vetted.opinions.map { "\($0.department.rawValue):\($0.verdict.rawValue):\($0.attachments.map(\.name))" }.joined() + " missing \(vetted.missing.count)")
+        let file = try await Vetting.attachment(vetted.opinions[0].attachments[0].id, actor: "d", scope: .city, in: data)
+        out.append("file \(file.name) \(file.content.count)")
+        out.append("candidates " + (try await Nominations.list(election.id, scope: .city, in: data))
+            .map { "\($0.member.record.name):\($0.candidacy.stage.rawValue):\($0.candidacy.reason)" }.joined(separator: ","))
 
         // The audit chain holds, and lists the same events.
         out.append("audit \(try await AuditLog.verify(in: data).entries) " + (try await AuditLog.page(1, size: 500, in: data)).entries.map(\.action).joined(separator: ","))
