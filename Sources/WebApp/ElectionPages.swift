@@ -52,6 +52,7 @@ enum ElectionPages {
         routes.post("elections", ":id", "candidates", use: nominate)
         routes.post("elections", ":id", "candidates", ":candidate", "stage", use: move)
         routes.post("elections", ":id", "units", ":unit", "stage", use: moveList)
+        CandidatePages.register(routes)
     }
 
     static func listPage(_ req: Request, _ access: Access, error: String?) async throws -> Response {
@@ -227,6 +228,80 @@ enum ElectionPages {
             let result = try await Nominations.moveList(of: try NominationAPI.parameter(req, "unit", "单位"), in: id, to: stage,
                                                         actor: access.user.username, scope: try access.scope, in: req.data)
             return try await page(req, access, warnings: ["已有 \(result.moved.count) 名人选进入「\(stage.rawValue)」"] + result.warnings)
+        } catch let refusal as Refusal where refusal.kind == .invalid {
+            return try await page(req, access, error: refusal.message)
+        }
+    }
+}
+
+struct CandidatePage: Encodable {
+    struct Opinion: Encodable {
+        struct File: Encodable { let id: String; let name: String; let size: String }
+        let department: String, verdict: String, opinion: String, date: String, recordedBy: String, files: [File]
+    }
+    let electionID: String, electionName: String, id: String, name: String, unit: String, stage: String, support: String, inspectedBy: String
+    let opinions: [Opinion], missing: [String]
+    let canRecord: Bool, departments: [String], verdicts: [String]
+    let error: String?
+}
+
+/// One candidate's page: who they are and their vetting record (viewing it is audited), with
+/// the form to record an opinion and its files.
+enum CandidatePages {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get("elections", ":id", "candidates", ":candidate", use: show)
+        routes.on(.POST, "elections", ":id", "candidates", ":candidate", "vetting", body: .collect(maxSize: "60mb"), use: record)
+        routes.get("elections", ":id", "vetting", "attachments", ":attachment", use: VettingAPI.attachment)
+    }
+
+    static func page(_ req: Request, _ access: Access, error: String? = nil) async throws -> Response {
+        let scope = try access.scope
+        let electionID: ElectionID = try pathID(req, "选举")
+        let election = try await ElectionSetup.find(electionID, scope: scope, in: req.data)
+        let record = try await Vetting.view(try NominationAPI.parameter(req, "candidate", "人选"), actor: access.user.username, scope: scope, in: req.data)
+        let c = record.entry.candidacy
+        let departments = scope == .city ? VettingDepartment.allCases : [.unit]
+        return try await req.render("candidate", access, CandidatePage(
+            electionID: election.id.description, electionName: election.name, id: c.id.description, name: record.entry.member.record.name, unit: record.entry.unitName,
+            stage: c.stage.rawValue + (c.reason.isEmpty ? "" : "：\(c.reason)"),
+            support: "\(c.supportOrganizations) 个组织、\(c.supportMembers) 名党员推荐", inspectedBy: record.inspectedBy,
+            opinions: record.opinions.map { o in
+                .init(department: o.department.rawValue, verdict: o.verdict.rawValue, opinion: o.opinion, date: o.date, recordedBy: o.recordedBy,
+                      files: o.attachments.map { .init(id: $0.id.description, name: $0.name, size: byteSize($0.size)) })
+            },
+            missing: record.missing.map(\.rawValue), canRecord: access.can(.nominate), departments: departments.map(\.rawValue),
+            verdicts: VettingVerdict.allCases.map(\.rawValue), error: error), status: error == nil ? .ok : .badRequest)
+    }
+
+    @Sendable static func show(_ req: Request) async throws -> Response {
+        try await page(req, try await Access.require(.viewNominations, for: req))
+    }
+
+    /// "46 字节", "12.3 KB", "2.0 MB".
+    static func byteSize(_ bytes: Int) -> String {
+        if bytes < 1_024 { return "\(bytes) 字节" }
+        if bytes < 1_048_576 { return String(format: "%.1f KB", Double(bytes) / 1_024) }
+        return String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
+
+    struct OpinionForm: Content { var department: String; var verdict: String; var opinion: String; var date: String; var files: [File]? }
+
+    @Sendable static func record(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.nominate, for: req)
+        let form = try req.content.decode(OpinionForm.self)
+        let electionID: ElectionID = try pathID(req, "选举")
+        let candidate: CandidacyID = try NominationAPI.parameter(req, "candidate", "人选")
+        do {
+            guard let department = VettingDepartment(rawValue: form.department), let verdict = VettingVerdict(rawValue: form.verdict) else {
+                throw Refusal.invalid("vetting.department.unknown", "请选择部门和意见", field: "department")
+            }
+            // A browser sends an empty file part when none was chosen.
+            let uploads = (form.files ?? []).filter { $0.data.readableBytes > 0 }.map { Vetting.Upload(name: $0.filename, content: Data(buffer: $0.data)) }
+            try await Vetting.record(candidate, department: department, verdict: verdict, opinion: form.opinion, date: form.date, attachments: uploads,
+                                     actor: access.user.username, scope: try access.scope, in: req.data)
+            Chrome.flash(req, "已记录「\(department.rawValue)」的意见")
+            return req.redirect(to: "/elections/\(electionID)/candidates/\(candidate)")
         } catch let refusal as Refusal where refusal.kind == .invalid {
             return try await page(req, access, error: refusal.message)
         }

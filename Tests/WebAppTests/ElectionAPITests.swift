@@ -191,10 +191,17 @@ import Allocation
             let otherName = try #require(try await Member.find(otherMember, on: app.db)).name
             try await app.testing().test(.GET, "/elections/\(created.id)", headers: unit) { res in
                 #expect(res.status == .ok)
-                #expect(res.body.string.contains("<td>\(ownName)</td>") && !res.body.string.contains("<td>\(otherName)</td>"))
+                #expect(res.body.string.contains(">\(ownName)</a></td>") && !res.body.string.contains(">\(otherName)</a></td>"))
             }
             try await app.testing().test(.GET, "/elections/\(created.id)", headers: dept) { res in
-                #expect(res.body.string.contains("<td>\(ownName)</td>") && res.body.string.contains("<td>\(otherName)</td>"))
+                #expect(res.body.string.contains(">\(ownName)</a></td>") && res.body.string.contains(">\(otherName)</a></td>"))
+            }
+            // The candidate page with the vetting record: the department sees 鼎城区's; the unit does not (404), and the view is audited.
+            try await app.testing().test(.GET, "/elections/\(created.id)/candidates/\(other.id)", headers: dept) { res in
+                #expect(res.status == .ok && res.body.string.contains("未发现违纪违法问题") && res.body.string.contains("函复.txt"))
+            }
+            try await app.testing().test(.GET, "/elections/\(created.id)/candidates/\(other.id)", headers: unit) { res in
+                #expect(res.status == .notFound && !res.body.string.contains("未发现违纪违法问题"))
             }
             // An election set up through the API has no composition targets yet: an empty table, not an error.
             try await app.testing().test(.GET, "/api/v1/elections/\(created.id)/composition", headers: dept) { res in
