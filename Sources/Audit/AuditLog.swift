@@ -29,6 +29,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case candidateStageChanged = "candidate.stage"
     case vettingRecorded = "vetting.recorded"
     case vettingViewed = "vetting.viewed"
+    case slateDecided = "slate.decided"
 }
 
 extension AuditAction {
@@ -60,6 +61,7 @@ extension AuditAction {
         case .candidateStageChanged: return "人选进入下一环节"
         case .vettingRecorded: return "记录考察意见"
         case .vettingViewed: return "查阅考察材料"
+        case .slateDecided: return "名单编排方案的决定"
         }
     }
 }

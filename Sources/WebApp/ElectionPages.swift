@@ -53,6 +53,7 @@ enum ElectionPages {
         routes.post("elections", ":id", "candidates", ":candidate", "stage", use: move)
         routes.post("elections", ":id", "units", ":unit", "stage", use: moveList)
         CandidatePages.register(routes)
+        SlatePages.register(routes)
     }
 
     static func listPage(_ req: Request, _ access: Access, error: String?) async throws -> Response {
@@ -305,5 +306,55 @@ enum CandidatePages {
         } catch let refusal as Refusal where refusal.kind == .invalid {
             return try await page(req, access, error: refusal.message)
         }
+    }
+}
+
+struct SlatePage: Encodable {
+    struct Person: Encodable { let name: String; let unit: String; let stage: String; let support: Int }
+    struct Row: Encodable { let label: String; let level: String; let needed: Int; let current: Int; let proposed: Int; let currentMet: Bool; let proposedMet: Bool }
+    let electionID: String, electionName: String, feasible: Bool, digest: String
+    let comingIn: [Person], goingOut: [Person], rows: [Row], conflicts: [String]
+}
+
+/// The planner's proposal beside the current list, to accept or reject (both recorded).
+enum SlatePages {
+    static func register(_ routes: any RoutesBuilder) {
+        routes.get("elections", ":id", "slate", use: show)
+        routes.post("elections", ":id", "slate", use: decide)
+    }
+
+    @Sendable static func show(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.manageElections, for: req)
+        let id: ElectionID = try pathID(req, "选举")
+        let election = try await ElectionSetup.find(id, scope: try access.scope, in: req.data)
+        let p = try await ListPlanning.propose(id, scope: try access.scope, in: req.data)
+        func person(_ e: Nominations.Entry) -> SlatePage.Person {
+            .init(name: e.member.record.name, unit: e.unitName, stage: e.candidacy.stage.rawValue, support: e.candidacy.supportMembers)
+        }
+        let current = Dictionary(p.current.filter { $0.unit == nil }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let rows = p.proposed.filter { $0.unit == nil }.map { r in
+            SlatePage.Row(label: r.label, level: r.level == "mandatory" ? "硬性" : "参考", needed: r.needed, current: current[r.id]?.actual ?? 0,
+                          proposed: r.actual, currentMet: current[r.id]?.met ?? false, proposedMet: r.met)
+        }
+        return try await req.render("slate", access, SlatePage(
+            electionID: id.description, electionName: election.name, feasible: p.feasible, digest: p.digest,
+            comingIn: p.comingIn.map(person), goingOut: p.goingOut.map(person), rows: rows, conflicts: p.conflicts))
+    }
+
+    struct Decision: Content { var digest: String; var decision: String; var reason: String? }
+
+    @Sendable static func decide(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.manageElections, for: req)
+        let form = try req.content.decode(Decision.self)
+        let id: ElectionID = try pathID(req, "选举")
+        if form.decision == "accept" {
+            let applied = try await ListPlanning.accept(id, digest: form.digest, actor: access.user.username, scope: try access.scope, in: req.data)
+            Chrome.flash(req, "已采纳编排方案：调入 \(applied.comingIn.count) 名，调出 \(applied.goingOut.count) 名，已记入审计日志")
+        } else {
+            try await ListPlanning.reject(id, digest: form.digest, reason: form.reason ?? "", actor: access.user.username, scope: try access.scope, in: req.data)
+            Chrome.flash(req, "未采纳编排方案，已记入审计日志")
+        }
+        return req.redirect(to: "/elections/\(id)")
     }
 }

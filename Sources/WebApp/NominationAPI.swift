@@ -30,6 +30,7 @@ enum NominationAPI {
         signedIn.post("elections", ":id", "units", ":unit", "stage", use: moveList)
         signedIn.get("elections", ":id", "composition", use: composition)
         VettingAPI.register(signedIn)
+        SlateAPI.register(signedIn)
     }
 
     static func parameter<Tag>(_ req: Request, _ name: String, _ what: String) throws -> TypedID<Tag> {
@@ -150,5 +151,42 @@ enum VettingAPI {
         let encoded = file.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "attachment"
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"attachment\"; filename*=UTF-8''\(encoded)")
         return response
+    }
+}
+
+struct APISlateProposal: Content {
+    let feasible: Bool, digest: String, comingIn: [APICandidate], goingOut: [APICandidate], selected: [CandidacyID]
+    let current: [RequirementReport], proposed: [RequirementReport], conflicts: [String]
+    init(_ p: ListPlanning.Proposal) {
+        feasible = p.feasible; digest = p.digest; comingIn = p.comingIn.map(APICandidate.init); goingOut = p.goingOut.map(APICandidate.init)
+        selected = p.selected; current = p.current; proposed = p.proposed; conflicts = p.conflicts
+    }
+}
+
+struct APISlateDecision: Content { let digest: String; let reason: String? }
+
+/// The planner's proposal for the list, and the department's decision on it.
+enum SlateAPI {
+    static func register(_ signedIn: any RoutesBuilder) {
+        signedIn.get("elections", ":id", "slate", use: propose)
+        signedIn.post("elections", ":id", "slate", "accept", use: { try await decide($0, accept: true) })
+        signedIn.post("elections", ":id", "slate", "reject", use: { try await decide($0, accept: false) })
+    }
+
+    @Sendable static func propose(_ req: Request) async throws -> APISlateProposal {
+        let access = try await Access.require(.manageElections, for: req)
+        return APISlateProposal(try await ListPlanning.propose(try pathID(req, "选举"), scope: try access.scope, in: req.data))
+    }
+
+    static func decide(_ req: Request, accept: Bool) async throws -> HTTPStatus {
+        let access = try await Access.require(.manageElections, for: req)
+        let form = try req.content.decode(APISlateDecision.self)
+        let id: ElectionID = try pathID(req, "选举")
+        if accept {
+            try await ListPlanning.accept(id, digest: form.digest, actor: access.user.username, scope: try access.scope, in: req.data)
+        } else {
+            try await ListPlanning.reject(id, digest: form.digest, reason: form.reason ?? "", actor: access.user.username, scope: try access.scope, in: req.data)
+        }
+        return .noContent
     }
 }

@@ -85,6 +85,11 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/v1/elections/{id}/candidates/{candidate}/vetting", summary: "记录一个部门的考察意见（所在单位的意见可由本单位记录，其余由组织部记录；附件 base64，最多5个、每个≤10 MB）",
                   body: "NewOpinion", response: "VettingOpinion", status: 201),
         Operation(method: "get", path: "/api/v1/elections/{id}/vetting/attachments/{attachment}", summary: "下载考察附件（记入审计日志）", response: "file"),
+        Operation(method: "get", path: "/api/v1/elections/{id}/slate", summary: "名单编排方案：从全部有效人选中按名额和结构要求编排（GLPK 精确求解），列出调入、调出和前后结构",
+                  response: "SlateProposal"),
+        Operation(method: "post", path: "/api/v1/elections/{id}/slate/accept", summary: "采纳方案（digest 须与所看方案一致）：调入者为初步人选，调出者退出并注明原因",
+                  body: "SlateDecision", status: 204),
+        Operation(method: "post", path: "/api/v1/elections/{id}/slate/reject", summary: "不采纳方案（记入审计日志）", body: "SlateDecision", status: 204),
     ]
 
     static func string(_ description: String? = nil) -> JSON {
@@ -150,6 +155,10 @@ enum OpenAPIDocument {
         ("Nomination", object([("memberId", uuid), ("supportOrganizations", integer), ("supportMembers", integer)], required: ["memberId"])),
         ("StageChange", object([("stage", string()), ("reason", string("未通过、退出时必填"))], required: ["stage"])),
         ("ListMove", object([("moved", integer), ("warnings", array(string()))])),
+        ("SlateProposal", object([("feasible", boolean), ("digest", string()), ("comingIn", ref("CandidateList")), ("goingOut", ref("CandidateList")),
+                                  ("selected", array(uuid)), ("current", ref("CompositionReport")), ("proposed", ref("CompositionReport")),
+                                  ("conflicts", array(string()))])),
+        ("SlateDecision", object([("digest", string()), ("reason", string())], required: ["digest"])),
         ("VettingOpinion", object([("id", uuid), ("department", string("所在单位、纪检、监察、计生、审计、信访")),
                                    ("verdict", string("无不良反映、有反映，须核实、不同意推荐")), ("opinion", string()), ("date", string()),
                                    ("recordedBy", string()), ("recordedAt", string()),

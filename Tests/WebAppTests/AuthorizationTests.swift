@@ -67,6 +67,8 @@ import Documents
         ("GET /api/v1/elections/ELECTION/vetting/attachments/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /elections/ELECTION/candidates/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /elections/ELECTION/vetting/attachments/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections/ELECTION/slate", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("GET /elections/ELECTION/slate", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("GET /elections", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/ELECTION", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/TOWNELECTION", [.ok, .ok, .notFound, .notFound, .notFound, .notFound]),
@@ -107,6 +109,9 @@ import Documents
         ("POST /api/v1/elections/ELECTION/candidates/\(UUID())/vetting", ["department": "纪检"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/candidates/\(UUID())/vetting", ["department": "纪检", "verdict": "无不良反映", "opinion": "说明", "date": "2026-08-28"],
          [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/elections/ELECTION/slate/accept", ["digest": "0"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/elections/ELECTION/slate/reject", ["reason": "缺少 digest"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /elections/ELECTION/slate", ["decision": "accept", "digest": "0"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections", ["name": "缺少其他字段"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/quotas", ["action": "preview", "minimum": "99"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/candidates", ["idNumber": "1"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
@@ -249,7 +254,7 @@ import Documents
                     #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
                 }
             }
-            #expect(writeRoutes.count == 38)   // every non-GET route, the election pages and API included
+            #expect(writeRoutes.count == 41)   // every non-GET route, the election pages and API included
             #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()
