@@ -16,6 +16,12 @@ public enum Nominations {
         public let candidacy: CandidacyRecord
         public let member: MemberRecord
         public let unitName: String
+
+        /// Delegates generally do not also sit in the People's Congress or the CPPCC (一般不交叉):
+        /// the roster's flags, named so that the list shows them.
+        public var overlaps: [String] {
+            (member.record.npcDeputy ? ["人大代表"] : []) + (member.record.cppccMember ? ["政协委员"] : [])
+        }
     }
 
     public static let maxSupport = 10_000_000
@@ -200,6 +206,8 @@ extension Nominations {
         }
         warnings += reports.filter { $0.level == Requirement.Level.guidance.rawValue && !$0.met }
             .map { "\($0.label)：参考 \($0.needed) 名，现 \($0.actual) 名" }
+        warnings += entries.filter { !$0.overlaps.isEmpty }
+            .map { "\($0.member.record.name)同时是\($0.overlaps.joined(separator: "、"))（省党代表一般不与人大代表、政协委员交叉）" }
         let changed = entries.map { e -> CandidacyRecord in var c = e.candidacy; c.stage = stage; return c }
         try await data.write { data in
             for c in changed { try await data.candidacies.update(c) }

@@ -19,7 +19,7 @@ struct ElectionListPage: Encodable {
 
 struct ElectionPage: Encodable {
     struct Quota: Encodable { let unit: String; let unitID: String; let members: Int; let organizations: Int; let share: String; let places: Int; let previous: String; let changed: Bool; let reason: String }
-    struct Candidate: Encodable { let id: String; let name: String; let unit: String; let stage: String; let next: String?; let support: String; let reason: String? }
+    struct Candidate: Encodable { let id: String; let name: String; let unit: String; let stage: String; let next: String?; let support: String; let reason: String?; let overlap: String? }
     struct UnitList: Encodable { let unitID: String; let unit: String; let count: Int; let stage: String; let next: String? }
     struct Requirement: Encodable {
         let label: String; let level: String; let needed: Int; let actual: Int; let met: Bool; let robustness: String
@@ -119,7 +119,8 @@ enum ElectionPages {
                 .init(id: e.candidacy.id.description, name: e.member.record.name, unit: e.unitName, stage: e.candidacy.stage.rawValue,
                       next: e.candidacy.stage.next.flatMap { next in Nominations.mayMove(to: next, scope: scope) ? next.rawValue : nil },
                       support: "\(e.candidacy.supportOrganizations) 个组织、\(e.candidacy.supportMembers) 名党员",
-                      reason: e.candidacy.reason.isEmpty ? nil : e.candidacy.reason)
+                      reason: e.candidacy.reason.isEmpty ? nil : e.candidacy.reason,
+                      overlap: e.overlaps.isEmpty ? nil : "同时是" + e.overlaps.joined(separator: "、"))
             }
             // One row per unit and stage: the whole list moves on together.
             let groups = Dictionary(grouping: entries.filter { $0.candidacy.stage.isActive }) { "\($0.candidacy.unitID)|\($0.candidacy.stage.rawValue)" }

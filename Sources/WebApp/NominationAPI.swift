@@ -8,7 +8,10 @@ import Allocation
 struct APICandidate: Content {
     let id: CandidacyID, memberId: MemberID, name: String, unit: String, unitId: OrganizationID, stage: NominationStage
     let supportOrganizations: Int, supportMembers: Int, reason: String?
+    /// 人大代表 / 政协委员 where the roster says so (一般不交叉).
+    let overlaps: [String]
     init(_ e: Nominations.Entry) {
+        overlaps = e.overlaps
         id = e.candidacy.id; memberId = e.member.id; name = e.member.record.name; unit = e.unitName; unitId = e.candidacy.unitID
         stage = e.candidacy.stage; supportOrganizations = e.candidacy.supportOrganizations; supportMembers = e.candidacy.supportMembers
         reason = e.candidacy.reason.isEmpty ? nil : e.candidacy.reason

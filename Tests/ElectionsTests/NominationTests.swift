@@ -143,4 +143,14 @@ import Allocation
         #expect(women20.actual >= needWomen && women20.level == "mandatory")
         #expect(try await AuditLog.verify(in: city.data).firstBroken == nil)
     }
+
+    @Test func aPeoplesCongressDeputyIsFlaggedNotRefused() async throws {
+        let city = try await Self.city()
+        // The roster's flags: 0.2% of the demo's members sit in the People's Congress.
+        var search = MemberSearch(); search.status = .full; search.pageSize = 10_000
+        let deputy = try #require(try await city.data.members.search(search, in: .city).members.first { $0.record.npcDeputy && !$0.record.cppccMember })
+        let c = try await Nominations.nominate(deputy.id, in: city.election.id, supportOrganizations: 1, supportMembers: 10, actor: "d", scope: .city, in: city.data)
+        let entry = try #require(try await Nominations.list(city.election.id, scope: .city, in: city.data).first { $0.candidacy.id == c.id })
+        #expect(entry.overlaps == ["人大代表"] && entry.candidacy.stage == .recommended)
+    }
 }
