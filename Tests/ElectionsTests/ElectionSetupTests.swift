@@ -21,10 +21,6 @@ import Allocation
         return (data, generator, draft)
     }
 
-    func refused(_ code: String, _ body: () async throws -> Void) async -> Bool {
-        do { try await body() } catch let refusal as Refusal { return refusal.code == code } catch { return false }
-        return false
-    }
 
     @Test func theSeedElectionIsSetUpAndAudited() async throws {
         let (data, _, draft) = try await Self.city()

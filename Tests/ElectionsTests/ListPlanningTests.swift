@@ -34,8 +34,8 @@ import Allocation
             #expect(proposal.selected.filter { byID[$0]?.candidacy.unitID == quota.organizationID }.count == quota.places)
         }
         // A unit may not plan the city's list; a stale digest is refused.
-        #expect(await NominationTests().refused("slate.cityOnly") { _ = try await ListPlanning.propose(election.id, scope: .subtree(path: jinshi.path), in: data) })
-        #expect(await NominationTests().refused("slate.stale") { try await ListPlanning.accept(election.id, digest: "0", actor: "dept", scope: .city, in: data) })
+        #expect(await refused("slate.cityOnly") { _ = try await ListPlanning.propose(election.id, scope: .subtree(path: jinshi.path), in: data) })
+        #expect(await refused("slate.stale") { try await ListPlanning.accept(election.id, digest: "0", actor: "dept", scope: .city, in: data) })
         try await ListPlanning.accept(election.id, digest: proposal.digest, actor: "dept", scope: .city, in: data)
         let after = try await Nominations.list(election.id, scope: .city, in: data)
         let onList = Set(after.filter { $0.candidacy.stage.isActive && $0.candidacy.stage != .recommended }.map(\.candidacy.id))

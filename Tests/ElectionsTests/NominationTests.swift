@@ -47,10 +47,6 @@ import Allocation
         return try await city.data.members.search(search, in: scope).members
     }
 
-    func refused(_ code: String, _ body: () async throws -> Void) async -> Bool {
-        do { try await body() } catch let refusal as Refusal { return refusal.code == code } catch { return false }
-        return false
-    }
 
     @Test func aUnitNominatesItsOwnFullMembersOnly() async throws {
         let city = try await Self.city()

@@ -9,10 +9,6 @@ import Nominations
 /// Vetting records: who records which opinion, when, with what files; every view audited; a
 /// unit never sees another unit's record.
 @Suite struct VettingTests {
-    func refused(_ code: String, _ body: () async throws -> Void) async -> Bool {
-        do { try await body() } catch let refusal as Refusal { return refusal.code == code } catch { return false }
-        return false
-    }
 
     @Test func opinionsAreRecordedByTheRightHandsAndEveryViewIsAudited() async throws {
         let city = try await NominationTests.city()
