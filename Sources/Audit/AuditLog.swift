@@ -30,6 +30,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case vettingRecorded = "vetting.recorded"
     case vettingViewed = "vetting.viewed"
     case slateDecided = "slate.decided"
+    case candidateCategorySet = "candidate.category"
 }
 
 extension AuditAction {
@@ -62,6 +63,7 @@ extension AuditAction {
         case .vettingRecorded: return "记录考察意见"
         case .vettingViewed: return "查阅考察材料"
         case .slateDecided: return "名单编排方案的决定"
+        case .candidateCategorySet: return "调整人选类别"
         }
     }
 }

@@ -36,7 +36,7 @@ public enum ListPlanning {
         let requirements = try ElectionSetup.requirements(of: election)
         func nominee(_ e: Nominations.Entry) -> Nominee {
             Nominee(id: e.candidacy.id.description, name: e.member.record.name, unit: e.candidacy.unitID.description, gender: e.member.record.gender,
-                    ethnicity: e.member.record.ethnicity, birthDate: e.member.record.birthDate, category: e.member.record.category,
+                    ethnicity: e.member.record.ethnicity, birthDate: e.member.record.birthDate, category: Categories.effective(e.member.record, candidacy: e.candidacy).category,
                     support: e.candidacy.supportMembers)
         }
         let pool = entries.map(nominee)

@@ -141,7 +141,7 @@ public enum Nominations {
         let nominees = entries.map { entry in
             Nominee(id: entry.candidacy.id.description, name: entry.member.record.name, unit: entry.candidacy.unitID.description,
                     gender: entry.member.record.gender, ethnicity: entry.member.record.ethnicity, birthDate: entry.member.record.birthDate,
-                    category: entry.member.record.category, support: entry.candidacy.supportMembers)
+                    category: Categories.effective(entry.member.record, candidacy: entry.candidacy).category, support: entry.candidacy.supportMembers)
         }
         var quotas: [String: Int] = [:]
         for quota in try await data.elections.quotas(of: election.id) {
@@ -193,7 +193,7 @@ extension Nominations {
         let key = unitID.description
         let nominees = entries.map { e in
             Nominee(id: e.candidacy.id.description, name: e.member.record.name, unit: key, gender: e.member.record.gender,
-                    ethnicity: e.member.record.ethnicity, birthDate: e.member.record.birthDate, category: e.member.record.category)
+                    ethnicity: e.member.record.ethnicity, birthDate: e.member.record.birthDate, category: Categories.effective(e.member.record, candidacy: e.candidacy).category)
         }
         let reports = CompositionCheck.evaluate(try ElectionSetup.requirements(of: election), list: nominees, referenceDate: election.referenceDate,
                                                 seats: nil, unitQuotas: [key: places ?? nominees.count])

@@ -85,7 +85,7 @@ public enum Vetting {
         try await AuditLog.append(.vettingViewed, actor: actor, object: "candidate:\(candidacyID)（\(entry.member.record.name)）",
                                   after: "查阅考察材料（\(opinions.count) 条意见）", in: data)
         let heard = Set(opinions.map(\.department))
-        return Record(entry: entry, inspectedBy: entry.member.record.category == "领导干部" ? "按干部管理权限考察" : "由推荐单位考察",
+        return Record(entry: entry, inspectedBy: Categories.effective(entry.member.record, candidacy: entry.candidacy).category == Categories.leader ? "按干部管理权限考察" : "由推荐单位考察",
                       opinions: opinions, missing: VettingDepartment.allCases.filter { !heard.contains($0) })
     }
 

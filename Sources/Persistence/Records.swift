@@ -148,13 +148,17 @@ public struct CandidacyRecord: Sendable, Equatable {
     public var reason: String
     public var nominatedBy: String
     public var nominatedAt: String
+    /// The composition category set by hand (empty: derived from the roster), and why.
+    public var categoryOverride: String
+    public var categoryReason: String
 
     public init(id: CandidacyID = CandidacyID(UUID()), electionID: ElectionID, memberID: MemberID, unitID: OrganizationID,
                 stage: NominationStage = .recommended, supportOrganizations: Int, supportMembers: Int, reason: String = "",
-                nominatedBy: String, nominatedAt: String) {
+                nominatedBy: String, nominatedAt: String, categoryOverride: String = "", categoryReason: String = "") {
         self.id = id; self.electionID = electionID; self.memberID = memberID; self.unitID = unitID; self.stage = stage
         self.supportOrganizations = supportOrganizations; self.supportMembers = supportMembers; self.reason = reason
         self.nominatedBy = nominatedBy; self.nominatedAt = nominatedAt
+        self.categoryOverride = categoryOverride; self.categoryReason = categoryReason
     }
 }
 

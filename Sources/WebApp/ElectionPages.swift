@@ -242,6 +242,7 @@ struct CandidatePage: Encodable {
         let department: String, verdict: String, opinion: String, date: String, recordedBy: String, files: [File]
     }
     let electionID: String, electionName: String, id: String, name: String, unit: String, stage: String, support: String, inspectedBy: String
+    let category: String, categoryBasis: String, categories: [String], canSetCategory: Bool
     let opinions: [Opinion], missing: [String]
     let canRecord: Bool, departments: [String], verdicts: [String]
     let error: String?
@@ -253,6 +254,7 @@ enum CandidatePages {
     static func register(_ routes: any RoutesBuilder) {
         routes.get("elections", ":id", "candidates", ":candidate", use: show)
         routes.on(.POST, "elections", ":id", "candidates", ":candidate", "vetting", body: .collect(maxSize: "60mb"), use: record)
+        routes.post("elections", ":id", "candidates", ":candidate", "category", use: setCategory)
         routes.get("elections", ":id", "vetting", "attachments", ":attachment", use: VettingAPI.attachment)
     }
 
@@ -267,6 +269,9 @@ enum CandidatePages {
             electionID: election.id.description, electionName: election.name, id: c.id.description, name: record.entry.member.record.name, unit: record.entry.unitName,
             stage: c.stage.rawValue + (c.reason.isEmpty ? "" : "：\(c.reason)"),
             support: "\(c.supportOrganizations) 个组织、\(c.supportMembers) 名党员推荐", inspectedBy: record.inspectedBy,
+            category: Categories.effective(record.entry.member.record, candidacy: c).category,
+            categoryBasis: Categories.effective(record.entry.member.record, candidacy: c).basis, categories: Categories.choices,
+            canSetCategory: access.can(.manageElections),
             opinions: record.opinions.map { o in
                 .init(department: o.department.rawValue, verdict: o.verdict.rawValue, opinion: o.opinion, date: o.date, recordedBy: o.recordedBy,
                       files: o.attachments.map { .init(id: $0.id.description, name: $0.name, size: byteSize($0.size)) })
@@ -284,6 +289,23 @@ enum CandidatePages {
         if bytes < 1_024 { return "\(bytes) 字节" }
         if bytes < 1_048_576 { return String(format: "%.1f KB", Double(bytes) / 1_024) }
         return String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
+
+    struct CategoryForm: Content { var category: String; var reason: String? }
+
+    @Sendable static func setCategory(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.manageElections, for: req)
+        let form = try req.content.decode(CategoryForm.self)
+        let electionID: ElectionID = try pathID(req, "选举")
+        let candidate: CandidacyID = try NominationAPI.parameter(req, "candidate", "人选")
+        do {
+            try await Categories.set(candidate, to: form.category, reason: form.reason ?? "", actor: access.user.username, scope: try access.scope, in: req.data)
+            Chrome.flash(req, form.category.isEmpty ? "已恢复按名册认定类别" : "已将类别调整为「\(form.category)」")
+            return req.redirect(to: "/elections/\(electionID)/candidates/\(candidate)")
+        } catch let refusal as Refusal where refusal.kind == .invalid {
+            return try await page(req, access, error: refusal.message)
+        }
     }
 
     struct OpinionForm: Content { var department: String; var verdict: String; var opinion: String; var date: String; var files: [File]? }

@@ -10,8 +10,11 @@ struct APICandidate: Content {
     let supportOrganizations: Int, supportMembers: Int, reason: String?
     /// 人大代表 / 政协委员 where the roster says so (一般不交叉).
     let overlaps: [String]
+    /// The composition category the person counts in, and what it rests on (roster, title, honour, a manual setting).
+    let category: String, categoryBasis: String
     init(_ e: Nominations.Entry) {
         overlaps = e.overlaps
+        (category, categoryBasis) = Categories.effective(e.member.record, candidacy: e.candidacy)
         id = e.candidacy.id; memberId = e.member.id; name = e.member.record.name; unit = e.unitName; unitId = e.candidacy.unitID
         stage = e.candidacy.stage; supportOrganizations = e.candidacy.supportOrganizations; supportMembers = e.candidacy.supportMembers
         reason = e.candidacy.reason.isEmpty ? nil : e.candidacy.reason
@@ -30,6 +33,7 @@ enum NominationAPI {
         signedIn.get("elections", ":id", "candidates", use: list)
         signedIn.post("elections", ":id", "candidates", use: nominate)
         signedIn.post("elections", ":id", "candidates", ":candidate", "stage", use: move)
+        signedIn.post("elections", ":id", "candidates", ":candidate", "category", use: setCategory)
         signedIn.post("elections", ":id", "units", ":unit", "stage", use: moveList)
         signedIn.get("elections", ":id", "composition", use: composition)
         VettingAPI.register(signedIn)
@@ -74,6 +78,16 @@ enum NominationAPI {
         let moved = try await Nominations.move(try parameter(req, "candidate", "人选"), to: form.stage, reason: form.reason ?? "",
                                                actor: access.user.username, scope: try access.scope, in: req.data)
         return try await entry(moved.id, election: election, scope: try access.scope, in: req.data)
+    }
+
+    struct CategoryChange: Content { let category: String; let reason: String? }
+
+    @Sendable static func setCategory(_ req: Request) async throws -> APICandidate {
+        let access = try await Access.require(.manageElections, for: req)
+        let form = try req.content.decode(CategoryChange.self)
+        let changed = try await Categories.set(try parameter(req, "candidate", "人选"), to: form.category, reason: form.reason ?? "",
+                                               actor: access.user.username, scope: try access.scope, in: req.data)
+        return try await entry(changed.id, election: try pathID(req, "选举"), scope: try access.scope, in: req.data)
     }
 
     @Sendable static func moveList(_ req: Request) async throws -> APIListMove {

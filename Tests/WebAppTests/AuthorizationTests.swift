@@ -112,6 +112,8 @@ import Documents
         ("POST /api/v1/elections/ELECTION/slate/accept", ["digest": "0"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/elections/ELECTION/slate/reject", ["reason": "缺少 digest"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/slate", ["decision": "accept", "digest": "0"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/elections/ELECTION/candidates/\(UUID())/category", ["category": "农民"], [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /elections/ELECTION/candidates/\(UUID())/category", ["category": "农民"], [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections", ["name": "缺少其他字段"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/quotas", ["action": "preview", "minimum": "99"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/candidates", ["idNumber": "1"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
@@ -254,7 +256,7 @@ import Documents
                     #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
                 }
             }
-            #expect(writeRoutes.count == 41)   // every non-GET route, the election pages and API included
+            #expect(writeRoutes.count == 43)   // every non-GET route, the election pages and API included
             #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()

@@ -319,13 +319,14 @@ extension Candidacy: RecordModel {
     var record: CandidacyRecord {
         CandidacyRecord(id: CandidacyID(id!), electionID: ElectionID(electionID), memberID: MemberID(memberID), unitID: OrganizationID(unitID),
                         stage: NominationStage(rawValue: stage) ?? .recommended, supportOrganizations: supportOrganizations,
-                        supportMembers: supportMembers, reason: reason, nominatedBy: nominatedBy, nominatedAt: nominatedAt)
+                        supportMembers: supportMembers, reason: reason, nominatedBy: nominatedBy, nominatedAt: nominatedAt,
+                        categoryOverride: categoryOverride, categoryReason: categoryReason)
     }
 
     func apply(_ r: CandidacyRecord) {
         electionID = r.electionID.uuid; memberID = r.memberID.uuid; unitID = r.unitID.uuid; stage = r.stage.rawValue
         supportOrganizations = r.supportOrganizations; supportMembers = r.supportMembers; reason = r.reason
-        nominatedBy = r.nominatedBy; nominatedAt = r.nominatedAt
+        nominatedBy = r.nominatedBy; nominatedAt = r.nominatedAt; categoryOverride = r.categoryOverride; categoryReason = r.categoryReason
     }
 }
 

@@ -15,7 +15,7 @@ extension StoreMigration {
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -292,5 +292,18 @@ struct CreateVetting: StoreMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(VettingAttachment.schema).delete()
         try await database.schema(VettingOpinion.schema).delete()
+    }
+}
+
+/// A nomination's composition category may be set by hand, with its reason.
+struct AddCandidacyCategory: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Candidacy.schema).field("category_override", .string, .required, .sql(.default(""))).update()
+        try await database.schema(Candidacy.schema).field("category_reason", .string, .required, .sql(.default(""))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Candidacy.schema).deleteField("category_reason").update()
+        try await database.schema(Candidacy.schema).deleteField("category_override").update()
     }
 }

@@ -164,6 +164,8 @@ public final class Candidacy: Model, @unchecked Sendable {
     @Field(key: "reason") public var reason: String
     @Field(key: "nominated_by") public var nominatedBy: String
     @Field(key: "nominated_at") public var nominatedAt: String
+    @Field(key: "category_override") public var categoryOverride: String
+    @Field(key: "category_reason") public var categoryReason: String
     public init() {}
 }
 
