@@ -112,8 +112,14 @@ public enum ElectionSetup {
     /// The composition requirements the election was set up with (`settings.composition`, in
     /// the slate planner's requirement form); none when it has none.
     public static func requirements(of election: ElectionRecord) throws -> [Requirement] {
-        guard let settings = try? JSONSerialization.jsonObject(with: Data(election.settings.utf8)) as? [String: Any],
-              let list = settings["composition"] as? [Any] else { return [] }
+        // Settings this program wrote: unreadable ones are an error, not an election without targets.
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(election.settings.utf8)), let settings = parsed as? [String: Any] else {
+            throw Refusal.invalid("election.settings.invalid", "选举「\(election.name)」的设置无法读取，请联系系统管理员")
+        }
+        guard let raw = settings["composition"] else { return [] }
+        guard let list = raw as? [Any] else {
+            throw Refusal.invalid("election.composition.invalid", "选举「\(election.name)」的结构要求不是数组", field: "composition")
+        }
         var requirements: [Requirement] = []
         for (i, item) in list.enumerated() {
             do { requirements.append(try SlateInput.requirement(item, field: "composition[\(i)]")) } catch {

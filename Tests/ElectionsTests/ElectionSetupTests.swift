@@ -112,4 +112,17 @@ import Allocation
         #expect(seenByUnit.contains(draft.name) && !seenByUnit.contains { $0.contains("泥城镇") })
         #expect(seenByTown.contains { $0.contains("泥城镇") } && !seenByTown.contains(draft.name))
     }
+
+    /// Settings that do not read are an error, never an election without composition targets.
+    @Test func unreadableSettingsAreRefusedNotIgnored() async throws {
+        let broken = ElectionRecord(name: "设置损坏的选举", organizationID: OrganizationID(UUID()), profile: .basic, seats: 5, candidatePlaces: 6,
+                                    marginRatio: Ratio(1, 5), referenceDate: "2026-09-01", settings: "{not json")
+        #expect(await refused("election.settings.invalid") { _ = try ElectionSetup.requirements(of: broken) })
+        var wrongShape = broken
+        wrongShape.settings = #"{"composition":{"women":0.2}}"#
+        #expect(await refused("election.composition.invalid") { _ = try ElectionSetup.requirements(of: wrongShape) })
+        var none = broken
+        none.settings = #"{"stage":"preparation"}"#
+        #expect(try ElectionSetup.requirements(of: none).isEmpty)
+    }
 }
