@@ -10,7 +10,9 @@ import Nominations
 /// men only, so its list is held back by the women requirement, and the city's list as a whole
 /// misses guidance targets. Written only where the roster exists.
 public enum DemoNominations {
-    public struct Counts: Sendable, Equatable { public var nominated = 0; public var preliminary = 0; public var blockedUnits: [String] = [] }
+    public struct Counts: Sendable, Equatable {
+        public var nominated = 0; public var preliminary = 0; public var blockedUnits: [String] = []; public var opinions = 0
+    }
 
     public static func load(_ generator: DemoGenerator, into data: any DataStore, actor: String = "demo") async throws -> Counts {
         guard let election = try await data.elections.all().first(where: { $0.organizationID.uuid == generator.cityID }) else { return Counts() }
@@ -41,6 +43,18 @@ public enum DemoNominations {
                                                                     scope: .city, in: data).moved.count
             } catch let refusal as Refusal where refusal.code == "nomination.list.mandatoryUnmet" {
                 counts.blockedUnits.append(organization.name)
+            }
+        }
+        // Some are vetted: 武陵区's whole list by every department, the first five of 市直 by their units and 纪检.
+        let entries = try await Nominations.list(election.id, scope: .city, in: data).filter { $0.candidacy.stage == .preliminary }
+        let wuling = entries.filter { $0.candidacy.unitID.uuid == generator.unitIDs["wuling"] }
+        let shizhi = entries.filter { $0.candidacy.unitID.uuid == generator.unitIDs["shizhi"] }.prefix(5)
+        for (entry, departments) in wuling.map({ ($0, VettingDepartment.allCases) }) + shizhi.map({ ($0, [VettingDepartment.unit, .discipline]) }) {
+            for department in departments {
+                try await Vetting.record(entry.candidacy.id, department: department, verdict: .clear,
+                                         opinion: department == .unit ? "政治坚定，工作实绩突出，群众基础好" : "经查，未发现问题",
+                                         date: "2026-08-2\(6 + counts.opinions % 3)", actor: actor, scope: .city, in: data)
+                counts.opinions += 1
             }
         }
         return counts

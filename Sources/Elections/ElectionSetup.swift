@@ -128,4 +128,16 @@ public enum ElectionSetup {
         }
         return requirements
     }
+
+    /// The election's timeline (`settings.deadlines`: steps with their due day), in order; none when it has none.
+    public static func deadlines(of election: ElectionRecord) throws -> [(step: String, due: String)] {
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(election.settings.utf8)), let settings = parsed as? [String: Any] else {
+            throw Refusal.invalid("election.settings.invalid", "选举「\(election.name)」的设置无法读取，请联系系统管理员")
+        }
+        guard let list = settings["deadlines"] as? [[String: Any]] else { return [] }
+        return list.compactMap { item in
+            guard let step = item["step"] as? String, let due = item["due"] as? String else { return nil }
+            return (step, due)
+        }
+    }
 }

@@ -8,6 +8,7 @@ import Roster
 import Organizations
 import Allocation
 import NameOrder
+import Documents
 
 struct ElectionListPage: Encodable {
     struct Row: Encodable { let id: String; let name: String; let seats: Int; let places: Int; let margin: String; let minimum: Int; let referenceDate: String }
@@ -31,6 +32,11 @@ struct ElectionPage: Encodable {
     let canManage: Bool, canNominate: Bool, seesNominations: Bool
     struct Method: Encodable { let name: String; let selected: Bool }
     let methods: [Method], base: Int, unitMinimum: Int
+    struct ProgressRow: Encodable {
+        struct Cell: Encodable { let step: String; let due: String; let state: String; let overdue: Bool; let met: Bool }
+        let unit: String; let places: Int; let nominated: Int; let reported: Int; let opinions: String; let deadlines: [Cell]
+    }
+    let progress: [ProgressRow], steps: [String]
     let candidates: [Candidate], lists: [UnitList], requirements: [Requirement]
     let error: String?, warnings: [String]
 }
@@ -135,6 +141,13 @@ enum ElectionPages {
                              robustness: r.robustness.map(String.init) ?? "—", bar: r.actual * 200 / top, mark: r.needed * 200 / top)
             }
         }
+        var progress: [ElectionPage.ProgressRow] = []
+        if sees {
+            progress = try await NominationProgress.units(election.id, today: String(CalendarDate.today().description), scope: scope, in: req.data).map { r in
+                .init(unit: r.unit, places: r.places, nominated: r.nominated, reported: r.reported, opinions: "\(r.opinionsHeard)/\(r.opinionsNeeded)",
+                      deadlines: r.deadlines.map { .init(step: $0.step, due: $0.due, state: $0.state.rawValue, overdue: $0.state == .overdue, met: $0.state == .met) })
+            }
+        }
         return try await req.render("election", access, ElectionPage(
             id: election.id.description, name: election.name, seats: election.seats, places: election.candidatePlaces,
             margin: ElectionSetup.percent(election.marginRatio), minimum: Margin.minimumCandidates(seats: election.seats, ratio: election.marginRatio),
@@ -142,6 +155,7 @@ enum ElectionPages {
             quotas: quotas, quotaTotal: quotas.map(\.places).reduce(0, +), previewing: preview != nil,
             canManage: access.can(.manageElections), canNominate: access.can(.nominate), seesNominations: sees,
             methods: ApportionmentMethod.allCases.map { .init(name: $0.rawValue, selected: $0 == plan.method) }, base: plan.base, unitMinimum: plan.minimum,
+            progress: progress, steps: try ElectionSetup.deadlines(of: election).map { "\($0.step)（\($0.due)前）" },
             candidates: candidates, lists: lists, requirements: requirements,
             error: error, warnings: warnings), status: error == nil ? .ok : .badRequest)
     }

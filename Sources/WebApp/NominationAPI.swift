@@ -4,6 +4,7 @@ import Core
 import Persistence
 import Nominations
 import Allocation
+import Documents
 
 struct APICandidate: Content {
     let id: CandidacyID, memberId: MemberID, name: String, unit: String, unitId: OrganizationID, stage: NominationStage
@@ -38,6 +39,7 @@ enum NominationAPI {
         signedIn.get("elections", ":id", "composition", use: composition)
         VettingAPI.register(signedIn)
         SlateAPI.register(signedIn)
+        ProgressAPI.register(signedIn)
     }
 
     static func parameter<Tag>(_ req: Request, _ name: String, _ what: String) throws -> TypedID<Tag> {
@@ -205,5 +207,29 @@ enum SlateAPI {
             try await ListPlanning.reject(id, digest: form.digest, reason: form.reason ?? "", actor: access.user.username, scope: try access.scope, in: req.data)
         }
         return .noContent
+    }
+}
+
+struct APIProgress: Content {
+    struct Deadline: Content { let step: String; let due: String; let state: String }
+    let unitId: OrganizationID, unit: String, places: Int, nominated: Int, reported: Int, opinionsHeard: Int, opinionsNeeded: Int
+    let deadlines: [Deadline]
+    init(_ r: NominationProgress.Row) {
+        unitId = r.unitID; unit = r.unit; places = r.places; nominated = r.nominated; reported = r.reported
+        opinionsHeard = r.opinionsHeard; opinionsNeeded = r.opinionsNeeded
+        deadlines = r.deadlines.map { .init(step: $0.step, due: $0.due, state: $0.state.rawValue) }
+    }
+}
+
+enum ProgressAPI {
+    static func register(_ signedIn: any RoutesBuilder) {
+        signedIn.get("elections", ":id", "progress", use: progress)
+    }
+
+    /// `?today=yyyy-MM-dd` to see the deadlines as on another day (default: today).
+    @Sendable static func progress(_ req: Request) async throws -> [APIProgress] {
+        let access = try await Access.require(.viewNominations, for: req)
+        let today = req.query[String.self, at: "today"].flatMap { CalendarDate(text: $0)?.description } ?? CalendarDate.today().description
+        return try await NominationProgress.units(try pathID(req, "选举"), today: today, scope: try access.scope, in: req.data).map(APIProgress.init)
     }
 }

@@ -47,7 +47,7 @@ struct Demo: AsyncParsableCommand {
             }
             if rosterFile == nil {
                 let nominations = try await DemoNominations.load(generator, into: store.data)
-                print("推荐人选 \(nominations.nominated) 名，其中 \(nominations.preliminary) 名已报为初步人选"
+                print("推荐人选 \(nominations.nominated) 名，其中 \(nominations.preliminary) 名已报为初步人选，考察意见 \(nominations.opinions) 条"
                       + (nominations.blockedUnits.isEmpty ? "" : "；\(nominations.blockedUnits.joined(separator: "、"))的名单不符合硬性结构要求，未能上报"))
             }
             print("演示数据已写入 \(target)：\(stored)，用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒")

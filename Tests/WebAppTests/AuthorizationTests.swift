@@ -68,6 +68,7 @@ import Documents
         ("GET /elections/ELECTION/candidates/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /elections/ELECTION/vetting/attachments/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/ELECTION/slate", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections/ELECTION/progress", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
         ("GET /elections/ELECTION/slate", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("GET /elections", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/ELECTION", [.ok, .ok, .ok, .ok, .ok, .ok]),

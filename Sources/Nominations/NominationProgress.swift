@@ -1,0 +1,58 @@
+import Foundation
+import Core
+import Persistence
+import Elections
+
+/// How far each unit has come (the seed's timeline): its places, nominations, how many have
+/// reached the preliminary list, opinions heard, and each deadline of the election — met,
+/// pending, or overdue (past its day and not met).
+public enum NominationProgress {
+    public enum DeadlineState: String, Sendable { case met = "已完成", pending = "未到期", overdue = "已逾期" }
+
+    public struct Deadline: Sendable { public let step: String; public let due: String; public let state: DeadlineState }
+
+    public struct Row: Sendable {
+        public let unitID: OrganizationID
+        public let unit: String
+        public let places: Int
+        public let nominated: Int
+        /// Active nominations at 初步人选 or later.
+        public let reported: Int
+        /// Opinions heard, and opinions a complete inspection of the reported ones needs (six each).
+        public let opinionsHeard: Int
+        public let opinionsNeeded: Int
+        public let deadlines: [Deadline]
+    }
+
+    /// One row per unit with a quota; `today` as yyyy-MM-dd.
+    public static func units(_ electionID: ElectionID, today: String, scope: Scope, in data: any DataStore) async throws -> [Row] {
+        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        let deadlines = try ElectionSetup.deadlines(of: election)
+        let entries = try await Nominations.list(electionID, scope: scope, in: data).filter { $0.candidacy.stage.isActive }
+        var rows: [Row] = []
+        for quota in try await data.elections.quotas(of: election.id) {
+            guard let unit = try await data.organizations.find(quota.organizationID), scope == .city || scope.contains(path: unit.path) else { continue }
+            let mine = entries.filter { $0.candidacy.unitID == unit.id }
+            let reported = mine.filter { $0.candidacy.stage != .recommended }
+            var heard = 0
+            var complete = 0
+            for entry in reported {
+                let departments = Set(try await data.vetting.opinions(of: entry.candidacy.id).map(\.department))
+                heard += departments.count
+                if departments.count == VettingDepartment.allCases.count { complete += 1 }
+            }
+            let proposed = mine.filter { NominationStage.path.firstIndex(of: $0.candidacy.stage)! >= NominationStage.path.firstIndex(of: .proposed)! }
+            rows.append(Row(unitID: unit.id, unit: unit.name, places: quota.places, nominated: mine.count, reported: reported.count,
+                            opinionsHeard: heard, opinionsNeeded: reported.count * VettingDepartment.allCases.count,
+                            deadlines: deadlines.map { d in
+                                // What each step of the seed's timeline asks of a unit.
+                                let met: Bool
+                                if d.step.contains("初步人选") && !d.step.contains("考察") { met = reported.count >= quota.places }
+                                else if d.step.contains("考察") { met = reported.count >= quota.places && complete >= quota.places }
+                                else { met = proposed.count >= quota.places }
+                                return Deadline(step: d.step, due: d.due, state: met ? .met : (today > d.due ? .overdue : .pending))
+                            }))
+        }
+        return rows.sorted { $0.unit.compare($1.unit, options: .numeric) == .orderedAscending }
+    }
+}
