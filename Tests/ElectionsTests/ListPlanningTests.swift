@@ -11,10 +11,7 @@ import Allocation
 /// The planner's proposal on the demo's nominations, and accepting or rejecting it.
 @Suite struct ListPlanningTests {
     @Test func theProposalFillsEveryUnitMeetsTheMandatoryTargetsAndIsAppliedAsShown() async throws {
-        let data = MemoryDataStore()
-        let generator = DemoGenerator(memberCount: 6_000)
-        try await DemoLoader.load(generator, into: data)
-        let nominations = try await DemoNominations.load(generator, into: data)
+        let (data, generator, nominations) = try await demoCityWithNominations()
         #expect(nominations.nominated == 68 && nominations.blockedUnits == ["中共津市市委员会"])
         let election = try #require(try await data.elections.all().first { $0.organizationID.uuid == generator.cityID })
         // 津市市 also nominates two women (not yet on the list): the planner may take them in.

@@ -9,10 +9,7 @@ import Nominations
 /// The timeline per unit on the demo: lists reported, opinions heard, deadlines met or overdue.
 @Suite struct ProgressTests {
     @Test func eachUnitsDeadlinesAreMetPendingOrOverdue() async throws {
-        let data = MemoryDataStore()
-        let generator = DemoGenerator(memberCount: 6_000)
-        try await DemoLoader.load(generator, into: data)
-        let counts = try await DemoNominations.load(generator, into: data)
+        let (data, generator, counts) = try await demoCityWithNominations()
         #expect(counts.opinions > 0)
         let election = try #require(try await data.elections.all().first { $0.organizationID.uuid == generator.cityID })
         // Before the first deadline (25 August) nothing is overdue; after the last, the unmet ones are.
