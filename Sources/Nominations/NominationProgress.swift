@@ -29,21 +29,17 @@ public enum NominationProgress {
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
         let deadlines = try ElectionSetup.deadlines(of: election)
         let entries = try await Nominations.list(electionID, scope: scope, in: data).filter { $0.candidacy.stage.isActive }
+        let heardBy = try await data.vetting.departmentsHeard(for: entries.map(\.candidacy.id))
         var rows: [Row] = []
         for quota in try await data.elections.quotas(of: election.id) {
             guard let unit = try await data.organizations.find(quota.organizationID), scope == .city || scope.contains(path: unit.path) else { continue }
             let mine = entries.filter { $0.candidacy.unitID == unit.id }
             let reported = mine.filter { $0.candidacy.stage != .recommended }
-            var heard = 0
-            var complete = 0
-            for entry in reported {
-                let departments = Set(try await data.vetting.opinions(of: entry.candidacy.id).map(\.department))
-                heard += departments.count
-                if departments.count == VettingDepartment.allCases.count { complete += 1 }
-            }
+            let heard = reported.map { heardBy[$0.candidacy.id]?.count ?? 0 }
+            let complete = heard.filter { $0 == VettingDepartment.allCases.count }.count
             let proposed = mine.filter { NominationStage.path.firstIndex(of: $0.candidacy.stage)! >= NominationStage.path.firstIndex(of: .proposed)! }
             rows.append(Row(unitID: unit.id, unit: unit.name, places: quota.places, nominated: mine.count, reported: reported.count,
-                            opinionsHeard: heard, opinionsNeeded: reported.count * VettingDepartment.allCases.count,
+                            opinionsHeard: heard.reduce(0, +), opinionsNeeded: reported.count * VettingDepartment.allCases.count,
                             deadlines: deadlines.map { d in
                                 // What each step of the seed's timeline asks of a unit.
                                 let met: Bool

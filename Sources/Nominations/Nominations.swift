@@ -111,24 +111,34 @@ public enum Nominations {
 
     /// The nomination with its person, or nil when the scope may not see it (another unit's list).
     static func visible(_ candidacy: CandidacyRecord, scope: Scope, in data: any DataStore) async throws -> Entry? {
-        guard let unit = try await data.organizations.find(candidacy.unitID), let member = try await data.members.find(candidacy.memberID) else { return nil }
-        switch scope {
-        case .city: break
-        case .subtree(let path):
-            // A unit sees its own nominations: its list is its business and the city's, nobody else's
-            // (an account below the unit, a branch's, does not see the unit's list either).
-            guard unit.path.hasPrefix(path) else { return nil }
-        }
+        entry(candidacy, unit: try await data.organizations.find(candidacy.unitID), member: try await data.members.find(candidacy.memberID), scope: scope)
+    }
+
+    /// The nomination as the scope sees it, or nil: a unit sees its own nominations — its list is
+    /// its business and the city's, nobody else's (an account below the unit, a branch's, does
+    /// not see the unit's list either).
+    static func entry(_ candidacy: CandidacyRecord, unit: OrganizationRecord?, member: MemberRecord?, scope: Scope) -> Entry? {
+        guard let unit, let member else { return nil }
+        if case .subtree(let path) = scope, !unit.path.hasPrefix(path) { return nil }
         return Entry(candidacy: candidacy, member: member, unitName: unit.name)
     }
 
-    /// The nominations the scope may see, in 姓氏笔画 order by the election's convention.
+    /// One nomination, if the scope may see it.
+    public static func entry(_ id: CandidacyID, scope: Scope, in data: any DataStore) async throws -> Entry? {
+        guard let candidacy = try await data.candidacies.find(id) else { return nil }
+        return try await visible(candidacy, scope: scope, in: data)
+    }
+
+    /// The nominations the scope may see, in 姓氏笔画 order by the election's convention. The
+    /// people and units are read in two queries, not two per nomination.
     public static func list(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> [Entry] {
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
-        var entries: [Entry] = []
-        for candidacy in try await data.candidacies.all(of: election.id) {
-            if let entry = try await visible(candidacy, scope: scope, in: data) { entries.append(entry) }
-        }
+        let candidacies = try await data.candidacies.all(of: election.id)
+        let units = Dictionary(try await data.organizations.find(Array(Set(candidacies.map(\.unitID)))).map { ($0.id, $0) },
+                               uniquingKeysWith: { a, _ in a })
+        let members = Dictionary(try await data.members.find(Array(Set(candidacies.map(\.memberID)))).map { ($0.id, $0) },
+                                 uniquingKeysWith: { a, _ in a })
+        let entries = candidacies.compactMap { entry($0, unit: units[$0.unitID], member: members[$0.memberID], scope: scope) }
         return NameOrder(convention: election.nameOrder).sorted(entries, by: \.member.record.name)
     }
 

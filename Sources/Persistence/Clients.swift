@@ -94,6 +94,8 @@ public protocol MemberClient: Sendable {
     func count(_ search: MemberSearch, in scope: Scope) async throws -> Int
     /// The member with their organization's name, wherever they are.
     func find(_ id: MemberID) async throws -> MemberRecord?
+    /// These members (those that exist), with their organizations' names.
+    func find(_ ids: [MemberID]) async throws -> [MemberRecord]
     /// Which of these ID numbers are on the roster.
     func existing(idNumbers: [String]) async throws -> Set<String>
     /// Whether another member than `except` has this ID number.
@@ -191,6 +193,8 @@ public protocol VettingClient: Sendable {
     func insert(_ opinion: VettingOpinionRecord, contents: [Data]) async throws
     /// The candidacy's opinions, oldest first.
     func opinions(of candidacy: CandidacyID) async throws -> [VettingOpinionRecord]
+    /// Which departments have given an opinion on each of these candidacies.
+    func departmentsHeard(for candidacies: [CandidacyID]) async throws -> [CandidacyID: Set<VettingDepartment>]
     /// An attachment's file, with the opinion it belongs to.
     func attachment(_ id: AttachmentID) async throws -> (opinion: VettingOpinionRecord, name: String, content: Data)?
 }

@@ -50,7 +50,7 @@ enum NominationAPI {
     }
 
     static func entry(_ id: CandidacyID, election: ElectionID, scope: Scope, in data: any DataStore) async throws -> APICandidate {
-        guard let entry = try await Nominations.list(election, scope: scope, in: data).first(where: { $0.candidacy.id == id }) else {
+        guard let entry = try await Nominations.entry(id, scope: scope, in: data), entry.candidacy.electionID == election else {
             throw Refusal.notFound("nomination.notFound", "没有这名人选")
         }
         return APICandidate(entry)

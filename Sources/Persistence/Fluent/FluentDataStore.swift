@@ -381,6 +381,17 @@ struct FluentVetting: VettingClient {
         }
     }
 
+    func departmentsHeard(for candidacies: [CandidacyID]) async throws -> [CandidacyID: Set<VettingDepartment>] {
+        var heard: [CandidacyID: Set<VettingDepartment>] = [:]
+        for start in stride(from: 0, to: candidacies.count, by: 500) {
+            let chunk = candidacies[start..<min(candidacies.count, start + 500)].map(\.uuid)
+            for row in try await VettingOpinion.query(on: db).filter(\.$candidacyID ~~ chunk).all() {
+                if let department = VettingDepartment(rawValue: row.department) { heard[CandidacyID(row.candidacyID), default: []].insert(department) }
+            }
+        }
+        return heard
+    }
+
     func attachment(_ id: AttachmentID) async throws -> (opinion: VettingOpinionRecord, name: String, content: Data)? {
         guard let file = try await VettingAttachment.find(id.uuid, on: db), let opinion = try await VettingOpinion.find(file.opinionID, on: db),
               let record = try await opinions(of: CandidacyID(opinion.candidacyID)).first(where: { $0.id.uuid == file.opinionID }) else { return nil }

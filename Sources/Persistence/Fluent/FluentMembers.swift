@@ -52,6 +52,16 @@ struct FluentMembers: MemberClient {
             .where(column("id"), .equal, SQLBind(id.uuid)).first().map(Self.member)
     }
 
+    func find(_ ids: [MemberID]) async throws -> [MemberRecord] {
+        var found: [MemberRecord] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            found += try await memberColumns(try db.sql().select()).from(Member.schema)
+                .join(Organization.schema, on: column("organization_id"), .equal, SQLColumn("id", table: Organization.schema))
+                .where(column("id"), .in, SQLBind.group(ids[start..<min(ids.count, start + 500)].map(\.uuid))).all().map(Self.member)
+        }
+        return found
+    }
+
     func existing(idNumbers numbers: [String]) async throws -> Set<String> {
         let sql = try db.sql()
         var found = Set<String>()

@@ -162,6 +162,7 @@ struct MemoryMembers: MemberClient {
     func count(_ search: MemberSearch, in scope: Scope) async throws -> Int { box.read { matching(search, scope, $0).count } }
 
     func find(_ id: MemberID) async throws -> MemberRecord? { box.read { s in s.members[id].map { Self.named($0.member, s) } } }
+    func find(_ ids: [MemberID]) async throws -> [MemberRecord] { box.read { s in ids.compactMap { s.members[$0].map { Self.named($0.member, s) } } } }
 
     func existing(idNumbers: [String]) async throws -> Set<String> {
         let wanted = Set(idNumbers)
@@ -355,6 +356,12 @@ struct MemoryVetting: VettingClient {
         }
     }
     func opinions(of candidacy: CandidacyID) async throws -> [VettingOpinionRecord] { box.read { $0.opinions.filter { $0.candidacyID == candidacy } } }
+    func departmentsHeard(for candidacies: [CandidacyID]) async throws -> [CandidacyID: Set<VettingDepartment>] {
+        let wanted = Set(candidacies)
+        return box.read { s in
+            Dictionary(grouping: s.opinions.filter { wanted.contains($0.candidacyID) }, by: \.candidacyID).mapValues { Set($0.map(\.department)) }
+        }
+    }
     func attachment(_ id: AttachmentID) async throws -> (opinion: VettingOpinionRecord, name: String, content: Data)? {
         box.read { s in
             guard let opinion = s.opinions.first(where: { $0.attachments.contains { $0.id == id } }),
