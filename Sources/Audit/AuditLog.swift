@@ -197,7 +197,8 @@ public enum AuditLog {
         return result
     }
 
-    static func timestamp(_ date: Date = Date()) -> String {
+    /// The log's time stamp (ISO 8601 with milliseconds), also used for the other records a change writes.
+    public static func timestamp(_ date: Date = Date()) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)

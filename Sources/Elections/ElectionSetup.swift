@@ -104,6 +104,15 @@ public enum ElectionSetup {
         return organization.path.hasPrefix(path) || path.hasPrefix(organization.path)
     }
 
+    /// The settings object. This program wrote it: an unreadable one is an error, never an
+    /// election without targets or timeline.
+    static func settings(of election: ElectionRecord) throws -> [String: Any] {
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(election.settings.utf8)), let settings = parsed as? [String: Any] else {
+            throw Refusal.invalid("election.settings.invalid", "选举「\(election.name)」的设置无法读取，请联系系统管理员")
+        }
+        return settings
+    }
+
     /// "21%" for 0.21.
     public static func percent(_ ratio: Ratio) -> String {
         "\(Decimal(ratio.numerator * 100) / Decimal(ratio.denominator))%"
@@ -112,11 +121,7 @@ public enum ElectionSetup {
     /// The composition requirements the election was set up with (`settings.composition`, in
     /// the slate planner's requirement form); none when it has none.
     public static func requirements(of election: ElectionRecord) throws -> [Requirement] {
-        // Settings this program wrote: unreadable ones are an error, not an election without targets.
-        guard let parsed = try? JSONSerialization.jsonObject(with: Data(election.settings.utf8)), let settings = parsed as? [String: Any] else {
-            throw Refusal.invalid("election.settings.invalid", "选举「\(election.name)」的设置无法读取，请联系系统管理员")
-        }
-        guard let raw = settings["composition"] else { return [] }
+        guard let raw = try settings(of: election)["composition"] else { return [] }
         guard let list = raw as? [Any] else {
             throw Refusal.invalid("election.composition.invalid", "选举「\(election.name)」的结构要求不是数组", field: "composition")
         }
@@ -131,10 +136,7 @@ public enum ElectionSetup {
 
     /// The election's timeline (`settings.deadlines`: steps with their due day), in order; none when it has none.
     public static func deadlines(of election: ElectionRecord) throws -> [(step: String, due: String)] {
-        guard let parsed = try? JSONSerialization.jsonObject(with: Data(election.settings.utf8)), let settings = parsed as? [String: Any] else {
-            throw Refusal.invalid("election.settings.invalid", "选举「\(election.name)」的设置无法读取，请联系系统管理员")
-        }
-        guard let list = settings["deadlines"] as? [[String: Any]] else { return [] }
+        guard let list = try settings(of: election)["deadlines"] as? [[String: Any]] else { return [] }
         return list.compactMap { item in
             guard let step = item["step"] as? String, let due = item["due"] as? String else { return nil }
             return (step, due)

@@ -6,6 +6,7 @@ import Audit
 import Elections
 import Allocation
 import NameOrder
+import Documents
 
 /// The planner's proposal for the list (RULES §10): from every active nomination, each unit's
 /// places filled so that every mandatory requirement holds, guidance targets are missed by as
@@ -40,11 +41,9 @@ public enum ListPlanning {
                     support: e.candidacy.supportMembers)
         }
         let pool = entries.map(nominee)
-        let order = NameOrder(convention: election.nameOrder)
-        let ordering = NameOrdering(areInIncreasingOrder: { order.areInIncreasingOrder($0, $1) }, unknownCharacters: { order.unknownCharacters(in: $0) })
         let plan = SlatePlanner.plan(SlateRequest(referenceDate: election.referenceDate, seats: election.seats,
                                                   quotas: quotas.map { ($0.organizationID.description, $0.places) },
-                                                  requirements: requirements, pool: pool), order: ordering)
+                                                  requirements: requirements, pool: pool), order: NameOrdering(NameOrder(convention: election.nameOrder)))
         let currentIDs = Set(entries.filter { $0.candidacy.stage != .recommended }.map { $0.candidacy.id.description })
         let selectedIDs = Set(plan.selected)
         let current = CompositionCheck.evaluate(requirements, list: pool.filter { currentIDs.contains($0.id) }, referenceDate: election.referenceDate,

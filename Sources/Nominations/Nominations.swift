@@ -48,7 +48,7 @@ public enum Nominations {
             throw Refusal.invalid("nomination.duplicate", "「\(member.record.name)」已被推荐", field: "memberId")
         }
         let candidacy = CandidacyRecord(electionID: election.id, memberID: memberID, unitID: unit.id, supportOrganizations: supportOrganizations,
-                                        supportMembers: supportMembers, nominatedBy: actor, nominatedAt: timestamp())
+                                        supportMembers: supportMembers, nominatedBy: actor, nominatedAt: AuditLog.timestamp())
         try await data.write { data in
             try await data.candidacies.insert(candidacy)
             try await AuditLog.append(.candidateNominated, actor: actor, object: "candidate:\(candidacy.id)（\(member.record.name)）",
@@ -161,12 +161,6 @@ public enum Nominations {
         }
         return CompositionCheck.evaluate(requirements, list: nominees, referenceDate: election.referenceDate,
                                          seats: scope == .city ? election.seats : nil, unitQuotas: quotas)
-    }
-
-    static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
     }
 }
 

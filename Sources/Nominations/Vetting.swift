@@ -63,7 +63,7 @@ public enum Vetting {
             files.append(.init(name: name, sha256: SHA256.hash(data: upload.content).map { String(format: "%02x", $0) }.joined(), size: upload.content.count))
         }
         let record = VettingOpinionRecord(candidacyID: candidacyID, department: department, verdict: verdict, opinion: text, date: day,
-                                          recordedBy: actor, recordedAt: Nominations.timestamp(), attachments: files)
+                                          recordedBy: actor, recordedAt: AuditLog.timestamp(), attachments: files)
         let contents = attachments.map(\.content)
         let listed = files.isEmpty ? "" : "，附件 \(files.map(\.name).joined(separator: "、"))"
         try await data.write { data in

@@ -44,9 +44,7 @@ struct APIQuotaPlan: Content {
     }
 
     static func ratio(_ text: String?, field: String) throws -> Ratio? {
-        guard let text else { return nil }
-        guard let ratio = Ratio(decimal: text) else { throw Refusal.invalid("input.notRatio", "应是非负小数，例如0.2", field: field) }
-        return ratio
+        try text.map { try requiredRatio($0, field: field) }
     }
 }
 
@@ -60,6 +58,12 @@ struct APIQuotaPreview: Content {
         rows = p.rows.map { .init(unit: $0.unit, name: $0.name, members: $0.members, organizations: $0.organizations,
                                   share: ($0.share * 10_000).rounded() / 10_000, places: $0.places, previous: $0.previous, reason: $0.reason) }
     }
+}
+
+/// A decimal ratio a form or a body sends (0.21), or a coded refusal naming the field.
+func requiredRatio(_ text: String, field: String, message: String = "应是非负小数，例如0.2") throws -> Ratio {
+    guard let ratio = Ratio(decimal: text.trimmingCharacters(in: .whitespaces)) else { throw Refusal.invalid("input.notRatio", message, field: field) }
+    return ratio
 }
 
 /// Elections and their quotas under /api/v1/elections.
@@ -86,9 +90,7 @@ enum ElectionAPI {
     @Sendable static func create(_ req: Request) async throws -> Response {
         let access = try await Access.require(.manageElections, for: req)
         let form = try req.content.decode(APINewElection.self)
-        guard let margin = Ratio(decimal: form.marginRatio) else {
-            throw Refusal.invalid("input.notRatio", "应是非负小数，例如0.2", field: "marginRatio")
-        }
+        let margin = try requiredRatio(form.marginRatio, field: "marginRatio")
         let draft = ElectionSetup.Draft(name: form.name, organizationID: form.organizationId, office: form.office ?? .delegate, profile: form.profile,
                                         seats: form.seats, marginRatio: margin, candidatePlaces: form.candidatePlaces,
                                         referenceDate: form.referenceDate, nameOrder: form.nameOrder ?? .a)

@@ -82,9 +82,7 @@ enum ElectionPages {
         let form = try req.content.decode(ElectionForm.self)
         do {
             guard let seats = Int(form.seats.trimmingCharacters(in: .whitespaces)) else { throw Refusal.invalid("election.seats.outOfRange", "应选名额应为整数", field: "seats") }
-            guard let margin = Ratio(decimal: form.marginRatio.trimmingCharacters(in: .whitespaces)) else {
-                throw Refusal.invalid("input.notRatio", "差额比例应是小数，例如0.21", field: "marginRatio")
-            }
+            let margin = try requiredRatio(form.marginRatio, field: "marginRatio", message: "差额比例应是小数，例如0.21")
             let places = form.candidatePlaces.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard let profile = RuleProfile(rawValue: form.profile), let office = Office(rawValue: form.office) else {
                 throw Refusal.invalid("election.profile.unknown", "请选择选举类型和所选职务", field: "profile")
@@ -119,11 +117,13 @@ enum ElectionPages {
         }
         var candidates: [ElectionPage.Candidate] = [], lists: [ElectionPage.UnitList] = [], requirements: [ElectionPage.Requirement] = []
         let sees = access.can(.viewNominations)
+        /// The stage this user may take a nomination at `stage` to, if any.
+        func nextStage(_ stage: NominationStage) -> String? { stage.next.flatMap { Nominations.mayMove(to: $0, scope: scope) ? $0.rawValue : nil } }
         if sees {
             let entries = try await Nominations.list(election.id, scope: scope, in: req.data)
             candidates = entries.map { e in
                 .init(id: e.candidacy.id.description, name: e.member.record.name, unit: e.unitName, stage: e.candidacy.stage.rawValue,
-                      next: e.candidacy.stage.next.flatMap { next in Nominations.mayMove(to: next, scope: scope) ? next.rawValue : nil },
+                      next: nextStage(e.candidacy.stage),
                       support: "\(e.candidacy.supportOrganizations) 个组织、\(e.candidacy.supportMembers) 名党员",
                       reason: e.candidacy.reason.isEmpty ? nil : e.candidacy.reason,
                       overlap: e.overlaps.isEmpty ? nil : "同时是" + e.overlaps.joined(separator: "、"))
@@ -132,7 +132,7 @@ enum ElectionPages {
             let groups = Dictionary(grouping: entries.filter { $0.candidacy.stage.isActive }) { "\($0.candidacy.unitID)|\($0.candidacy.stage.rawValue)" }
             lists = groups.values.compactMap { group -> ElectionPage.UnitList? in
                 guard let first = group.first else { return nil }
-                let next = first.candidacy.stage.next.flatMap { next in Nominations.mayMove(to: next, scope: scope) ? next.rawValue : nil }
+                let next = nextStage(first.candidacy.stage)
                 return .init(unitID: first.candidacy.unitID.description, unit: first.unitName, count: group.count, stage: first.candidacy.stage.rawValue, next: next)
             }.sorted { ($0.unit, $0.stage) < ($1.unit, $1.stage) }
             requirements = try await Nominations.composition(election.id, scope: scope, in: req.data).filter { $0.unit == nil }.map { r in
@@ -279,12 +279,12 @@ enum CandidatePages {
         let record = try await Vetting.view(try NominationAPI.parameter(req, "candidate", "人选"), actor: access.user.username, scope: scope, in: req.data)
         let c = record.entry.candidacy
         let departments = scope == .city ? VettingDepartment.allCases : [.unit]
+        let category = Categories.effective(record.entry.member.record, candidacy: c)
         return try await req.render("candidate", access, CandidatePage(
             electionID: election.id.description, electionName: election.name, id: c.id.description, name: record.entry.member.record.name, unit: record.entry.unitName,
             stage: c.stage.rawValue + (c.reason.isEmpty ? "" : "：\(c.reason)"),
             support: "\(c.supportOrganizations) 个组织、\(c.supportMembers) 名党员推荐", inspectedBy: record.inspectedBy,
-            category: Categories.effective(record.entry.member.record, candidacy: c).category,
-            categoryBasis: Categories.effective(record.entry.member.record, candidacy: c).basis, categories: Categories.choices,
+            category: category.category, categoryBasis: category.basis, categories: Categories.choices,
             canSetCategory: access.can(.manageElections),
             opinions: record.opinions.map { o in
                 .init(department: o.department.rawValue, verdict: o.verdict.rawValue, opinion: o.opinion, date: o.date, recordedBy: o.recordedBy,

@@ -96,7 +96,7 @@ extension HomePage {
         let figures = try await MemberDirectory.figures(scope: scope, in: data)
         let rows = try await ElectionOverview.list(scope: scope, in: data).map { election in
             ElectionRow(name: election.name, seats: election.seats, candidatePlaces: election.candidatePlaces,
-                        marginPercent: "\(Decimal(election.marginRatio.numerator * 100) / Decimal(election.marginRatio.denominator))%",
+                        marginPercent: ElectionSetup.percent(election.marginRatio),
                         quotas: election.quotas.map { QuotaRow(unit: $0.unit, places: $0.places) }, quotaTotal: election.quotaTotal)
         }
         return HomePage(showFigures: true, organizations: figures.organizations, members: figures.members, fullMembers: figures.fullMembers,
