@@ -9,7 +9,7 @@ import Foundation
 enum RoundDocumentReader {
     /// The root object, and the ballots when they were read here (else they are in the root).
     static func read(_ data: Data) throws(CountInputError) -> (root: [String: Any], ballots: [Ballot]?) {
-        if data.prefix(4).contains(0) { return (try JSONInput.object(data), nil) }   // UTF-16/32: the general reader
+        if JSONInput.isWideEncoding(data) { return (try JSONInput.object(data), nil) }   // UTF-16/32: the general reader
         let outcome: Result<(root: [String: Any], ballots: [Ballot]?), CountInputError> = data.withUnsafeBytes { raw in
             var reader = JSONReader(raw)
             do {

@@ -21,11 +21,10 @@ public enum ElectionOverview {
     public static func list(scope: Scope, in data: any DataStore) async throws -> [Row] {
         var rows: [Row] = []
         for election in try await data.elections.all() {
-            let all = try await data.elections.quotas(of: election.id)
-            let units = Dictionary(try await data.organizations.find(all.map(\.organizationID)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            let visible = all.filter { units[$0.organizationID].map { scope.contains(path: $0.path) } ?? (scope == .city) }
+            let visible = try await quotas(election.id, scope: scope, in: data)
+            let all = scope == .city ? visible : try await quotas(election.id, scope: .city, in: data)
             rows.append(Row(name: election.name, seats: election.seats, candidatePlaces: election.candidatePlaces, marginRatio: election.marginRatio,
-                            quotas: visible.map { Quota(unit: units[$0.organizationID]?.name ?? "?", places: $0.places) },
+                            quotas: visible.map { Quota(unit: $0.unit, places: $0.places) },
                             quotaTotal: visible.count == all.count ? all.map(\.places).reduce(0, +) : nil))
         }
         return rows
@@ -38,13 +37,13 @@ public enum ElectionOverview {
         public let reason: String?
     }
 
-    /// One election's quota rows the scope may see (a unit its own), in the tree's order of names.
+    /// One election's quota rows the scope may see (a unit its own), in the order they were set.
     public static func quotas(_ election: ElectionID, scope: Scope, in data: any DataStore) async throws -> [QuotaRow] {
         let rows = try await data.elections.quotas(of: election)
         let units = Dictionary(try await data.organizations.find(rows.map(\.organizationID)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return rows.compactMap { row -> QuotaRow? in
             guard let unit = units[row.organizationID], scope == .city || scope.contains(path: unit.path) else { return nil }
             return QuotaRow(unitID: row.organizationID, unit: unit.name, places: row.places, reason: row.reason)
-        }.sorted { $0.unit.compare($1.unit, options: .numeric) == .orderedAscending }
+        }
     }
 }

@@ -58,8 +58,11 @@ public enum JSONInput {
 
     /// The document's value: read by `JSONReader` (UTF-8, the form every tool writes); a
     /// document in UTF-16 or UTF-32 (zero bytes among the first four) goes to `JSONSerialization`.
+    /// UTF-16 and UTF-32 documents have zero bytes among the first four; JSONReader reads UTF-8 only.
+    public static func isWideEncoding(_ data: Data) -> Bool { data.prefix(4).contains(0) }
+
     public static func document(_ data: Data) throws(InputError) -> Any {
-        if data.prefix(4).contains(0) {
+        if isWideEncoding(data) {
             do { return try JSONSerialization.jsonObject(with: data) } catch {
                 throw InputError(field: "(根)", code: "input.notJSON", message: "不是合法的 JSON：\(error.localizedDescription)")
             }

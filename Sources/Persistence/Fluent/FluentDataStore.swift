@@ -363,9 +363,12 @@ struct FluentVetting: VettingClient {
     }
 
     func opinions(of candidacy: CandidacyID) async throws -> [VettingOpinionRecord] {
-        let rows = try await VettingOpinion.query(on: db).filter(\.$candidacyID == candidacy.uuid).sort(\.$recordedAt).all()
+        try await records(VettingOpinion.query(on: db).filter(\.$candidacyID == candidacy.uuid).sort(\.$recordedAt).all())
+    }
+
+    /// The opinions with their files' descriptions (contents are read one at a time, when asked for).
+    func records(_ rows: [VettingOpinion]) async throws -> [VettingOpinionRecord] {
         guard !rows.isEmpty else { return [] }
-        // The files' descriptions only: contents are read one at a time, when asked for.
         let files = try await db.sql().select().columns("id", "opinion_id", "position", "name", "sha256", "size").from(VettingAttachment.schema)
             .where(SQLIdentifier("opinion_id"), .in, SQLBind.group(rows.compactMap(\.id))).all()
         var byOpinion: [UUID: [(Int, VettingOpinionRecord.Attachment)]] = [:]
@@ -394,7 +397,7 @@ struct FluentVetting: VettingClient {
 
     func attachment(_ id: AttachmentID) async throws -> (opinion: VettingOpinionRecord, name: String, content: Data)? {
         guard let file = try await VettingAttachment.find(id.uuid, on: db), let opinion = try await VettingOpinion.find(file.opinionID, on: db),
-              let record = try await opinions(of: CandidacyID(opinion.candidacyID)).first(where: { $0.id.uuid == file.opinionID }) else { return nil }
+              let record = try await records([opinion]).first else { return nil }
         return (record, file.name, file.content)
     }
 }
