@@ -27,18 +27,23 @@ public enum NominationProgress {
     /// One row per unit with a quota; `today` as yyyy-MM-dd.
     public static func units(_ electionID: ElectionID, today: String, scope: Scope, in data: any DataStore) async throws -> [Row] {
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        return try await units(of: election, entries: try await Nominations.list(electionID, scope: scope, in: data), today: today, scope: scope, in: data)
+    }
+
+    /// The same for a list already read (`entries` as `Nominations.list` gives them).
+    public static func units(of election: ElectionRecord, entries all: [Nominations.Entry], today: String, scope: Scope,
+                             in data: any DataStore) async throws -> [Row] {
         let deadlines = try ElectionSetup.deadlines(of: election)
-        let entries = try await Nominations.list(electionID, scope: scope, in: data).filter { $0.candidacy.stage.isActive }
+        let entries = all.filter { $0.candidacy.stage.isActive }
         let heardBy = try await data.vetting.departmentsHeard(for: entries.map(\.candidacy.id))
         var rows: [Row] = []
-        for quota in try await data.elections.quotas(of: election.id) {
-            guard let unit = try await data.organizations.find(quota.organizationID), scope == .city || scope.contains(path: unit.path) else { continue }
-            let mine = entries.filter { $0.candidacy.unitID == unit.id }
+        for quota in try await ElectionOverview.quotas(election.id, scope: scope, in: data) {
+            let mine = entries.filter { $0.candidacy.unitID == quota.unitID }
             let reported = mine.filter { $0.candidacy.stage != .recommended }
             let heard = reported.map { heardBy[$0.candidacy.id]?.count ?? 0 }
             let complete = heard.filter { $0 == VettingDepartment.allCases.count }.count
             let proposed = mine.filter { NominationStage.path.firstIndex(of: $0.candidacy.stage)! >= NominationStage.path.firstIndex(of: .proposed)! }
-            rows.append(Row(unitID: unit.id, unit: unit.name, places: quota.places, nominated: mine.count, reported: reported.count,
+            rows.append(Row(unitID: quota.unitID, unit: quota.unit, places: quota.places, nominated: mine.count, reported: reported.count,
                             opinionsHeard: heard.reduce(0, +), opinionsNeeded: reported.count * VettingDepartment.allCases.count,
                             deadlines: deadlines.map { d in
                                 // What each step of the seed's timeline asks of a unit.

@@ -146,8 +146,13 @@ public enum Nominations {
     /// actual, met, and how many could leave before it fails. Active nominations only.
     public static func composition(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> [RequirementReport] {
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        return try await composition(of: election, entries: try await list(electionID, scope: scope, in: data), scope: scope, in: data)
+    }
+
+    /// The same for a list already read (`entries` as `list` gives them).
+    public static func composition(of election: ElectionRecord, entries all: [Entry], scope: Scope, in data: any DataStore) async throws -> [RequirementReport] {
         let requirements = try ElectionSetup.requirements(of: election)
-        let entries = try await list(electionID, scope: scope, in: data).filter { $0.candidacy.stage.isActive }
+        let entries = all.filter { $0.candidacy.stage.isActive }
         let nominees = entries.map { entry in
             Nominee(id: entry.candidacy.id.description, name: entry.member.record.name, unit: entry.candidacy.unitID.description,
                     gender: entry.member.record.gender, ethnicity: entry.member.record.ethnicity, birthDate: entry.member.record.birthDate,

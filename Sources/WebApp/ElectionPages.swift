@@ -116,6 +116,7 @@ enum ElectionPages {
                                       previous: "", changed: false, reason: $0.reason ?? "") }
         }
         var candidates: [ElectionPage.Candidate] = [], lists: [ElectionPage.UnitList] = [], requirements: [ElectionPage.Requirement] = []
+        var progress: [ElectionPage.ProgressRow] = []
         let sees = access.can(.viewNominations)
         /// The stage this user may take a nomination at `stage` to, if any.
         func nextStage(_ stage: NominationStage) -> String? { stage.next.flatMap { Nominations.mayMove(to: $0, scope: scope) ? $0.rawValue : nil } }
@@ -135,15 +136,13 @@ enum ElectionPages {
                 let next = nextStage(first.candidacy.stage)
                 return .init(unitID: first.candidacy.unitID.description, unit: first.unitName, count: group.count, stage: first.candidacy.stage.rawValue, next: next)
             }.sorted { ($0.unit, $0.stage) < ($1.unit, $1.stage) }
-            requirements = try await Nominations.composition(election.id, scope: scope, in: req.data).filter { $0.unit == nil }.map { r in
+            requirements = try await Nominations.composition(of: election, entries: entries, scope: scope, in: req.data).filter { $0.unit == nil }.map { r in
                 let top = max(r.needed, r.actual, 1)
                 return .init(label: r.label, level: r.level == "mandatory" ? "硬性" : "参考", needed: r.needed, actual: r.actual, met: r.met,
                              robustness: r.robustness.map(String.init) ?? "—", bar: r.actual * 200 / top, mark: r.needed * 200 / top)
             }
-        }
-        var progress: [ElectionPage.ProgressRow] = []
-        if sees {
-            progress = try await NominationProgress.units(election.id, today: String(CalendarDate.today().description), scope: scope, in: req.data).map { r in
+            progress = try await NominationProgress.units(of: election, entries: entries, today: CalendarDate.today().description, scope: scope,
+                                                          in: req.data).map { r in
                 .init(unit: r.unit, places: r.places, nominated: r.nominated, reported: r.reported, opinions: "\(r.opinionsHeard)/\(r.opinionsNeeded)",
                       deadlines: r.deadlines.map { .init(step: $0.step, due: $0.due, state: $0.state.rawValue, overdue: $0.state == .overdue, met: $0.state == .met) })
             }
