@@ -46,6 +46,14 @@ struct ElectionForm: Content {
     var profile: String, office: String, nameOrder: String?
 }
 
+/// A form posted to an election's page: the CSRF token checked, the role, the form, the election.
+func electionForm<Form: Decodable>(_ req: Request, _ capability: Capability, _ type: Form.Type) async throws -> (access: Access, form: Form, election: ElectionID) {
+    try CSRF.verify(req)
+    let access = try await Access.require(capability, for: req)
+    let form = try req.content.decode(type)
+    return (access, form, try pathID(req, "选举"))
+}
+
 /// The election pages: the list (the department sets elections up there), and one election with
 /// its quota table (the department previews and applies a plan with overrides and reasons), its
 /// nominations (a unit sees its own) and the list's composition with a bar per requirement.
@@ -166,19 +174,16 @@ enum ElectionPages {
     /// The quota form: `action=preview` shows the table, `action=apply` writes it. Each unit's
     /// `places.<id>` is an override when filled, with `reason.<id>` required.
     @Sendable static func quotas(_ req: Request) async throws -> Response {
-        try CSRF.verify(req)
-        let access = try await Access.require(.manageElections, for: req)
-        let form = try req.content.decode([String: String].self)
+        let (access, form, id) = try await electionForm(req, .manageElections, [String: String].self)
         var plan = QuotaAllocation.Plan()
         if let method = form["method"].flatMap(ApportionmentMethod.init(rawValue:)) { plan.method = method }
         plan.minimum = Int(form["minimum"] ?? "") ?? 0
         plan.base = Int(form["base"] ?? "") ?? 0
         for (key, value) in form where key.hasPrefix("places.") && !value.trimmingCharacters(in: .whitespaces).isEmpty {
             let unit = String(key.dropFirst(7))
-            guard let id = OrganizationID(unit) else { continue }
-            plan.overrides.append(.init(unit: id, places: Int(value.trimmingCharacters(in: .whitespaces)) ?? -1, reason: form["reason.\(unit)"] ?? ""))
+            guard let unitID = OrganizationID(unit) else { continue }
+            plan.overrides.append(.init(unit: unitID, places: Int(value.trimmingCharacters(in: .whitespaces)) ?? -1, reason: form["reason.\(unit)"] ?? ""))
         }
-        let id: ElectionID = try pathID(req, "选举")
         do {
             if form["action"] == "apply" {
                 let applied = try await QuotaAllocation.apply(id, plan: plan, actor: access.user.username, scope: try access.scope, in: req.data)
@@ -195,10 +200,7 @@ enum ElectionPages {
     struct StageForm: Content { var stage: String; var reason: String? }
 
     @Sendable static func nominate(_ req: Request) async throws -> Response {
-        try CSRF.verify(req)
-        let access = try await Access.require(.nominate, for: req)
-        let form = try req.content.decode(NominationForm.self)
-        let id: ElectionID = try pathID(req, "选举")
+        let (access, form, id) = try await electionForm(req, .nominate, NominationForm.self)
         do {
             var search = MemberSearch()
             search.text = form.idNumber.trimmingCharacters(in: .whitespaces)
@@ -219,11 +221,9 @@ enum ElectionPages {
 
     /// A stage form's request: checked, with who asks, the election and the stage asked for.
     static func stageRequest(_ req: Request) async throws -> (access: Access, election: ElectionID, stage: NominationStage, form: StageForm) {
-        try CSRF.verify(req)
-        let access = try await Access.require(.nominate, for: req)
-        let form = try req.content.decode(StageForm.self)
+        let (access, form, election) = try await electionForm(req, .nominate, StageForm.self)
         guard let stage = NominationStage(rawValue: form.stage) else { throw Refusal.invalid("nomination.stage.unknown", "没有这个环节", field: "stage") }
-        return (access, try pathID(req, "选举"), stage, form)
+        return (access, election, stage, form)
     }
 
     @Sendable static func move(_ req: Request) async throws -> Response {
@@ -307,10 +307,7 @@ enum CandidatePages {
     struct CategoryForm: Content { var category: String; var reason: String? }
 
     @Sendable static func setCategory(_ req: Request) async throws -> Response {
-        try CSRF.verify(req)
-        let access = try await Access.require(.manageElections, for: req)
-        let form = try req.content.decode(CategoryForm.self)
-        let electionID: ElectionID = try pathID(req, "选举")
+        let (access, form, electionID) = try await electionForm(req, .manageElections, CategoryForm.self)
         let candidate: CandidacyID = try NominationAPI.parameter(req, "candidate", "人选")
         do {
             try await Categories.set(candidate, to: form.category, reason: form.reason ?? "", actor: access.user.username, scope: try access.scope, in: req.data)
@@ -324,10 +321,7 @@ enum CandidatePages {
     struct OpinionForm: Content { var department: String; var verdict: String; var opinion: String; var date: String; var files: [File]? }
 
     @Sendable static func record(_ req: Request) async throws -> Response {
-        try CSRF.verify(req)
-        let access = try await Access.require(.nominate, for: req)
-        let form = try req.content.decode(OpinionForm.self)
-        let electionID: ElectionID = try pathID(req, "选举")
+        let (access, form, electionID) = try await electionForm(req, .nominate, OpinionForm.self)
         let candidate: CandidacyID = try NominationAPI.parameter(req, "candidate", "人选")
         do {
             guard let department = VettingDepartment(rawValue: form.department), let verdict = VettingVerdict(rawValue: form.verdict) else {
@@ -380,10 +374,7 @@ enum SlatePages {
     struct Decision: Content { var digest: String; var decision: String; var reason: String? }
 
     @Sendable static func decide(_ req: Request) async throws -> Response {
-        try CSRF.verify(req)
-        let access = try await Access.require(.manageElections, for: req)
-        let form = try req.content.decode(Decision.self)
-        let id: ElectionID = try pathID(req, "选举")
+        let (access, form, id) = try await electionForm(req, .manageElections, Decision.self)
         if form.decision == "accept" {
             let applied = try await ListPlanning.accept(id, digest: form.digest, actor: access.user.username, scope: try access.scope, in: req.data)
             Chrome.flash(req, "已采纳编排方案：调入 \(applied.comingIn.count) 名，调出 \(applied.goingOut.count) 名，已记入审计日志")
