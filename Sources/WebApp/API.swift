@@ -137,9 +137,7 @@ enum APIRoutes {
 
     static func problems(_ list: [FileInputError], status: HTTPStatus, for req: Request) async throws -> Response {
         let body = APIProblems(code: "input.problems", message: "有 \(list.count) 个问题，没有写入", problems: list.map(APIProblem.init))
-        let response = try await body.encodeResponse(for: req)
-        response.status = status
-        return response
+        return try await body.encodeResponse(status: status, for: req)
     }
 
     @Sendable static func logIn(_ req: Request) async throws -> Response {
@@ -228,9 +226,7 @@ enum APIRoutes {
                                      missingOrganizations: check.missingOrganizations.map { .init(name: $0.name, rows: $0.rows) },
                                      organizationsCreated: check.createUnder == nil ? [] : check.missingOrganizations.map(\.name),
                                      headerRow: check.headerRow)
-        let response = try await result.encodeResponse(for: req)
-        response.status = check.isClean ? .ok : .unprocessableEntity
-        return response
+        return try await result.encodeResponse(status: check.isClean ? .ok : .unprocessableEntity, for: req)
     }
 
     @Sendable static func organizations(_ req: Request) async throws -> [APIOrganization] {
@@ -258,9 +254,7 @@ enum APIRoutes {
         }
         let created = try await OrganizationEditor.create(name: form.name, kind: kind, parentID: form.parentId, actor: access.user.username,
                                                           scope: try access.scope, in: req.data)
-        let response = try await organizationNode(req, access, created.id).encodeResponse(for: req)
-        response.status = .created
-        return response
+        return try await organizationNode(req, access, created.id).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func changeOrganization(_ req: Request) async throws -> APIOrganization {
@@ -297,9 +291,7 @@ enum APIRoutes {
         let (user, password) = try await AccountAdmin.create(
             .init(username: form.username, displayName: form.displayName, role: role, organizationID: form.organizationId),
             by: access.user, hash: { try Bcrypt.hash($0) }, in: req.data)
-        let response = try await APIOneTimePassword(user: APIUser(user), oneTimePassword: password).encodeResponse(for: req)
-        response.status = .created
-        return response
+        return try await APIOneTimePassword(user: APIUser(user), oneTimePassword: password).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func resetPassword(_ req: Request) async throws -> APIOneTimePassword {

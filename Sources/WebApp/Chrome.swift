@@ -44,8 +44,6 @@ struct Page<Body: Encodable>: Encodable {
 
 extension Request {
     func render<Body: Encodable>(_ template: String, _ access: Access, _ body: Body, status: HTTPStatus = .ok) async throws -> Response {
-        let response = try await view.render(template, Page(chrome: Chrome(self, access), page: body)).encodeResponse(for: self)
-        response.status = status
-        return response
+        try await view.render(template, Page(chrome: Chrome(self, access), page: body)).encodeResponse(status: status, for: self)
     }
 }

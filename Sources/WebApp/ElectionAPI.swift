@@ -95,9 +95,7 @@ enum ElectionAPI {
                                         seats: form.seats, marginRatio: margin, candidatePlaces: form.candidatePlaces,
                                         referenceDate: form.referenceDate, nameOrder: form.nameOrder ?? .a)
         let election = try await ElectionSetup.create(draft, actor: access.user.username, scope: try access.scope, in: req.data)
-        let response = try await APIElection(election).encodeResponse(for: req)
-        response.status = .created
-        return response
+        return try await APIElection(election).encodeResponse(status: .created, for: req)
     }
 
     static func quotas(_ req: Request, apply: Bool) async throws -> APIQuotaPreview {

@@ -79,9 +79,7 @@ struct FriendlyErrors: AsyncMiddleware {
             }
             if req.url.path.hasPrefix("/api/") {
                 let body = APIError(code: code ?? Self.code(for: status), message: reason, field: field, row: row)
-                let response = try await body.encodeResponse(for: req)
-                response.status = status
-                return response
+                return try await body.encodeResponse(status: status, for: req)
             }
             let title: String
             switch status {
@@ -92,9 +90,7 @@ struct FriendlyErrors: AsyncMiddleware {
             default: title = "出错了"
             }
             let view = ErrorView(page: ErrorPage(status: Int(status.code), title: title, reason: reason, signedIn: req.auth.has(SignedInUser.self)))
-            let response = try await req.view.render("error", view).encodeResponse(for: req)
-            response.status = status
-            return response
+            return try await req.view.render("error", view).encodeResponse(status: status, for: req)
         }
     }
 

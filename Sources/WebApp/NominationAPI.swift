@@ -68,9 +68,7 @@ enum NominationAPI {
         let candidacy = try await Nominations.nominate(form.memberId, in: election, supportOrganizations: form.supportOrganizations ?? 0,
                                                        supportMembers: form.supportMembers ?? 0, actor: access.user.username,
                                                        scope: try access.scope, in: req.data)
-        let response = try await entry(candidacy.id, election: election, scope: try access.scope, in: req.data).encodeResponse(for: req)
-        response.status = .created
-        return response
+        return try await entry(candidacy.id, election: election, scope: try access.scope, in: req.data).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func move(_ req: Request) async throws -> APICandidate {
@@ -156,9 +154,7 @@ enum VettingAPI {
         let opinion = try await Vetting.record(try NominationAPI.parameter(req, "candidate", "人选"), department: form.department, verdict: form.verdict,
                                                opinion: form.opinion, date: form.date, attachments: uploads, actor: access.user.username,
                                                scope: try access.scope, in: req.data)
-        let response = try await APIVettingOpinion(opinion).encodeResponse(for: req)
-        response.status = .created
-        return response
+        return try await APIVettingOpinion(opinion).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func attachment(_ req: Request) async throws -> Response {

@@ -145,8 +145,7 @@ enum Login {
 private func loginPage(_ req: Request, error: String?, username: String, status: HTTPStatus) async throws -> Response {
     let token = CSRF.anonymousToken(for: req)
     let page = LoginPage(csrf: token, error: error, username: username)
-    let response = try await req.view.render("login", page).encodeResponse(for: req)
-    response.status = status
+    let response = try await req.view.render("login", page).encodeResponse(status: status, for: req)
     CSRF.setAnonymousCookie(token, on: response, for: req)
     return response
 }
