@@ -19,7 +19,7 @@ struct Apportion: ParsableCommand {
             request = try ApportionmentInput.parse(try readInput(input))
             result = try Apportionment.apportion(request)
         } catch let error as CountInputError {
-            throw CommandError("\(source)：\(error.field)：\(error.message)（\(error.code)）")
+            throw CommandError(source, error)
         }
         switch format {
         case .json:
@@ -39,7 +39,7 @@ struct Apportion: ParsableCommand {
                 let data = try JSONSerialization.data(withJSONObject: item)
                 results.append(try Apportionment.apportion(try ApportionmentInput.parse(data)))
             } catch let error as CountInputError {
-                throw CommandError("\(input)：[\(i)].\(error.field)：\(error.message)（\(error.code)）")
+                throw CommandError(input, error, fieldPrefix: "[\(i)].")
             }
         }
         print(String(decoding: try JSONEncoder().encode(results), as: UTF8.self))

@@ -19,7 +19,7 @@ struct Count: ParsableCommand {
         do {
             round = try RoundInputParser.parse(try readInput(input))
         } catch let error as CountInputError {
-            throw CommandError("\(source)：\(error.field)：\(error.message)（\(error.code)）")
+            throw CommandError(source, error)
         }
         if let ballots {
             do {
@@ -32,7 +32,7 @@ struct Count: ParsableCommand {
         do {
             report = try RoundCounter.count(round, order: .strokes)
         } catch {
-            throw CommandError("\(ballots ?? source)：\(error.field)：\(error.message)（\(error.code)）")
+            throw CommandError(ballots ?? source, error)
         }
         switch format {
         case .json:

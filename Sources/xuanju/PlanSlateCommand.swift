@@ -17,7 +17,7 @@ struct PlanSlate: ParsableCommand {
         do {
             request = try SlateInput.parse(try readInput(input))
         } catch let error as CountInputError {
-            throw CommandError("\(source)：\(error.field)：\(error.message)（\(error.code)）")
+            throw CommandError(source, error)
         }
         let plan = SlatePlanner.plan(request, order: .strokes)
         switch format {

@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import ElectionRules
 
 @main
 struct Xuanju: AsyncParsableCommand {
@@ -35,6 +36,11 @@ struct Xuanju: AsyncParsableCommand {
 struct CommandError: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
+
+    /// A refused input document: where, which field, why, and the code.
+    init(_ source: String, _ error: InputError, fieldPrefix: String = "") {
+        description = "\(source)：\(fieldPrefix)\(error.field)：\(error.message)（\(error.code)）"
+    }
 }
 
 func readInput(_ path: String) throws -> Data {
