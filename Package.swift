@@ -30,9 +30,11 @@ let package = Package(
         .target(name: "ElectionRules", dependencies: ["RuleInput"]),
         .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
         .target(name: "Allocation", dependencies: ["ElectionRules", "CGLPK"]),
+        .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
+                       providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
         // Roster files of 300,000 rows are parsed here: optimized even in debug builds (what
         // scripts/demo runs), or an import takes minutes instead of seconds.
-        .target(name: "Documents", dependencies: ["ElectionRules", "NameOrder", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+        .target(name: "Documents", dependencies: ["ElectionRules", "NameOrder", "CPangoCairo", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 swiftSettings: [.unsafeFlags(["-O"])]),
         // The application: shared vocabulary (Core), the database behind one client per
         // aggregate (Persistence), one target per feature, the demo, and the web on top.
@@ -53,16 +55,18 @@ let package = Package(
         .target(name: "Elections", dependencies: ["Core", "Persistence", "Audit", "Organizations", "Allocation", "Documents", "NameOrder"]),
         .target(name: "Nominations", dependencies: ["Core", "Persistence", "Audit", "Elections", "Allocation", "NameOrder", "Documents",
                                                     .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ElectionDocuments", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations", "Organizations"]),
         .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations"]),
         .target(name: "WebApp", dependencies: [
-            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Nominations", "Documents", "Allocation", "NameOrder",
+            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Nominations", "ElectionDocuments", "Documents",
+            "Allocation", "NameOrder",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "Leaf", package: "leaf"),
             .product(name: "LeafKit", package: "leaf-kit"),
         ], resources: [.copy("Resources")]),
         .executableTarget(name: "xuanju", dependencies: [
-            "WebApp", "Core", "Persistence", "Audit", "Roster", "Accounts", "Demo", "ElectionRules", "NameOrder", "Allocation", "Documents",
+            "WebApp", "Core", "Persistence", "Audit", "Roster", "Accounts", "Demo", "ElectionDocuments", "ElectionRules", "NameOrder", "Allocation", "Documents",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

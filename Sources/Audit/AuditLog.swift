@@ -31,6 +31,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case vettingViewed = "vetting.viewed"
     case slateDecided = "slate.decided"
     case candidateCategorySet = "candidate.category"
+    case participationRecorded = "participation.recorded"
+    case documentIssued = "document.issued"
 }
 
 extension AuditAction {
@@ -64,6 +66,8 @@ extension AuditAction {
         case .vettingViewed: return "查阅考察材料"
         case .slateDecided: return "名单编排方案的决定"
         case .candidateCategorySet: return "调整人选类别"
+        case .participationRecorded: return "填报参与推荐情况"
+        case .documentIssued: return "生成选举文件"
         }
     }
 }

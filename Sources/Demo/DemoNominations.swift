@@ -12,6 +12,8 @@ import Nominations
 public enum DemoNominations {
     public struct Counts: Sendable, Equatable {
         public var nominated = 0; public var preliminary = 0; public var blockedUnits: [String] = []; public var opinions = 0
+        /// Units that reported how many organizations and members took part, and those below the 95% share.
+        public var participationReported = 0; public var belowShare: [String] = []
     }
 
     public static func load(_ generator: DemoGenerator, into data: any DataStore, actor: String = "demo") async throws -> Counts {
@@ -56,6 +58,15 @@ public enum DemoNominations {
                                          date: "2026-08-2\(6 + counts.opinions % 3)", actor: actor, scope: .city, in: data)
                 counts.opinions += 1
             }
+        }
+        // Every unit but 安乡县 has reported its participation; 石门县's share falls short of 95%.
+        for row in try await Participation.units(election.id, scope: .city, in: data) where row.unitID.uuid != generator.unitIDs["anxiang"] {
+            let short = row.unitID.uuid == generator.unitIDs["shimen"]
+            let organizations = short ? row.grassroots * 9 / 10 : row.grassroots - row.grassroots / 40
+            try await Participation.record(unit: row.unitID, in: election.id, organizations: organizations, members: row.memberCount * 87 / 100,
+                                           actor: actor, scope: .city, in: data)
+            counts.participationReported += 1
+            if !Participation.meetsTarget(Ratio(organizations, max(1, row.grassroots))) { counts.belowShare.append(row.unit) }
         }
         return counts
     }

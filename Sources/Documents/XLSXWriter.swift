@@ -27,6 +27,9 @@ public struct XLSXWriter: Sendable {
         return first == "=" || first == "+" || first == "-" || first == "@" || first == "\t" || first == "\r"
     }
 
+    /// The time stamp of every part in the archive: fixed, so that the same rows give the same bytes.
+    static let fixedDate = Date(timeIntervalSince1970: 1_767_225_600)   // 2026-01-01
+
     /// The whole workbook in memory (templates, tests, small files).
     public func data(rows: some Sequence<[String]>) throws -> Data {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xuanju-xlsx-\(UUID().uuidString)")
@@ -187,7 +190,8 @@ public struct XLSXWriter: Sendable {
         let archive = try Archive(url: url, accessMode: .create)
         for (path, text) in parts {
             let bytes = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: Self.fixedDate,
+                                 compressionMethod: .deflate) { position, size in
                 bytes.subdata(in: Int(position)..<Int(position) + size)
             }
         }
@@ -195,7 +199,7 @@ public struct XLSXWriter: Sendable {
         let sheet = try FileHandle(forReadingFrom: sheetURL)
         defer { try? sheet.close() }
         let size = try sheet.seekToEnd()
-        try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(size), compressionMethod: .deflate,
+        try archive.addEntry(with: "xl/worksheets/sheet1.xml", type: .file, uncompressedSize: Int64(size), modificationDate: Self.fixedDate, compressionMethod: .deflate,
                              bufferSize: 1 << 20) { position, chunk in
             try sheet.seek(toOffset: UInt64(position))
             return try sheet.read(upToCount: chunk) ?? Data()

@@ -170,6 +170,19 @@ public enum Nominations {
 }
 
 extension Nominations {
+    /// One unit's list checked against the election's requirements on its own (RULES §10): the
+    /// rows for the whole list are the unit's too, since the list holds only the unit's people.
+    public static func unitComposition(of election: ElectionRecord, unit unitID: OrganizationID, list entries: [Entry], places: Int?) throws -> [RequirementReport] {
+        let key = unitID.description
+        let nominees = entries.map { e in
+            Nominee(id: e.candidacy.id.description, name: e.member.record.name, unit: key, gender: e.member.record.gender,
+                    ethnicity: e.member.record.ethnicity, birthDate: e.member.record.birthDate, category: Categories.effective(e.member.record, candidacy: e.candidacy).category)
+        }
+        return CompositionCheck.evaluate(try ElectionSetup.requirements(of: election), list: nominees, referenceDate: election.referenceDate,
+                                         seats: nil, unitQuotas: [key: places ?? nominees.count])
+            .filter { $0.unit == key || $0.unit == nil }
+    }
+
     public struct ListMove: Sendable {
         public let moved: [CandidacyRecord]
         /// Guidance targets the moved list misses, and a list shorter than the unit's places: said, not blocking.
@@ -199,15 +212,7 @@ extension Nominations {
             }
             if entries.count < places { warnings.append("\(entries[0].unitName)有 \(entries.count) 名人选，少于分配的 \(places) 个名额") }
         }
-        let key = unitID.description
-        let nominees = entries.map { e in
-            Nominee(id: e.candidacy.id.description, name: e.member.record.name, unit: key, gender: e.member.record.gender,
-                    ethnicity: e.member.record.ethnicity, birthDate: e.member.record.birthDate, category: Categories.effective(e.member.record, candidacy: e.candidacy).category)
-        }
-        let reports = CompositionCheck.evaluate(try ElectionSetup.requirements(of: election), list: nominees, referenceDate: election.referenceDate,
-                                                seats: nil, unitQuotas: [key: places ?? nominees.count])
-            .filter { $0.unit == key || $0.unit == nil }
-        // The list is this unit's alone: the overall rows are the unit's too.
+        let reports = try unitComposition(of: election, unit: unitID, list: entries, places: places)
         let blocking = reports.filter { $0.level == Requirement.Level.mandatory.rawValue && !$0.met }
         guard blocking.isEmpty else {
             throw Refusal.invalid("nomination.list.mandatoryUnmet",

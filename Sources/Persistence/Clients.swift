@@ -176,6 +176,10 @@ public protocol ElectionClient: Sendable {
     /// The election's quota rows become exactly these.
     func replaceQuotas(of election: ElectionID, with quotas: [QuotaRecord]) async throws
     func count() async throws -> (elections: Int, quotas: Int)
+    /// The units' participation reports, one per unit at most.
+    func participation(of election: ElectionID) async throws -> [ParticipationRecord]
+    /// Records a unit's report, replacing the one it had.
+    func saveParticipation(_ record: ParticipationRecord) async throws
 }
 
 public protocol CandidacyClient: Sendable {

@@ -133,6 +133,21 @@ public struct QuotaRecord: Sendable, Equatable {
     }
 }
 
+/// What a unit reports of its nominating (酝酿产生情况): how many of its grassroots
+/// organizations took part and how many members recommended.
+public struct ParticipationRecord: Sendable, Equatable {
+    public var electionID: ElectionID
+    public var unitID: OrganizationID
+    public var organizations: Int
+    public var members: Int
+    public var recordedBy: String
+    public var recordedAt: String
+    public init(electionID: ElectionID, unitID: OrganizationID, organizations: Int, members: Int, recordedBy: String, recordedAt: String) {
+        self.electionID = electionID; self.unitID = unitID; self.organizations = organizations; self.members = members
+        self.recordedBy = recordedBy; self.recordedAt = recordedAt
+    }
+}
+
 /// One person nominated in one election, counted for one unit (the organization directly
 /// below the election's that the person belongs to).
 public struct CandidacyRecord: Sendable, Equatable {

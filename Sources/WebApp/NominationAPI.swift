@@ -5,6 +5,7 @@ import Persistence
 import Nominations
 import Allocation
 import Documents
+import ElectionDocuments
 
 struct APICandidate: Content {
     let id: CandidacyID, memberId: MemberID, name: String, unit: String, unitId: OrganizationID, stage: NominationStage
@@ -40,6 +41,7 @@ enum NominationAPI {
         VettingAPI.register(signedIn)
         SlateAPI.register(signedIn)
         ProgressAPI.register(signedIn)
+        DocumentAPI.register(signedIn)
     }
 
     static func parameter<Tag>(_ req: Request, _ name: String, _ what: String) throws -> TypedID<Tag> {
@@ -227,5 +229,65 @@ enum ProgressAPI {
         let access = try await Access.require(.viewNominations, for: req)
         let today = req.query[String.self, at: "today"].flatMap { CalendarDate(text: $0)?.description } ?? CalendarDate.today().description
         return try await NominationProgress.units(try pathID(req, "选举"), today: today, scope: try access.scope, in: req.data).map(APIProgress.init)
+    }
+}
+
+struct APIParticipation: Content {
+    let unitId: OrganizationID, unit: String, grassroots: Int, memberCount: Int
+    /// What the unit reported (null until it has), and the share of its grassroots organizations that took part.
+    let organizations: Int?, members: Int?, share: String?, meetsTarget: Bool?
+    init(_ u: Participation.Unit) {
+        unitId = u.unitID; unit = u.unit; grassroots = u.grassroots; memberCount = u.memberCount
+        organizations = u.report?.organizations; members = u.report?.members
+        share = u.report.map { DocumentWording.percent($0.organizations, of: u.grassroots) }; meetsTarget = u.meetsTarget
+    }
+}
+
+struct APIParticipationReport: Content { let organizations: Int; let members: Int }
+
+/// How widely each unit nominated, and the documents of the candidate process.
+enum DocumentAPI {
+    static func register(_ signedIn: any RoutesBuilder) {
+        signedIn.get("elections", ":id", "participation", use: participation)
+        signedIn.put("elections", ":id", "units", ":unit", "participation", use: recordParticipation)
+        signedIn.get("elections", ":id", "documents", ":file", use: document)
+    }
+
+    @Sendable static func participation(_ req: Request) async throws -> [APIParticipation] {
+        let access = try await Access.require(.viewNominations, for: req)
+        return try await Participation.units(try pathID(req, "选举"), scope: try access.scope, in: req.data).map(APIParticipation.init)
+    }
+
+    @Sendable static func recordParticipation(_ req: Request) async throws -> APIParticipation {
+        let access = try await Access.require(.nominate, for: req)
+        let form = try req.content.decode(APIParticipationReport.self)
+        let election: ElectionID = try pathID(req, "选举"), unit: OrganizationID = try NominationAPI.parameter(req, "unit", "单位")
+        try await Participation.record(unit: unit, in: election, organizations: form.organizations, members: form.members,
+                                       actor: access.user.username, scope: try access.scope, in: req.data)
+        guard let row = try await Participation.units(election, scope: try access.scope, in: req.data).first(where: { $0.unitID == unit }) else {
+            throw Refusal.notFound("participation.unit.unknown", "这个单位不参加这项选举，或不在您的管理范围内")
+        }
+        return APIParticipation(row)
+    }
+
+    /// `…/documents/{notice|register|forms|report}.{pdf|xlsx}`, `?unit=` for one unit's.
+    @Sendable static func document(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.viewNominations, for: req)
+        let (kind, format) = try ElectionDocuments.parse(req.parameters.get("file") ?? "")
+        var unit: OrganizationID?
+        if let text = req.query[String.self, at: "unit"] {
+            guard let id = OrganizationID(text) else { throw Refusal.notFound("document.unit.unknown", "没有这个单位") }
+            unit = id
+        }
+        let pool = req.application.threadPool
+        let document = try await ElectionDocuments.issue(kind, format, election: try pathID(req, "选举"), unit: unit,
+                                                         showIDNumbers: access.can(.seeFullIDNumbers), actor: access.user.username,
+                                                         scope: try access.scope, in: req.data, offload: { work in try await pool.runIfActive(work) })
+        let response = Response(status: .ok, body: .init(data: document.bytes))
+        response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
+        let encoded = document.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"
+        response.headers.replaceOrAdd(name: .contentDisposition,
+                                      value: "attachment; filename=\"\(kind.rawValue).\(format.rawValue)\"; filename*=UTF-8''\(encoded)")
+        return response
     }
 }

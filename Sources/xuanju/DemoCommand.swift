@@ -49,6 +49,8 @@ struct Demo: AsyncParsableCommand {
                 let nominations = try await DemoNominations.load(generator, into: store.data)
                 print("推荐人选 \(nominations.nominated) 名，其中 \(nominations.preliminary) 名已报为初步人选，考察意见 \(nominations.opinions) 条"
                       + (nominations.blockedUnits.isEmpty ? "" : "；\(nominations.blockedUnits.joined(separator: "、"))的名单不符合硬性结构要求，未能上报"))
+                print("\(nominations.participationReported) 个单位已填报参与推荐情况"
+                      + (nominations.belowShare.isEmpty ? "" : "；\(nominations.belowShare.joined(separator: "、"))参与推荐的基层党组织不足95%"))
             }
             print("演示数据已写入 \(target)：\(stored)，用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒")
         } catch {

@@ -156,5 +156,5 @@ import Documents
                                                  "Store.AddPasswordChangeFlag", "Store.AddAccountDisabled", "Store.CreateSessions",
                                                  "Store.CreateLoginAttempts", "Store.CreateAuditCheckpoints", "Store.CreateColumnMaps",
                                                  "Store.AddElectionSetup", "Store.CreateCandidacies",
-                                                 "Store.CreateVetting", "Store.AddCandidacyCategory"])
+                                                 "Store.CreateVetting", "Store.AddCandidacyCategory", "Store.CreateParticipation"])
 }

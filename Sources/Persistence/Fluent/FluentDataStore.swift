@@ -297,6 +297,21 @@ struct FluentElections: ElectionClient {
     func count() async throws -> (elections: Int, quotas: Int) {
         (try await Election.query(on: db).count(), try await ElectionQuota.query(on: db).count())
     }
+
+    func participation(of election: ElectionID) async throws -> [ParticipationRecord] {
+        try await UnitParticipation.query(on: db).filter(\.$electionID == election.uuid).all().map {
+            ParticipationRecord(electionID: ElectionID($0.electionID), unitID: OrganizationID($0.unitID), organizations: $0.organizations,
+                                members: $0.members, recordedBy: $0.recordedBy, recordedAt: $0.recordedAt)
+        }
+    }
+
+    func saveParticipation(_ r: ParticipationRecord) async throws {
+        try await UnitParticipation.query(on: db).filter(\.$electionID == r.electionID.uuid).filter(\.$unitID == r.unitID.uuid).delete()
+        let row = UnitParticipation()
+        row.electionID = r.electionID.uuid; row.unitID = r.unitID.uuid; row.organizations = r.organizations; row.members = r.members
+        row.recordedBy = r.recordedBy; row.recordedAt = r.recordedAt
+        try await row.create(on: db)
+    }
 }
 
 /// A string map kept as one JSON text column.

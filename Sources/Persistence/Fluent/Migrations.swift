@@ -15,7 +15,7 @@ extension StoreMigration {
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -292,6 +292,26 @@ struct CreateVetting: StoreMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(VettingAttachment.schema).delete()
         try await database.schema(VettingOpinion.schema).delete()
+    }
+}
+
+/// Units report how many organizations and members took part in nominating.
+struct CreateParticipation: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(UnitParticipation.schema)
+            .id()
+            .field("election_id", .uuid, .required, .references(Election.schema, .id))
+            .field("unit_id", .uuid, .required, .references(Organization.schema, .id))
+            .field("organizations", .int, .required)
+            .field("members", .int, .required)
+            .field("recorded_by", .string, .required)
+            .field("recorded_at", .string, .required)
+            .unique(on: "election_id", "unit_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(UnitParticipation.schema).delete()
     }
 }
 

@@ -101,6 +101,20 @@ public final class ElectionQuota: Model, @unchecked Sendable {
     }
 }
 
+/// A unit's participation report for one election (its 酝酿产生情况).
+public final class UnitParticipation: Model, @unchecked Sendable {
+    public static let schema = "unit_participation"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "election_id") public var electionID: UUID
+    @Field(key: "unit_id") public var unitID: UUID
+    @Field(key: "organizations") public var organizations: Int
+    @Field(key: "members") public var members: Int
+    @Field(key: "recorded_by") public var recordedBy: String
+    @Field(key: "recorded_at") public var recordedAt: String
+
+    public init() {}
+}
+
 /// One entry of the append-only, hash-chained audit log.
 public final class AuditEntry: Model, @unchecked Sendable {
     public static let schema = "audit_log"

@@ -34,6 +34,7 @@ public struct MemoryDataStore: DataStore {
         var columnMaps: [String: [String: String]] = [:]
         var elections: [ElectionRecord] = []
         var quotas: [QuotaRecord] = []
+        var participation: [ParticipationRecord] = []
         var candidacies: [CandidacyRecord] = []
         var opinions: [VettingOpinionRecord] = []
         var attachmentContents: [AttachmentID: Data] = [:]
@@ -321,6 +322,13 @@ struct MemoryElections: ElectionClient {
     func insert(_ election: ElectionRecord) async throws { box.change { $0.elections.append(election) } }
     func insert(_ quotas: [QuotaRecord]) async throws { box.change { $0.quotas += quotas } }
     func count() async throws -> (elections: Int, quotas: Int) { box.read { ($0.elections.count, $0.quotas.count) } }
+    func participation(of election: ElectionID) async throws -> [ParticipationRecord] { box.read { $0.participation.filter { $0.electionID == election } } }
+    func saveParticipation(_ record: ParticipationRecord) async throws {
+        box.change { s in
+            s.participation.removeAll { $0.electionID == record.electionID && $0.unitID == record.unitID }
+            s.participation.append(record)
+        }
+    }
 }
 
 struct MemoryCandidacies: CandidacyClient {
