@@ -85,7 +85,8 @@ let package = Package(
             .product(name: "SQLKit", package: "sql-kit"),
         ]),
         // Feature tests on the in-memory store: no database, seconds to run.
-        .testTarget(name: "ElectionsTests", dependencies: ["Core", "Persistence", "Audit", "Demo", "Elections", "Nominations", "Allocation", "Documents"]),
+        .testTarget(name: "ElectionsTests", dependencies: ["Core", "Persistence", "Audit", "Demo", "Elections", "Nominations", "Allocation", "Documents",
+                                                          "ElectionDocuments", "NameOrder"]),
         .testTarget(name: "DocumentsTests", dependencies: [
             "Documents",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -9,6 +9,7 @@ import Organizations
 import Allocation
 import NameOrder
 import Documents
+import ElectionDocuments
 
 struct ElectionListPage: Encodable {
     struct Row: Encodable { let id: String; let name: String; let seats: Int; let places: Int; let margin: String; let minimum: Int; let referenceDate: String }
@@ -34,9 +35,12 @@ struct ElectionPage: Encodable {
     let methods: [Method], base: Int, unitMinimum: Int
     struct ProgressRow: Encodable {
         struct Cell: Encodable { let step: String; let due: String; let state: String; let overdue: Bool; let met: Bool }
-        let unit: String; let places: Int; let nominated: Int; let reported: Int; let opinions: String; let deadlines: [Cell]
+        let unitID: String, unit: String; let places: Int; let nominated: Int; let reported: Int; let opinions: String; let deadlines: [Cell]
+        /// Grassroots organizations, and what the unit reported of its participation (empty until it has).
+        let grassroots: Int, organizations: String, members: String, share: String, belowShare: Bool
     }
-    let progress: [ProgressRow], steps: [String]
+    struct Download: Encodable { let title: String; let file: String }
+    let progress: [ProgressRow], downloads: [Download], overallShare: String, steps: [String]
     let candidates: [Candidate], lists: [UnitList], requirements: [Requirement]
     let error: String?, warnings: [String]
 }
@@ -66,6 +70,8 @@ enum ElectionPages {
         routes.post("elections", ":id", "candidates", use: nominate)
         routes.post("elections", ":id", "candidates", ":candidate", "stage", use: move)
         routes.post("elections", ":id", "units", ":unit", "stage", use: moveList)
+        routes.post("elections", ":id", "units", ":unit", "participation", use: recordParticipation)
+        routes.get("elections", ":id", "documents", ":file", use: DocumentAPI.document)
         CandidatePages.register(routes)
         SlatePages.register(routes)
     }
@@ -125,6 +131,7 @@ enum ElectionPages {
         }
         var candidates: [ElectionPage.Candidate] = [], lists: [ElectionPage.UnitList] = [], requirements: [ElectionPage.Requirement] = []
         var progress: [ElectionPage.ProgressRow] = []
+        var overallShare = ""
         let sees = access.can(.viewNominations)
         /// The stage this user may take a nomination at `stage` to, if any.
         func nextStage(_ stage: NominationStage) -> String? { stage.next.flatMap { Nominations.mayMove(to: $0, scope: scope) ? $0.rawValue : nil } }
@@ -149,10 +156,19 @@ enum ElectionPages {
                 return .init(label: r.label, level: r.level == "mandatory" ? "硬性" : "参考", needed: r.needed, actual: r.actual, met: r.met,
                              robustness: r.robustness.map(String.init) ?? "—", bar: r.actual * 200 / top, mark: r.needed * 200 / top)
             }
+            let participation = try await Participation.units(election.id, scope: scope, in: req.data)
+            let byUnit = Dictionary(participation.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
+            overallShare = Participation.overall(participation).map { DocumentWording.percent($0.numerator, of: $0.denominator) } ?? ""
             progress = try await NominationProgress.units(of: election, entries: entries, today: CalendarDate.today().description, scope: scope,
                                                           in: req.data).map { r in
-                .init(unit: r.unit, places: r.places, nominated: r.nominated, reported: r.reported, opinions: "\(r.opinionsHeard)/\(r.opinionsNeeded)",
-                      deadlines: r.deadlines.map { .init(step: $0.step, due: $0.due, state: $0.state.rawValue, overdue: $0.state == .overdue, met: $0.state == .met) })
+                let p = byUnit[r.unitID]
+                return .init(unitID: r.unitID.description, unit: r.unit, places: r.places, nominated: r.nominated, reported: r.reported,
+                             opinions: "\(r.opinionsHeard)/\(r.opinionsNeeded)",
+                             deadlines: r.deadlines.map { .init(step: $0.step, due: $0.due, state: $0.state.rawValue, overdue: $0.state == .overdue, met: $0.state == .met) },
+                             grassroots: p?.grassroots ?? 0, organizations: p?.report.map { String($0.organizations) } ?? "",
+                             members: p?.report.map { String($0.members) } ?? "",
+                             share: p?.report.map { DocumentWording.percent($0.organizations, of: p!.grassroots) } ?? "未填报",
+                             belowShare: p?.meetsTarget == false)
             }
         }
         return try await req.render("election", access, ElectionPage(
@@ -162,7 +178,9 @@ enum ElectionPages {
             quotas: quotas, quotaTotal: quotas.map(\.places).reduce(0, +), previewing: preview != nil,
             canManage: access.can(.manageElections), canNominate: access.can(.nominate), seesNominations: sees,
             methods: ApportionmentMethod.allCases.map { .init(name: $0.rawValue, selected: $0 == plan.method) }, base: plan.base, unitMinimum: plan.minimum,
-            progress: progress, steps: try ElectionSetup.deadlines(of: election).map { "\($0.step)（\($0.due)前）" },
+            progress: progress,
+            downloads: sees ? ElectionDocuments.Kind.allCases.flatMap { k in k.formats.map { .init(title: "\(k.title)（\($0.rawValue.uppercased())）", file: "\(k.rawValue).\($0.rawValue)") } } : [],
+            overallShare: overallShare, steps: try ElectionSetup.deadlines(of: election).map { "\($0.step)（\($0.due)前）" },
             candidates: candidates, lists: lists, requirements: requirements,
             error: error, warnings: warnings), status: error == nil ? .ok : .badRequest)
     }
@@ -232,6 +250,24 @@ enum ElectionPages {
             try await Nominations.move(try NominationAPI.parameter(req, "candidate", "人选"), to: stage, reason: form.reason ?? "",
                                        actor: access.user.username, scope: try access.scope, in: req.data)
             return req.redirect(to: "/elections/\(id)")
+        } catch let refusal as Refusal where refusal.kind == .invalid {
+            return try await page(req, access, error: refusal.message)
+        }
+    }
+
+    struct ParticipationForm: Content { let organizations: String; let members: String }
+
+    /// A unit's participation report from its row of the progress table.
+    @Sendable static func recordParticipation(_ req: Request) async throws -> Response {
+        let (access, form, id) = try await electionForm(req, .nominate, ParticipationForm.self)
+        do {
+            guard let organizations = Int(form.organizations.trimmingCharacters(in: .whitespaces)),
+                  let members = Int(form.members.trimmingCharacters(in: .whitespaces)) else {
+                throw Refusal.invalid("participation.notNumber", "参与推荐的组织数和党员数应为整数")
+            }
+            try await Participation.record(unit: try NominationAPI.parameter(req, "unit", "单位"), in: id, organizations: organizations, members: members,
+                                           actor: access.user.username, scope: try access.scope, in: req.data)
+            return try await page(req, access, warnings: ["已记录参与推荐情况"])
         } catch let refusal as Refusal where refusal.kind == .invalid {
             return try await page(req, access, error: refusal.message)
         }

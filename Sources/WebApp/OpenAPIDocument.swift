@@ -89,6 +89,13 @@ enum OpenAPIDocument {
                   body: "CategoryChange", response: "Candidate"),
         Operation(method: "get", path: "/api/v1/elections/{id}/progress", summary: "各单位推进情况：名额、推荐、已报初步人选、考察意见、各时间节点（已完成、未到期、已逾期）",
                   query: [("today", "按哪一天判断是否逾期（yyyy-MM-dd，默认今天）")], response: "ProgressList"),
+        Operation(method: "get", path: "/api/v1/elections/{id}/participation", summary: "各单位参与推荐情况：基层党组织数、党员数、填报的参与组织数和党员数、占比（要求95%以上）",
+                  response: "ParticipationList"),
+        Operation(method: "put", path: "/api/v1/elections/{id}/units/{unit}/participation", summary: "填报本单位参与推荐的基层党组织数和党员数（记入审计日志）",
+                  body: "ParticipationReport", response: "Participation"),
+        Operation(method: "get", path: "/api/v1/elections/{id}/documents/{file}",
+                  summary: "选举文件：notice.pdf 公示（预备人选）、register.pdf / register.xlsx 名册、forms.pdf 登记表（每人一页）、report.pdf 酝酿产生情况报告；A4，按姓氏笔画；身份证号按账号权限遮盖；每次生成记入审计日志",
+                  query: [("unit", "只要这个单位的（党组织编号）")], response: "document"),
         Operation(method: "get", path: "/api/v1/elections/{id}/slate", summary: "名单编排方案：从全部有效人选中按名额和结构要求编排（GLPK 精确求解），列出调入、调出和前后结构",
                   response: "SlateProposal"),
         Operation(method: "post", path: "/api/v1/elections/{id}/slate/accept", summary: "采纳方案（digest 须与所看方案一致）：调入者为初步人选，调出者退出并注明原因",
@@ -162,6 +169,11 @@ enum OpenAPIDocument {
         ("Nomination", object([("memberId", uuid), ("supportOrganizations", integer), ("supportMembers", integer)], required: ["memberId"])),
         ("StageChange", object([("stage", string()), ("reason", string("未通过、退出时必填"))], required: ["stage"])),
         ("ListMove", object([("moved", integer), ("warnings", array(string()))])),
+        ("ParticipationReport", object([("organizations", integer), ("members", integer)])),
+        ("Participation", object([("unitId", uuid), ("unit", string()), ("grassroots", integer), ("memberCount", integer),
+                                  ("organizations", nullable(integer)), ("members", nullable(integer)), ("share", nullable(string("如 97.5%，截去而非四舍五入"))),
+                                  ("meetsTarget", nullable(boolean))], required: ["unitId", "unit", "grassroots", "memberCount"])),
+        ("ParticipationList", array(ref("Participation"))),
         ("SlateProposal", object([("feasible", boolean), ("digest", string()), ("comingIn", ref("CandidateList")), ("goingOut", ref("CandidateList")),
                                   ("selected", array(uuid)), ("current", ref("CompositionReport")), ("proposed", ref("CompositionReport")),
                                   ("conflicts", array(string()))])),
@@ -196,6 +208,10 @@ enum OpenAPIDocument {
 
     static func content(_ schema: String) -> JSON {
         switch schema {
+        case "document":
+            let binary: JSON = .object([("type", .string("string")), ("format", .string("binary"))])
+            return .object([("application/pdf", .object([("schema", binary)])),
+                            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", .object([("schema", binary)]))])
         case "file":
             let binary: JSON = .object([("type", .string("string")), ("format", .string("binary"))])
             return .object([("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", .object([("schema", binary)])),

@@ -4,7 +4,7 @@ import ElectionRules
 import NameOrder
 
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "性能测量（与同一进程中的对照一起打印）", subcommands: [CountBench.self, NamesBench.self])
+    static let configuration = CommandConfiguration(abstract: "性能测量（与同一进程中的对照一起打印）", subcommands: [CountBench.self, NamesBench.self, DocumentBench.self])
 }
 
 /// Counting throughput next to a plain read of the same bytes, measured in the same run.

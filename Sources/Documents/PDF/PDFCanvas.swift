@@ -63,11 +63,14 @@ public final class PDFCanvas {
     }
 
     deinit {
-        for font in fonts.values { pango_font_description_free(font) }
-        g_object_unref(UnsafeMutableRawPointer(layout))
-        g_object_unref(UnsafeMutableRawPointer(context))
+        // Cairo first: finishing the surface writes the fonts Pango's objects still hold (a
+        // canvas given up half-drawn, after a refused name, is finished here and its bytes dropped).
+        if !finished { cairo_surface_finish(surface) }
         cairo_destroy(cr)
         cairo_surface_destroy(surface)
+        g_object_unref(UnsafeMutableRawPointer(layout))
+        g_object_unref(UnsafeMutableRawPointer(context))
+        for font in fonts.values { pango_font_description_free(font) }
     }
 
     private func font(size: Double, bold: Bool) -> OpaquePointer {
@@ -85,6 +88,15 @@ public final class PDFCanvas {
     /// Chinese). Refuses a text with a character no installed font can draw, naming `owner`
     /// (the person or field it belongs to) so the user knows which record to correct.
     private func prepare(_ text: String, size: Double, bold: Bool, width: Double?, align: Align, owner: String?) throws {
+        guard layOut(text, size: size, bold: bold, width: width, align: align) else {
+            let missing = text.unicodeScalars.filter { !PDFCanvas.drawable($0) }.map { "U+" + String($0.value, radix: 16, uppercase: true) }
+            let detail = missing.isEmpty ? "" : "（\(missing.joined(separator: "、"))）"
+            throw PDFError("pdf.glyph.missing", "\(owner.map { "「\($0)」的" } ?? "")「\(text)」含有字体无法显示的字\(detail)，请核对后再生成文件")
+        }
+    }
+
+    /// Lays the text out; false when some character has no glyph in any installed font.
+    private func layOut(_ text: String, size: Double, bold: Bool, width: Double?, align: Align) -> Bool {
         pango_layout_set_font_description(layout, font(size: size, bold: bold))
         pango_layout_set_width(layout, width.map { Int32($0 * Double(PANGO_SCALE)) } ?? -1)
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
@@ -94,18 +106,13 @@ public final class PDFCanvas {
         case .right: pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT)
         }
         pango_layout_set_text(layout, text, -1)
-        if pango_layout_get_unknown_glyphs_count(layout) > 0 {
-            let missing = text.unicodeScalars.filter { !PDFCanvas.drawable($0) }.map { "U+" + String($0.value, radix: 16, uppercase: true) }
-            let detail = missing.isEmpty ? "" : "（\(missing.joined(separator: "、"))）"
-            throw PDFError("pdf.glyph.missing", "\(owner.map { "「\($0)」的" } ?? "")「\(text)」含有字体无法显示的字\(detail)，请核对后再生成文件")
-        }
+        return pango_layout_get_unknown_glyphs_count(layout) == 0
     }
 
     /// Whether the document fonts have a glyph for a character (checked one by one only to name
     /// the culprits in an error).
     private static func drawable(_ scalar: Unicode.Scalar) -> Bool {
-        let probe = PDFCanvas(title: "")
-        do { try probe.prepare(String(scalar), size: 10, bold: false, width: nil, align: .left, owner: nil); return true } catch { return false }
+        PDFCanvas(title: "").layOut(String(scalar), size: 10, bold: false, width: nil, align: .left)
     }
 
     /// The height `text` takes, laid out as `text(…)` would draw it.
