@@ -70,6 +70,14 @@ import Documents
         ("GET /api/v1/elections/ELECTION/slate", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/ELECTION/progress", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
         ("GET /elections/ELECTION/slate", [.ok, .ok, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections/ELECTION/participation", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections/ELECTION/documents/report.pdf", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections/ELECTION/documents/report.pdf?unit=OWNORG", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections/ELECTION/documents/report.pdf?unit=OTHERORG", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections/ELECTION/documents/forms.pdf", [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections/ELECTION/documents/forms.xlsx", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections/TOWNELECTION/documents/report.pdf", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("GET /elections/ELECTION/documents/report.pdf?unit=OTHERORG", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /elections", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/ELECTION", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/TOWNELECTION", [.ok, .ok, .notFound, .notFound, .notFound, .notFound]),
@@ -115,6 +123,9 @@ import Documents
         ("POST /elections/ELECTION/slate", ["decision": "accept", "digest": "0"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/elections/ELECTION/candidates/\(UUID())/category", ["category": "农民"], [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/candidates/\(UUID())/category", ["category": "农民"], [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("PUT /api/v1/elections/ELECTION/units/OWNORG/participation", ["organizations": "不是数"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
+        ("POST /elections/ELECTION/units/OTHERORG/participation", ["organizations": "-1", "members": "0"], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /elections/ELECTION/units/OWNORG/participation", ["organizations": "-1", "members": "0"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /elections", ["name": "缺少其他字段"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/quotas", ["action": "preview", "minimum": "99"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/candidates", ["idNumber": "1"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
@@ -257,7 +268,7 @@ import Documents
                     #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
                 }
             }
-            #expect(writeRoutes.count == 43)   // every non-GET route, the election pages and API included
+            #expect(writeRoutes.count == 46)   // every non-GET route, the election pages and API included
             #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()
