@@ -24,14 +24,62 @@ public enum ElectionSetup {
         public var nameOrder: NameConvention
         /// Composition requirements (RULES §10) as the slate planner reads them: a JSON array.
         public var compositionJSON: String?
+        /// The timeline: each step with the day it is due, in order.
+        public var deadlines: [Deadline]
 
         public init(name: String, organizationID: OrganizationID, office: Office = .delegate, profile: RuleProfile, seats: Int,
                     marginRatio: Ratio, candidatePlaces: Int? = nil, referenceDate: String, nameOrder: NameConvention = .a,
-                    compositionJSON: String? = nil) {
+                    compositionJSON: String? = nil, deadlines: [Deadline] = []) {
             self.name = name; self.organizationID = organizationID; self.office = office; self.profile = profile; self.seats = seats
             self.marginRatio = marginRatio; self.candidatePlaces = candidatePlaces; self.referenceDate = referenceDate; self.nameOrder = nameOrder
-            self.compositionJSON = compositionJSON
+            self.compositionJSON = compositionJSON; self.deadlines = deadlines
         }
+    }
+
+    public struct Deadline: Sendable, Equatable, Codable {
+        public let step: String
+        public let due: String
+        public init(step: String, due: String) { self.step = step; self.due = due }
+    }
+
+    /// The seed's timeline for the provincial congress (speech 3): what the setup form offers.
+    public static let seedTimeline = [
+        Deadline(step: "区县（市）与市委组织部衔接初步人选名单", due: "2026-08-25"),
+        Deadline(step: "完成代表候选人初步人选考察", due: "2026-08-31"),
+        Deadline(step: "全面完成推荐工作", due: "2026-09-15"),
+    ]
+
+    /// A timeline as a form writes it: one step a line, "yyyy-MM-dd 步骤"; blank lines skipped.
+    public static func parseTimeline(_ text: String) throws -> [Deadline] {
+        var deadlines: [Deadline] = []
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty { continue }
+            let parts = line.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" || $0 == "　" })
+            guard parts.count == 2 else {
+                throw Refusal.invalid("election.deadlines.line", "时间节点第 \(i + 1) 行应为「yyyy-MM-dd 步骤」", field: "deadlines", row: i + 1)
+            }
+            deadlines.append(Deadline(step: parts[1].trimmingCharacters(in: .whitespaces), due: String(parts[0])))
+        }
+        return deadlines
+    }
+
+    static func checked(_ deadlines: [Deadline]) throws -> [Deadline] {
+        guard deadlines.count <= 20 else { throw Refusal.invalid("election.deadlines.tooMany", "时间节点最多20个", field: "deadlines") }
+        var previous = ""
+        for (i, d) in deadlines.enumerated() {
+            guard let day = CalendarDate(text: d.due), day.description == d.due else {
+                throw Refusal.invalid("election.deadlines.date", "第 \(i + 1) 个时间节点的日期应为 yyyy-MM-dd", field: "deadlines", row: i + 1)
+            }
+            guard (2...60).contains(d.step.count) else {
+                throw Refusal.invalid("election.deadlines.step", "第 \(i + 1) 个时间节点的步骤应为2至60个字", field: "deadlines", row: i + 1)
+            }
+            guard d.due >= previous else {
+                throw Refusal.invalid("election.deadlines.order", "时间节点应按日期先后排列（第 \(i + 1) 个早于前一个）", field: "deadlines", row: i + 1)
+            }
+            previous = d.due
+        }
+        return deadlines
     }
 
     /// Limits no real election comes near; beyond them an input is a mistake or an attack.
@@ -61,24 +109,29 @@ public enum ElectionSetup {
         guard let organization = try await data.organizations.find(draft.organizationID), !organization.closed else {
             throw Refusal.invalid("election.organization.unknown", "没有这个党组织（或已撤销）", field: "organizationId")
         }
+        var settings: [String: Any] = ["stage": "preparation"]
         if let composition = draft.compositionJSON {
-            guard composition.utf8.count <= 20_000, (try? JSONSerialization.jsonObject(with: Data(composition.utf8))) is [Any] else {
+            guard composition.utf8.count <= 20_000, let list = (try? JSONSerialization.jsonObject(with: Data(composition.utf8))) as? [Any] else {
                 throw Refusal.invalid("election.composition.invalid", "结构要求应为 JSON 数组", field: "composition")
             }
+            settings["composition"] = list
         }
+        let deadlines = try checked(draft.deadlines)
+        if !deadlines.isEmpty { settings["deadlines"] = deadlines.map { ["step": $0.step, "due": $0.due] } }
         guard try await data.elections.all().allSatisfy({ $0.name != name }) else {
             throw Refusal.invalid("election.name.taken", "已有名为「\(name)」的选举", field: "name")
         }
         let election = ElectionRecord(name: name, organizationID: organization.id, profile: draft.profile, seats: draft.seats,
                                       candidatePlaces: places, marginRatio: draft.marginRatio, referenceDate: draft.referenceDate,
                                       office: draft.office, nameOrder: draft.nameOrder,
-                                      settings: #"{"stage":"preparation"\#(draft.compositionJSON.map { ",\"composition\":" + $0 } ?? "")}"#)
-        _ = try requirements(of: election)   // a composition that does not read is refused now, not when a list moves
+                                      settings: String(decoding: try JSONSerialization.data(withJSONObject: settings, options: [.sortedKeys]), as: UTF8.self))
+        let requirementCount = try requirements(of: election).count   // a composition that does not read is refused now, not when a list moves
         try await data.write { data in
             try await data.elections.insert(election)
             try await AuditLog.append(.electionCreated, actor: actor, object: "election:\(election.id)",
                                       after: "\(name)（\(organization.name)）：应选\(draft.seats)名，候选人\(places)名，差额比例不少于\(percent(draft.marginRatio))，"
-                                          + "年龄计算日\(draft.referenceDate)，姓氏笔画约定\(draft.nameOrder.rawValue)", in: data)
+                                          + "年龄计算日\(draft.referenceDate)，姓氏笔画约定\(draft.nameOrder.rawValue)，"
+                                          + "结构要求 \(requirementCount) 项，时间节点 \(deadlines.count) 个", in: data)
         }
         return election
     }

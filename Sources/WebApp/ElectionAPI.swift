@@ -19,6 +19,8 @@ struct APIElection: Content {
 struct APINewElection: Content {
     let name: String, organizationId: OrganizationID, office: Office?, profile: RuleProfile, seats: Int
     let marginRatio: String, candidatePlaces: Int?, referenceDate: String, nameOrder: NameConvention?
+    /// The timeline; `composition` (the requirements in the planner's JSON form) is read from the body as it is.
+    let deadlines: [ElectionSetup.Deadline]?
 }
 
 /// How the places are shared: every field may be left out (Hamilton on members, no base, no minimum).
@@ -91,9 +93,18 @@ enum ElectionAPI {
         let access = try await Access.require(.manageElections, for: req)
         let form = try req.content.decode(APINewElection.self)
         let margin = try requiredRatio(form.marginRatio, field: "marginRatio")
+        var composition: String?
+        if let body = req.body.data, let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+           let list = object["composition"], !(list is NSNull) {
+            guard list is [Any] else {
+                throw Refusal.invalid("election.composition.invalid", "结构要求应为 JSON 数组", field: "composition")
+            }
+            composition = String(decoding: try JSONSerialization.data(withJSONObject: list, options: [.sortedKeys]), as: UTF8.self)
+        }
         let draft = ElectionSetup.Draft(name: form.name, organizationID: form.organizationId, office: form.office ?? .delegate, profile: form.profile,
                                         seats: form.seats, marginRatio: margin, candidatePlaces: form.candidatePlaces,
-                                        referenceDate: form.referenceDate, nameOrder: form.nameOrder ?? .a)
+                                        referenceDate: form.referenceDate, nameOrder: form.nameOrder ?? .a, compositionJSON: composition,
+                                        deadlines: form.deadlines ?? [])
         let election = try await ElectionSetup.create(draft, actor: access.user.username, scope: try access.scope, in: req.data)
         return try await APIElection(election).encodeResponse(status: .created, for: req)
     }

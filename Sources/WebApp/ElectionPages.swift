@@ -16,6 +16,10 @@ struct ElectionListPage: Encodable {
     let rows: [Row]
     let canManage: Bool
     let profiles: [String], offices: [String]
+    /// What the setup form offers: the seed's composition targets (each may be left out, its
+    /// share and level changed) and timeline.
+    struct Target: Encodable { let id: String; let label: String; let kind: String; let percent: String; let mandatory: Bool }
+    let targets: [Target], timeline: String
     let error: String?
 }
 
@@ -45,9 +49,46 @@ struct ElectionPage: Encodable {
     let error: String?, warnings: [String]
 }
 
+/// The setup form's composition editor: the seed's targets as rows, each kept (`use.<id>`) or
+/// left out, with its share in percent (`share.<id>`) and level (`level.<id>`).
+enum CompositionForm {
+    static var preset: [[String: Any]] {
+        (try? JSONSerialization.jsonObject(with: Data(CompositionPresets.provincialCongressJSON.utf8))) as? [[String: Any]] ?? []
+    }
+
+    static var presetRows: [ElectionListPage.Target] {
+        preset.compactMap { item in
+            guard let id = item["id"] as? String, let label = item["label"] as? String else { return nil }
+            let isMin = item["min"] != nil
+            let share = (item["min"] ?? item["approx"]) as? Double ?? 0
+            return .init(id: id, label: label, kind: isMin ? "不少于" : "约", percent: String(format: "%g", share * 100),
+                         mandatory: (item["level"] as? String) == "mandatory")
+        }
+    }
+
+    /// The requirements as the election keeps them (the planner's JSON form); nil when none is kept.
+    static func json(from fields: [String: String]) throws -> String? {
+        var kept: [[String: Any]] = []
+        for var item in preset {
+            guard let id = item["id"] as? String, fields["use.\(id)"] != nil else { continue }
+            let text = (fields["share.\(id)"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard let percent = Decimal(string: text), percent >= 0, percent <= 100 else {
+                throw Refusal.invalid("election.composition.share", "「\(item["label"] as? String ?? id)」的比例应为0至100之间的数", field: "share.\(id)")
+            }
+            // Kept as decimal text: the rules read it exactly (0.11 as 11/100, not a binary fraction).
+            item[item["min"] != nil ? "min" : "approx"] = "\(percent / 100)"
+            item["level"] = fields["level.\(id)"] == "guidance" ? "guidance" : "mandatory"
+            kept.append(item)
+        }
+        guard !kept.isEmpty else { return nil }
+        return String(decoding: try JSONSerialization.data(withJSONObject: kept, options: [.sortedKeys]), as: UTF8.self)
+    }
+}
+
 struct ElectionForm: Content {
     var name: String, seats: String, marginRatio: String, candidatePlaces: String?, referenceDate: String
     var profile: String, office: String, nameOrder: String?
+    var composition: String?, deadlines: String?
 }
 
 /// A form posted to an election's page: the CSRF token checked, the role, the form, the election.
@@ -83,7 +124,8 @@ enum ElectionPages {
         }
         return try await req.render("elections", access, ElectionListPage(
             rows: rows, canManage: access.can(.manageElections), profiles: RuleProfile.allCases.map(\.rawValue),
-            offices: Office.allCases.map(\.rawValue), error: error), status: error == nil ? .ok : .badRequest)
+            offices: Office.allCases.map(\.rawValue), targets: CompositionForm.presetRows,
+            timeline: ElectionSetup.seedTimeline.map { "\($0.due) \($0.step)" }.joined(separator: "\n"), error: error), status: error == nil ? .ok : .badRequest)
     }
 
     @Sendable static func list(_ req: Request) async throws -> Response {
@@ -105,7 +147,9 @@ enum ElectionPages {
             guard let city = try await OrganizationLookup.city(in: req.data)?.id else { throw Refusal.invalid("election.organization.unknown", "还没有党组织") }
             let draft = ElectionSetup.Draft(name: form.name, organizationID: city, office: office, profile: profile, seats: seats, marginRatio: margin,
                                             candidatePlaces: places, referenceDate: form.referenceDate.trimmingCharacters(in: .whitespaces),
-                                            nameOrder: NameConvention(rawValue: form.nameOrder ?? "A") ?? .a)
+                                            nameOrder: NameConvention(rawValue: form.nameOrder ?? "A") ?? .a,
+                                            compositionJSON: try CompositionForm.json(from: try req.content.decode([String: String].self)),
+                                            deadlines: try ElectionSetup.parseTimeline(form.deadlines ?? ""))
             let election = try await ElectionSetup.create(draft, actor: access.user.username, scope: try access.scope, in: req.data)
             Chrome.flash(req, "已设立「\(election.name)」：候选人名额 \(election.candidatePlaces) 名")
             return req.redirect(to: "/elections/\(election.id)")

@@ -33,6 +33,30 @@ import Allocation
         #expect(try await ElectionSetup.create(fewest, actor: "dept", scope: .city, in: data).candidatePlaces == 68)
     }
 
+    @Test func theTimelineAndRequirementsAreKeptAsSetUp() async throws {
+        let (data, _, draft) = try await Self.city()
+        var seed = draft
+        seed.deadlines = try ElectionSetup.parseTimeline("2026-08-25 区县（市）与市委组织部衔接初步人选名单\n\n2026-08-31\t完成代表候选人初步人选考察\n2026-09-15　全面完成推荐工作\n")
+        #expect(seed.deadlines == ElectionSetup.seedTimeline)
+        seed.compositionJSON = #"[{"id":"women","label":"妇女","where":{"gender":"女"},"min":"0.11","level":"mandatory"}]"#
+        let election = try await ElectionSetup.create(seed, actor: "dept", scope: .city, in: data)
+        #expect(try ElectionSetup.deadlines(of: election).map(\.due) == ["2026-08-25", "2026-08-31", "2026-09-15"])
+        let requirements = try ElectionSetup.requirements(of: election)
+        // 0.11 is read as 11/100 exactly: 100 places need 11 women, not 12.
+        #expect(requirements.count == 1 && requirements[0].target == .min(Ratio(11, 100)))
+        #expect(try #require(try await data.audit.newest()).after.contains("结构要求 1 项，时间节点 3 个"))
+        #expect(await refused("election.deadlines.line") { _ = try ElectionSetup.parseTimeline("2026-08-25\n") })
+        for (bad, code) in [([ElectionSetup.Deadline(step: "上报", due: "2026-8-25")], "election.deadlines.date"),
+                            ([.init(step: "上报", due: "2026-08-25"), .init(step: "考察", due: "2026-08-24")], "election.deadlines.order"),
+                            ([.init(step: "报", due: "2026-08-25")], "election.deadlines.step"),
+                            (Array(repeating: ElectionSetup.Deadline(step: "上报", due: "2026-08-25"), count: 21), "election.deadlines.tooMany")] {
+            var refusedDraft = draft
+            refusedDraft.name = "时间节点有误的选举"
+            refusedDraft.deadlines = bad
+            #expect(await refused(code) { try await ElectionSetup.create(refusedDraft, actor: "d", scope: .city, in: data) }, "\(code)")
+        }
+    }
+
     @Test func setupRefusalsAreCoded() async throws {
         let (data, generator, draft) = try await Self.city()
         var below = draft; below.candidatePlaces = 67
