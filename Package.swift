@@ -93,7 +93,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "WebAppTests", dependencies: [
-            "WebApp", "Core", "Persistence", "Audit", "Accounts", "Demo", "Documents", "Allocation",
+            "WebApp", "Core", "Persistence", "Audit", "Accounts", "Demo", "Documents", "Allocation", "NameOrder",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "XCTVapor", package: "vapor"),

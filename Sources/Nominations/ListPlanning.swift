@@ -48,12 +48,18 @@ public enum ListPlanning {
         let selectedIDs = Set(plan.selected)
         let current = CompositionCheck.evaluate(requirements, list: pool.filter { currentIDs.contains($0.id) }, referenceDate: election.referenceDate,
                                                 seats: election.seats)
+        // A unit with fewer nominees than places cannot be filled: said by name, before the solver's own reasons.
+        let names = Dictionary(try await data.organizations.find(quotas.map(\.organizationID)).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let shortfalls = quotas.compactMap { quota -> String? in
+            let count = entries.filter { $0.candidacy.unitID == quota.organizationID }.count
+            return count < quota.places ? "\(names[quota.organizationID] ?? quota.organizationID.description)有 \(count) 名人选，少于分配的 \(quota.places) 个名额" : nil
+        }
         let digest = SHA256.hash(data: Data(plan.selected.sorted().joined(separator: ",").utf8)).map { String(format: "%02x", $0) }.joined()
         return Proposal(feasible: plan.feasible, digest: digest,
                         comingIn: entries.filter { selectedIDs.contains($0.candidacy.id.description) && !currentIDs.contains($0.candidacy.id.description) },
                         goingOut: entries.filter { currentIDs.contains($0.candidacy.id.description) && !selectedIDs.contains($0.candidacy.id.description) },
                         selected: plan.selected.compactMap(CandidacyID.init), current: current, proposed: plan.requirements,
-                        conflicts: plan.conflicts.map(\.explanation))
+                        conflicts: (plan.feasible ? [] : shortfalls) + plan.conflicts.map(\.explanation))
     }
 
     /// Applies the proposal the user saw (`digest`); a list that changed since is refused.
