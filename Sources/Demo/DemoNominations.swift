@@ -7,8 +7,9 @@ import Nominations
 /// The candidate process as a first-time user should meet it (issue #12): every unit of the
 /// city's election has nominated as many full members as it has places, through the same
 /// operations a unit uses; most units have reported their preliminary list; 津市市 nominated
-/// men only, so its list is held back by the women requirement, and the city's list as a whole
-/// misses guidance targets. Written only where the roster exists.
+/// men only, so its list is held back by the women requirement, then nominated a minority woman
+/// too, which the planner takes in; the city's list as a whole misses guidance targets; every
+/// unit but 安乡县 has reported its participation, 石门县 below 95%. Written only where the roster exists.
 public enum DemoNominations {
     public struct Counts: Sendable, Equatable {
         public var nominated = 0; public var preliminary = 0; public var blockedUnits: [String] = []; public var opinions = 0
@@ -45,6 +46,12 @@ public enum DemoNominations {
                                                                     scope: .city, in: data).moved.count
             } catch let refusal as Refusal where refusal.code == "nomination.list.mandatoryUnmet" {
                 counts.blockedUnits.append(organization.name)
+                // Told why, the unit nominates a woman of a minority as well: its list is now one
+                // too long to move on, and the planner shows which three it would take.
+                if let woman = pool.first(where: { $0.record.gender == "女" && $0.record.ethnicity != "汉族" }) {
+                    try await Nominations.nominate(woman.id, in: election.id, supportOrganizations: 6, supportMembers: 150, actor: actor, scope: .city, in: data)
+                    counts.nominated += 1
+                }
             }
         }
         // Some are vetted: 武陵区's whole list by every department, the first five of 市直 by their units and 纪检.

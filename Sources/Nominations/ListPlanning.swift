@@ -34,7 +34,14 @@ public enum ListPlanning {
         let entries = try await Nominations.list(electionID, scope: scope, in: data).filter { $0.candidacy.stage.isActive }
         let quotas = try await data.elections.quotas(of: election.id)
         guard !quotas.isEmpty else { throw Refusal.invalid("slate.quotas.missing", "还没有分配名额") }
-        let requirements = try ElectionSetup.requirements(of: election)
+        // Each unit's list must meet the mandatory requirements on its own, as moving a list on
+        // demands (`Nominations.moveList`): the planner holds every unit to them, so an accepted
+        // proposal never lets in a list that moving it would refuse. Guidance stays list-wide.
+        let requirements = try ElectionSetup.requirements(of: election).map { r -> Requirement in
+            var r = r
+            if r.level == .mandatory { r.perUnit = true }
+            return r
+        }
         func nominee(_ e: Nominations.Entry) -> Nominee {
             Nominee(id: e.candidacy.id.description, name: e.member.record.name, unit: e.candidacy.unitID.description, gender: e.member.record.gender,
                     ethnicity: e.member.record.ethnicity, birthDate: e.member.record.birthDate, category: Categories.effective(e.member.record, candidacy: e.candidacy).category,
@@ -54,12 +61,21 @@ public enum ListPlanning {
             let count = entries.filter { $0.candidacy.unitID == quota.organizationID }.count
             return count < quota.places ? "\(names[quota.organizationID] ?? quota.organizationID.description)有 \(count) 名人选，少于分配的 \(quota.places) 个名额" : nil
         }
+        // A unit whose nominees cannot meet a mandatory minimum on its own: said with the unit's name.
+        let unmet = quotas.flatMap { quota -> [String] in
+            let unitPool = pool.filter { $0.unit == quota.organizationID.description }
+            return requirements.compactMap { r -> String? in
+                guard r.level == .mandatory, case .min(let share) = r.target else { return nil }
+                let needed = share.ceilTimes(quota.places), have = unitPool.filter { r.matches($0, on: election.referenceDate) }.count
+                return have < needed ? "\(names[quota.organizationID] ?? quota.organizationID.description)：\(r.label)应至少 \(needed) 名，被推荐人中只有 \(have) 名" : nil
+            }
+        }
         let digest = SHA256.hash(data: Data(plan.selected.sorted().joined(separator: ",").utf8)).map { String(format: "%02x", $0) }.joined()
         return Proposal(feasible: plan.feasible, digest: digest,
                         comingIn: entries.filter { selectedIDs.contains($0.candidacy.id.description) && !currentIDs.contains($0.candidacy.id.description) },
                         goingOut: entries.filter { currentIDs.contains($0.candidacy.id.description) && !selectedIDs.contains($0.candidacy.id.description) },
                         selected: plan.selected.compactMap(CandidacyID.init), current: current, proposed: plan.requirements,
-                        conflicts: (plan.feasible ? [] : shortfalls) + plan.conflicts.map(\.explanation))
+                        conflicts: (plan.feasible ? [] : shortfalls + unmet) + plan.conflicts.map(\.explanation))
     }
 
     /// Applies the proposal the user saw (`digest`); a list that changed since is refused.

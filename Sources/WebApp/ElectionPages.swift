@@ -338,6 +338,8 @@ struct CandidatePage: Encodable {
     let category: String, categoryBasis: String, categories: [String], canSetCategory: Bool
     let opinions: [Opinion], missing: [String]
     let canRecord: Bool, departments: [String], verdicts: [String]
+    /// Ending the nomination (退出, and 未通过 for the department), with its reason: while it is active.
+    let endings: [String]
     let error: String?
 }
 
@@ -370,7 +372,9 @@ enum CandidatePages {
                       files: o.attachments.map { .init(id: $0.id.description, name: $0.name, size: byteSize($0.size)) })
             },
             missing: record.missing.map(\.rawValue), canRecord: access.can(.nominate), departments: departments.map(\.rawValue),
-            verdicts: VettingVerdict.allCases.map(\.rawValue), error: error), status: error == nil ? .ok : .badRequest)
+            verdicts: VettingVerdict.allCases.map(\.rawValue),
+            endings: access.can(.nominate) && c.stage.isActive ? [NominationStage.withdrawn, .notPassed].filter { Nominations.mayMove(to: $0, scope: scope) }.map(\.rawValue) : [],
+            error: error), status: error == nil ? .ok : .badRequest)
     }
 
     @Sendable static func show(_ req: Request) async throws -> Response {

@@ -80,7 +80,7 @@ import Documents
         })
         for key in ["wuling", "dingcheng"] {
             for stage in [NominationStage.inspection, .deliberation, .proposed] {
-                try await Nominations.moveList(of: Self.unit(key, generator), in: election.id, to: stage, actor: "dept", scope: .city, in: data)
+                _ = try await Nominations.moveList(of: Self.unit(key, generator), in: election.id, to: stage, actor: "dept", scope: .city, in: data)
             }
         }
         let content = try await ElectionDocuments.content(.notice, election: election.id, unit: nil, showIDNumbers: false, scope: .city, in: data)
