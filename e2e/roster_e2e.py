@@ -5,74 +5,15 @@ a wrong password is refused; the administrator creates a 组织部管理员 and 
 user sees the masked ID number and the 组织部管理员 the full one.
 Usage: roster_e2e.py BASE_URL ADMIN_PASSWORD ROSTER_XLSX SQLITE_DB SCREENSHOT_DIR"""
 import os, re, sqlite3, sys
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from browser import Browser
 
 base, admin_password, roster, db, shots = sys.argv[1:6]
 fixtures = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures")
-options = webdriver.ChromeOptions()
-for arg in ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--lang=zh-CN"]:
-    options.add_argument(arg)
-options.binary_location = "/usr/bin/chromium"
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-driver.implicitly_wait(5)
-steps = 0
-
-def body():
-    return driver.find_element(By.TAG_NAME, "body").text
-
-def shot(name):
-    driver.save_screenshot(os.path.join(shots, name + ".png"))
-
-def step(description, condition):
-    """`condition` is checked until it holds or 30 seconds pass. A click returns before the next
-    page has loaded; while it loads, reading the page can fail in several ways (stale elements,
-    a detached frame): those count as "not yet"."""
-    global steps
-    def holds(_):
-        try:
-            return condition()
-        except WebDriverException:
-            return False
-    try:
-        WebDriverWait(driver, 30).until(holds)
-    except TimeoutException:
-        shot("failed")
-        raise AssertionError(description + "\n" + driver.find_element(By.TAG_NAME, "body").text[:1500])
-    steps += 1
-
-def log_in(username, password, one_time=False):
-    """Signs in; with an administrator's one-time password the system first asks for a new one."""
-    driver.delete_all_cookies()
-    driver.get(base + "/login")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    if one_time:
-        step(f"{username} 用一次性密码登录后先要改密码", lambda: "修改密码" in driver.title and "一次性密码" in body())
-        shot(f"first-login-{username}")
-        driver.find_element(By.ID, "current").send_keys(password)
-        driver.find_element(By.ID, "new").send_keys(password + "-mine")
-        driver.find_element(By.ID, "confirm").send_keys(password + "-mine")
-        driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-        step(f"{username} 改好密码", lambda: "密码已修改" in body())
-        driver.get(base + "/")
-    step(f"{username} 登录后到首页", lambda: "首页" in driver.title)
-
-def create_user(username, name, role, organization):
-    driver.get(base + "/users")
-    driver.find_element(By.NAME, "username").send_keys(username)
-    driver.find_element(By.NAME, "displayName").send_keys(name)
-    for option in driver.find_elements(By.CSS_SELECTOR, "select[name=role] option"):
-        if option.text == role:
-            option.click()
-    driver.find_element(By.NAME, "organization").send_keys(organization)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/users'] button[type=submit]").click()
-    step(f"创建 {username} 后显示一次性密码", lambda: "已创建账号" in body())
-    return driver.find_element(By.ID, "one-time-password").text.strip()
+browser = Browser(base, shots)
+driver, body, shot, step = browser.driver, browser.body, browser.shot, browser.step
+log_in, create_user = browser.log_in, browser.create_user
 
 def search(name):
     driver.get(base + "/members")
@@ -175,6 +116,6 @@ try:
     driver.get(base + "/audit")
     step("审计日志记下导入（文件名和行数）", lambda: "导入党员" in body() and "demo-roster.xlsx" in body())
     shot("14-audit")
-    print(f"e2e roster: {steps} checks passed, 0 failed (screenshots in {shots})")
+    print(f"e2e roster: {browser.steps} checks passed, 0 failed (screenshots in {shots})")
 finally:
     driver.quit()

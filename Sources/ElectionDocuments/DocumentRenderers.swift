@@ -32,13 +32,14 @@ public enum DocumentRenderers {
         var y = margin + 10
         y += try canvas.text(noticeTitle(content.election), x: margin, y: y, size: 18, bold: true, width: width, align: .center) + 18
         let scope = content.unit.map { "（\($0)）" } ?? ""
-        y += try canvas.text("　　经\(content.issuer)研究，确定以下 \(content.people.count) 名同志为\(content.election)预备人选\(scope)，现予公示。"
+        let decided = content.election.hasSuffix("预备人选") ? content.election : "\(content.election)预备人选"
+        y += try canvas.text("　　经\(content.issuer)研究，确定以下 \(content.people.count) 名同志为\(decided)\(scope)，现予公示。"
                              + "名单按姓氏笔画为序。", x: margin, y: y, size: 12, width: width) + 10
         for p in content.people {
             let born = DocumentWording.monthInWords(p.birthDate), joined = DocumentWording.monthInWords(p.joinDate)
             var text = "　　\(p.name)，\(p.gender)，\(p.ethnicity)，\(born)生"
             if !joined.isEmpty { text += "，\(joined)入党" }
-            if !p.position.isEmpty { text += "，现任\(p.position)" }
+            if !p.position.isEmpty { text += "，现为\(p.position)" }
             text += "。"
             let height = try canvas.measure(text, size: 12, width: width, owner: p.name)
             if y + height > bottom {

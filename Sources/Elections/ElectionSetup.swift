@@ -52,7 +52,8 @@ public enum ElectionSetup {
     /// A timeline as a form writes it: one step a line, "yyyy-MM-dd 步骤"; blank lines skipped.
     public static func parseTimeline(_ text: String) throws -> [Deadline] {
         var deadlines: [Deadline] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Browsers send a textarea's lines with CRLF, which Swift reads as one Character, not "\n".
+        for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty { continue }
             let parts = line.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" || $0 == "　" })

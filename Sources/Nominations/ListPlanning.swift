@@ -21,6 +21,8 @@ public enum ListPlanning {
         public let digest: String
         public let comingIn: [Nominations.Entry]
         public let goingOut: [Nominations.Entry]
+        /// Nominees not on the list now whom the proposal leaves out too (their unit's places go to others).
+        public let leftOut: [Nominations.Entry]
         public let selected: [CandidacyID]
         public let current: [RequirementReport]
         public let proposed: [RequirementReport]
@@ -74,6 +76,7 @@ public enum ListPlanning {
         return Proposal(feasible: plan.feasible, digest: digest,
                         comingIn: entries.filter { selectedIDs.contains($0.candidacy.id.description) && !currentIDs.contains($0.candidacy.id.description) },
                         goingOut: entries.filter { currentIDs.contains($0.candidacy.id.description) && !selectedIDs.contains($0.candidacy.id.description) },
+                        leftOut: plan.feasible ? entries.filter { !currentIDs.contains($0.candidacy.id.description) && !selectedIDs.contains($0.candidacy.id.description) } : [],
                         selected: plan.selected.compactMap(CandidacyID.init), current: current, proposed: plan.requirements,
                         conflicts: (plan.feasible ? [] : shortfalls + unmet) + plan.conflicts.map(\.explanation))
     }

@@ -24,7 +24,11 @@ struct ElectionListPage: Encodable {
 }
 
 struct ElectionPage: Encodable {
-    struct Quota: Encodable { let unit: String; let unitID: String; let members: Int; let organizations: Int; let share: String; let places: Int; let previous: String; let changed: Bool; let reason: String }
+    struct Quota: Encodable {
+        let unit: String; let unitID: String; let members: Int; let organizations: Int; let share: String; let places: Int; let previous: String; let changed: Bool; let reason: String
+        /// What the form had for this unit's override (kept when a preview or a refusal shows the form again).
+        var override = "", overrideReason = ""
+    }
     struct Candidate: Encodable { let id: String; let name: String; let unit: String; let stage: String; let next: String?; let support: String; let reason: String?; let overlap: String? }
     struct UnitList: Encodable { let unitID: String; let unit: String; let count: Int; let stage: String; let next: String? }
     struct Requirement: Encodable {
@@ -165,8 +169,10 @@ enum ElectionPages {
         var quotas: [ElectionPage.Quota] = []
         if let preview {
             quotas = preview.rows.map { r in
-                .init(unit: r.name, unitID: r.unit.description, members: r.members, organizations: r.organizations, share: String(format: "%.2f", r.share),
-                      places: r.places, previous: r.previous.map(String.init) ?? "—", changed: r.previous != nil && r.previous != r.places, reason: r.reason ?? "")
+                let typed = plan.overrides.first { $0.unit == r.unit }
+                return .init(unit: r.name, unitID: r.unit.description, members: r.members, organizations: r.organizations, share: String(format: "%.2f", r.share),
+                             places: r.places, previous: r.previous.map(String.init) ?? "—", changed: r.previous != nil && r.previous != r.places, reason: r.reason ?? "",
+                             override: typed.map { String($0.places) } ?? "", overrideReason: typed?.reason ?? "")
             }
         } else {
             let rows = try await ElectionOverview.quotas(election.id, scope: scope, in: req.data)
@@ -254,7 +260,10 @@ enum ElectionPages {
             }
             return try await page(req, access, preview: try await QuotaAllocation.preview(id, plan: plan, scope: try access.scope, in: req.data), plan: plan)
         } catch let refusal as Refusal where refusal.kind == .invalid {
-            return try await page(req, access, plan: plan, error: refusal.message)
+            // Refused (a tie to settle, a reason missing): the preview again, with what was typed kept.
+            let preview: QuotaAllocation.Preview?
+            do { preview = try await QuotaAllocation.preview(id, plan: plan, scope: try access.scope, in: req.data) } catch is Refusal { preview = nil }
+            return try await page(req, access, preview: preview, plan: plan, error: refusal.message)
         }
     }
 
@@ -427,7 +436,7 @@ struct SlatePage: Encodable {
     struct Person: Encodable { let name: String; let unit: String; let stage: String; let support: Int }
     struct Row: Encodable { let label: String; let level: String; let needed: Int; let current: Int; let proposed: Int; let currentMet: Bool; let proposedMet: Bool }
     let electionID: String, electionName: String, feasible: Bool, digest: String
-    let comingIn: [Person], goingOut: [Person], rows: [Row], conflicts: [String]
+    let comingIn: [Person], goingOut: [Person], leftOut: [Person], rows: [Row], conflicts: [String]
 }
 
 /// The planner's proposal beside the current list, to accept or reject (both recorded).
@@ -452,7 +461,7 @@ enum SlatePages {
         }
         return try await req.render("slate", access, SlatePage(
             electionID: id.description, electionName: election.name, feasible: p.feasible, digest: p.digest,
-            comingIn: p.comingIn.map(person), goingOut: p.goingOut.map(person), rows: rows, conflicts: p.conflicts))
+            comingIn: p.comingIn.map(person), goingOut: p.goingOut.map(person), leftOut: p.leftOut.map(person), rows: rows, conflicts: p.conflicts))
     }
 
     struct Decision: Content { var digest: String; var decision: String; var reason: String? }

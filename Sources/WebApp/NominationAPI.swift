@@ -172,10 +172,10 @@ enum VettingAPI {
 }
 
 struct APISlateProposal: Content {
-    let feasible: Bool, digest: String, comingIn: [APICandidate], goingOut: [APICandidate], selected: [CandidacyID]
+    let feasible: Bool, digest: String, comingIn: [APICandidate], goingOut: [APICandidate], leftOut: [APICandidate], selected: [CandidacyID]
     let current: [RequirementReport], proposed: [RequirementReport], conflicts: [String]
     init(_ p: ListPlanning.Proposal) {
-        feasible = p.feasible; digest = p.digest; comingIn = p.comingIn.map(APICandidate.init); goingOut = p.goingOut.map(APICandidate.init)
+        feasible = p.feasible; digest = p.digest; comingIn = p.comingIn.map(APICandidate.init); goingOut = p.goingOut.map(APICandidate.init); leftOut = p.leftOut.map(APICandidate.init)
         selected = p.selected; current = p.current; proposed = p.proposed; conflicts = p.conflicts
     }
 }

@@ -174,7 +174,7 @@ enum OpenAPIDocument {
                                   ("organizations", nullable(integer)), ("members", nullable(integer)), ("share", nullable(string("如 97.5%，截去而非四舍五入"))),
                                   ("meetsTarget", nullable(boolean))], required: ["unitId", "unit", "grassroots", "memberCount"])),
         ("ParticipationList", array(ref("Participation"))),
-        ("SlateProposal", object([("feasible", boolean), ("digest", string()), ("comingIn", ref("CandidateList")), ("goingOut", ref("CandidateList")),
+        ("SlateProposal", object([("feasible", boolean), ("digest", string()), ("comingIn", ref("CandidateList")), ("goingOut", ref("CandidateList")), ("leftOut", ref("CandidateList")),
                                   ("selected", array(uuid)), ("current", ref("CompositionReport")), ("proposed", ref("CompositionReport")),
                                   ("conflicts", array(string()))])),
         ("ProgressList", array(object([("unitId", uuid), ("unit", string()), ("places", integer), ("nominated", integer), ("reported", integer),

@@ -36,7 +36,7 @@ import Allocation
     @Test func theTimelineAndRequirementsAreKeptAsSetUp() async throws {
         let (data, _, draft) = try await Self.city()
         var seed = draft
-        seed.deadlines = try ElectionSetup.parseTimeline("2026-08-25 区县（市）与市委组织部衔接初步人选名单\n\n2026-08-31\t完成代表候选人初步人选考察\n2026-09-15　全面完成推荐工作\n")
+        seed.deadlines = try ElectionSetup.parseTimeline("2026-08-25 区县（市）与市委组织部衔接初步人选名单\r\n\r\n2026-08-31\t完成代表候选人初步人选考察\n2026-09-15　全面完成推荐工作\r\n")
         #expect(seed.deadlines == ElectionSetup.seedTimeline)
         seed.compositionJSON = #"[{"id":"women","label":"妇女","where":{"gender":"女"},"min":"0.11","level":"mandatory"}]"#
         let election = try await ElectionSetup.create(seed, actor: "dept", scope: .city, in: data)
