@@ -120,12 +120,12 @@ try:
 
     # Participation: every grassroots organization took part.
     driver.get(f"{base}/elections/{election_id}")
-    grassroots = driver.find_element(By.XPATH, f"//tr[td[1][text()='{WULING}']]/td[6]").text
+    grassroots = driver.find_element(By.XPATH, f"//tr[td[1][text()='{WULING}']]/td[7]").text
     fill("organizations", grassroots)
     fill("members", "300")
     driver.find_element(By.XPATH, f"//tr[td[1][text()='{WULING}']]//button[text()='填报']").click()
     step("参与推荐情况已填报，占比100%", lambda: "已记录参与推荐情况" in body()
-         and driver.find_element(By.XPATH, f"//tr[td[1][text()='{WULING}']]/td[8]").text == "100.0%")
+         and driver.find_element(By.XPATH, f"//tr[td[1][text()='{WULING}']]/td[9]").text == "100.0%")
 
     # 4. Men only: the mandatory requirements block the list.
     move_list(WULING, "初步人选")

@@ -21,6 +21,8 @@ public enum NominationProgress {
         /// Opinions heard, and opinions a complete inspection of the reported ones needs (six each).
         public let opinionsHeard: Int
         public let opinionsNeeded: Int
+        /// Where the unit's list stands: the earliest stage of its active nominations (nil without any).
+        public let stage: NominationStage?
         public let deadlines: [Deadline]
     }
 
@@ -45,6 +47,7 @@ public enum NominationProgress {
             let proposed = mine.filter { NominationStage.path.firstIndex(of: $0.candidacy.stage)! >= NominationStage.path.firstIndex(of: .proposed)! }
             rows.append(Row(unitID: quota.unitID, unit: quota.unit, places: quota.places, nominated: mine.count, reported: reported.count,
                             opinionsHeard: heard.reduce(0, +), opinionsNeeded: reported.count * VettingDepartment.allCases.count,
+                            stage: mine.map(\.candidacy.stage).min { NominationStage.path.firstIndex(of: $0)! < NominationStage.path.firstIndex(of: $1)! },
                             deadlines: deadlines.map { d in
                                 // What each step of the seed's timeline asks of a unit.
                                 let met: Bool

@@ -43,7 +43,7 @@ struct ElectionPage: Encodable {
     let methods: [Method], base: Int, unitMinimum: Int
     struct ProgressRow: Encodable {
         struct Cell: Encodable { let step: String; let due: String; let state: String; let overdue: Bool; let met: Bool }
-        let unitID: String, unit: String; let places: Int; let nominated: Int; let reported: Int; let opinions: String; let deadlines: [Cell]
+        let unitID: String, unit: String; let stage: String; let places: Int; let nominated: Int; let reported: Int; let opinions: String; let deadlines: [Cell]
         /// Grassroots organizations, and what the unit reported of its participation (empty until it has).
         let grassroots: Int, organizations: String, members: String, share: String, belowShare: Bool
     }
@@ -212,7 +212,7 @@ enum ElectionPages {
             progress = try await NominationProgress.units(of: election, entries: entries, today: CalendarDate.today().description, scope: scope,
                                                           in: req.data).map { r in
                 let p = byUnit[r.unitID]
-                return .init(unitID: r.unitID.description, unit: r.unit, places: r.places, nominated: r.nominated, reported: r.reported,
+                return .init(unitID: r.unitID.description, unit: r.unit, stage: r.stage?.rawValue ?? "未推荐", places: r.places, nominated: r.nominated, reported: r.reported,
                              opinions: "\(r.opinionsHeard)/\(r.opinionsNeeded)",
                              deadlines: r.deadlines.map { .init(step: $0.step, due: $0.due, state: $0.state.rawValue, overdue: $0.state == .overdue, met: $0.state == .met) },
                              grassroots: p?.grassroots ?? 0, organizations: p?.report.map { String($0.organizations) } ?? "",

@@ -178,7 +178,7 @@ enum OpenAPIDocument {
                                   ("selected", array(uuid)), ("current", ref("CompositionReport")), ("proposed", ref("CompositionReport")),
                                   ("conflicts", array(string()))])),
         ("ProgressList", array(object([("unitId", uuid), ("unit", string()), ("places", integer), ("nominated", integer), ("reported", integer),
-                                        ("opinionsHeard", integer), ("opinionsNeeded", integer),
+                                        ("opinionsHeard", integer), ("opinionsNeeded", integer), ("stage", nullable(string("名单所在环节：本单位有效人选中最早的环节"))),
                                         ("deadlines", array(object([("step", string()), ("due", string()), ("state", string("已完成、未到期、已逾期"))])))]))),
         ("SlateDecision", object([("digest", string()), ("reason", string())], required: ["digest"])),
         ("VettingOpinion", object([("id", uuid), ("department", string("所在单位、纪检、监察、计生、审计、信访")),
