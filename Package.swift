@@ -70,6 +70,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Reads generated PDFs back with poppler-utils, for the test targets that make them.
+        .target(name: "PopplerSupport", path: "Tests/Support"),
         .testTarget(name: "ElectionRulesTests", dependencies: [
             "ElectionRules", "NameOrder", "Documents",
             .product(name: "PropertyBased", package: "swift-property-based"),
@@ -86,14 +88,14 @@ let package = Package(
         ]),
         // Feature tests on the in-memory store: no database, seconds to run.
         .testTarget(name: "ElectionsTests", dependencies: ["Core", "Persistence", "Audit", "Demo", "Elections", "Nominations", "Allocation", "Documents",
-                                                          "ElectionDocuments", "NameOrder"]),
+                                                          "ElectionDocuments", "NameOrder", "PopplerSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: [
-            "Documents",
+            "Documents", "PopplerSupport",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "WebAppTests", dependencies: [
-            "WebApp", "Core", "Persistence", "Audit", "Accounts", "Demo", "Documents", "Allocation", "NameOrder",
+            "WebApp", "Core", "Persistence", "Audit", "Accounts", "Demo", "Documents", "Allocation", "NameOrder", "PopplerSupport",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "XCTVapor", package: "vapor"),

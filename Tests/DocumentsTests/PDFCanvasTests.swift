@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import Documents
+import PopplerSupport
 
 /// The PDF canvas: A4, fonts embedded, the same bytes for the same drawing, a missing glyph refused.
 @Suite struct PDFCanvasTests {
-    static let poppler = FileManager.default.isExecutableFile(atPath: "/usr/bin/pdffonts")
+    static let poppler = Poppler.installed("pdffonts")
 
     static func draw(_ names: [String]) throws -> Data {
         let canvas = PDFCanvas(title: "测试")
@@ -14,20 +15,7 @@ import Documents
         return try canvas.finish()
     }
 
-    static func run(_ tool: String, _ pdf: Data, _ arguments: [String] = []) throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("xuanju-canvas-\(UUID().uuidString).pdf")
-        try pdf.write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-        process.arguments = arguments + [file.path] + (tool == "pdftotext" ? ["-"] : [])
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
-    }
+    static func run(_ tool: String, _ pdf: Data) throws -> String { try Poppler.run(tool, pdf) }
 
     @Test func theSameDrawingGivesTheSameBytes() throws {
         let names = ["王小明", "丁一", "欧阳娜娜"]

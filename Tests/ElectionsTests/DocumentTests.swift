@@ -9,27 +9,15 @@ import Nominations
 import ElectionDocuments
 import NameOrder
 import Documents
+import PopplerSupport
 
 /// The candidate process's documents and the units' participation reports, on the demo city in
 /// memory. The PDFs are read back with poppler's pdftotext where it is installed (the test
 /// command installs it); without it those checks are reported as skipped.
 @Suite struct DocumentTests {
-    static let pdftotext = FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext")
+    static let pdftotext = Poppler.installed()
 
-    static func text(of pdf: Data) throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("xuanju-test-\(UUID().uuidString).pdf")
-        try pdf.write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = ["-layout", file.path, "-"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
-    }
+    static func text(of pdf: Data) throws -> String { try Poppler.text(pdf, layout: true) }
 
     static func unit(_ key: String, _ generator: DemoGenerator) -> OrganizationID { OrganizationID(generator.unitIDs[key]!) }
 

@@ -9,6 +9,7 @@ import Persistence
 import Demo
 import Allocation
 import NameOrder
+import PopplerSupport
 
 /// The candidate process through /api/v1 alone, as a client program would drive it: the
 /// department sets the election up with its composition targets and timeline and shares the
@@ -17,22 +18,9 @@ import NameOrder
 /// the department vets, moves the list to 公示 and publishes the notice, whose names come back
 /// from the PDF in 姓氏笔画 order.
 @Suite(.serialized) struct CandidateProcessAPITests {
-    static let poppler = FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext")
+    static let poppler = Poppler.installed()
 
-    static func pdfText(_ data: Data) throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("xuanju-api-\(UUID().uuidString).pdf")
-        try data.write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = [file.path, "-"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
-    }
+    static func pdfText(_ data: Data) throws -> String { try Poppler.text(data) }
 
     struct Nominate: Content { let memberId: MemberID; let supportOrganizations: Int; let supportMembers: Int }
     struct Stage: Content { let stage: String; let reason: String? }
