@@ -49,15 +49,17 @@ public struct DocumentContent: Sendable {
         /// Organizations that took part and members who recommended; nil until the unit reports them.
         public var organizations: Int?
         public var members: Int?
+        /// Whether the share of grassroots organizations reaches 95% (nil until reported).
+        public var meetsTarget: Bool?
         public var nominated: Int
         /// The unit's preliminary list (初步人选 and later), in 姓氏笔画 order.
         public var preliminary: [String]
         public var requirements: [Requirement]
 
-        public init(unit: String, places: Int, grassroots: Int, memberCount: Int, organizations: Int?, members: Int?, nominated: Int,
-                    preliminary: [String], requirements: [Requirement]) {
+        public init(unit: String, places: Int, grassroots: Int, memberCount: Int, organizations: Int?, members: Int?, meetsTarget: Bool?,
+                    nominated: Int, preliminary: [String], requirements: [Requirement]) {
             self.unit = unit; self.places = places; self.grassroots = grassroots; self.memberCount = memberCount
-            self.organizations = organizations; self.members = members; self.nominated = nominated; self.preliminary = preliminary
+            self.organizations = organizations; self.members = members; self.meetsTarget = meetsTarget; self.nominated = nominated; self.preliminary = preliminary
             self.requirements = requirements
         }
     }

@@ -99,7 +99,7 @@ public enum ElectionDocuments {
                 let composition = checked.filter { r in r.unit != nil || !checked.contains { $0.id == r.id && $0.unit != nil } }
                 units.append(DocumentContent.UnitReport(
                     unit: row.unit, places: places[row.unitID] ?? 0, grassroots: row.grassroots, memberCount: row.memberCount,
-                    organizations: row.report?.organizations, members: row.report?.members, nominated: mine.count,
+                    organizations: row.report?.organizations, members: row.report?.members, meetsTarget: row.meetsTarget, nominated: mine.count,
                     preliminary: preliminary.map(\.member.record.name),
                     requirements: composition.map {
                         .init(label: $0.label, level: $0.level == Requirement.Level.mandatory.rawValue ? "硬性" : "参考",

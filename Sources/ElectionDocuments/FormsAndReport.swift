@@ -113,8 +113,7 @@ extension DocumentRenderers {
         var participation = "　　按照\(content.issuer)的部署，本单位分配候选人初步人选名额 \(u.places) 名。"
         if let organizations = u.organizations, let members = u.members {
             let share = DocumentWording.percent(organizations, of: u.grassroots)
-            let met = u.grassroots > 0 && organizations * 100 >= 95 * u.grassroots
-            participation += "本单位共有基层党组织 \(u.grassroots) 个，参与推荐的 \(organizations) 个，占 \(share)（要求达到95%以上，\(met ? "已达到" : "未达到")）；"
+            participation += "本单位共有基层党组织 \(u.grassroots) 个，参与推荐的 \(organizations) 个，占 \(share)（要求达到95%以上，\(u.meetsTarget == true ? "已达到" : "未达到")）；"
                 + "共有党员 \(u.memberCount) 名，参与推荐的党员 \(members) 名，占 \(DocumentWording.percent(members, of: u.memberCount))。"
         } else {
             participation += "本单位共有基层党组织 \(u.grassroots) 个、党员 \(u.memberCount) 名；参与推荐的党组织数和党员数尚未填报。"
