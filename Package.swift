@@ -55,7 +55,8 @@ let package = Package(
         .target(name: "Elections", dependencies: ["Core", "Persistence", "Audit", "Organizations", "Allocation", "Documents", "NameOrder"]),
         .target(name: "Nominations", dependencies: ["Core", "Persistence", "Audit", "Elections", "Allocation", "NameOrder", "Documents",
                                                     .product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "ElectionDocuments", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations", "Organizations"]),
+        .target(name: "ElectionDocuments", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations", "Organizations",
+                                                          "NameOrder"]),
         .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations"]),
         .target(name: "WebApp", dependencies: [
             "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Nominations", "ElectionDocuments", "Documents",

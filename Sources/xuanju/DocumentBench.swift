@@ -1,32 +1,37 @@
 import Foundation
 import ArgumentParser
 import ElectionDocuments
+import NameOrder
 
 /// 登记表 throughput: drawing N one-page forms, beside poppler's `pdftotext` reading the same
 /// file back (the peer, on the same input, when it is installed).
 struct DocumentBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "documents", abstract: "登记表生成速度：N 页 PDF，对照 pdftotext 读回同一文件")
+    static let configuration = CommandConfiguration(commandName: "documents", abstract: "登记表（或 --ballots 选票）生成速度：N 页 PDF，对照 pdftotext 读回同一文件")
 
     @Option(help: "登记表页数（人数）") var forms = 1_000
     @Option(help: "重复次数，取最快一次") var repeats = 3
     @Option(help: "把生成的 PDF 写到这个文件") var out: String?
+    @Flag(help: "测选票而不是登记表：泥城镇党员大会的 54 名候选人，每张一页") var ballots = false
 
     func run() throws {
         guard (1...100_000).contains(forms), (1...20).contains(repeats) else { throw ValidationError("--forms 应在1至100000之间，--repeats 1至20") }
         let content = Self.content(forms)
+        let design = BallotDesign(title: "泥城镇第十四届党员代表大会代表选举", seats: 45,
+                                  candidates: BallotDesign.strokeOrdered(Self.content(54).people.map(\.name), convention: .a), hash: String(repeating: "ab", count: 32))
         var best = Double.infinity
         var bytes = Data()
         for _ in 0..<repeats {
             let t = DispatchTime.now().uptimeNanoseconds
-            bytes = try ElectionDocuments.render(.forms, .pdf, content)
+            bytes = ballots ? try DocumentRenderers.ballots(design, numbers: 1...forms) : try ElectionDocuments.render(.forms, .pdf, content)
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
         }
-        let file = out ?? FileManager.default.temporaryDirectory.appendingPathComponent("xuanju-bench-forms.pdf").path
+        let file = out ?? FileManager.default.temporaryDirectory.appendingPathComponent("xuanju-bench-\(ballots ? "ballots" : "forms").pdf").path
         try bytes.write(to: URL(fileURLWithPath: file))
-        print(String(format: "登记表 %d 页：%.3f 秒（%.0f 页/秒），%.1f MB → %@", forms, best, Double(forms) / best, Double(bytes.count) / 1e6, file))
+        print(String(format: "%@ %d 页：%.3f 秒（%.0f 页/秒），%.1f MB → %@", ballots ? "选票" : "登记表", forms, best, Double(forms) / best,
+                     Double(bytes.count) / 1e6, file))
         if let peer = Self.pdftotext(file) {
             print(String(format: "对照：pdftotext 读回同一文件 %.3f 秒；读回 %d 页，含每页的姓名：%@", peer.seconds, peer.pages,
-                         peer.allNames(content) ? "是" : "否"))
+                         (ballots ? design.candidates.allSatisfy { peer.text.contains($0) } : peer.allNames(content)) ? "是" : "否"))
         } else {
             print("对照：没有 pdftotext（poppler-utils），未测")
         }
