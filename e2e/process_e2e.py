@@ -194,6 +194,10 @@ try:
     fonts = subprocess.run(["pdffonts", notice_path], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     step("公示的字体全部嵌入", lambda: fonts and all(line.split()[-5] == "yes" for line in fonts))
     subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", notice_path, os.path.join(shots, "28-notice")], check=True)
+    # The command line writes the same bytes, for batch printing.
+    command_path = os.path.join(work, "notice-command.pdf")
+    subprocess.run([xuanju, "document", "notice", "--election", election_id, "--db", db, "--out", command_path], check=True, capture_output=True)
+    step("xuanju document 写出的公示与下载的字节相同", lambda: open(command_path, "rb").read() == notice)
     for document in ["register.xlsx", "forms.pdf", "report.pdf"]:
         kind, data = download(f"/elections/{election_id}/documents/{document}")
         step(f"{document} 可下载", lambda: len(data) > 1000 and (data.startswith(b"%PDF-") or data.startswith(b"PK")))
