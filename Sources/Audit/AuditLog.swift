@@ -33,6 +33,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case candidateCategorySet = "candidate.category"
     case participationRecorded = "participation.recorded"
     case documentIssued = "document.issued"
+    case databaseBackedUp = "database.backup"
 }
 
 extension AuditAction {
@@ -68,6 +69,7 @@ extension AuditAction {
         case .candidateCategorySet: return "调整人选类别"
         case .participationRecorded: return "填报参与推荐情况"
         case .documentIssued: return "生成选举文件"
+        case .databaseBackedUp: return "备份数据库"
         }
     }
 }

@@ -21,6 +21,7 @@ enum Capability: String {
     case manageElections = "设立选举和分配名额"
     case viewNominations = "查看推荐人选"
     case nominate = "推荐人选和推进环节"
+    case backUpDatabase = "备份数据库"
 }
 
 struct Access {
@@ -41,7 +42,10 @@ struct Access {
 
     func can(_ capability: Capability) -> Bool {
         switch (role, capability) {
-        case (.systemAdmin, _), (.departmentAdmin, _): return true
+        case (.systemAdmin, _): return true
+        // The database file is the system's, not the department's business.
+        case (_, .backUpDatabase): return false
+        case (.departmentAdmin, _): return true
         // Everyone takes part in some election: the list is filtered by scope.
         case (_, .viewElections): return true
         case (_, .manageElections): return false

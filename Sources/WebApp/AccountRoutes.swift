@@ -21,6 +21,7 @@ struct AuditPage: Encodable {
     let chain: String, chainIntact: Bool
     let rows: [Row]
     let total: Int, page: Int, pageCount: Int
+    let canBackUp: Bool, notice: String?, noticeFailed: Bool
 }
 
 enum AccountRoutes {
@@ -28,6 +29,28 @@ enum AccountRoutes {
         routes.get("account", "password", use: passwordForm)
         routes.post("account", "password", use: changePassword)
         routes.get("audit", use: audit)
+        routes.post("audit", "backup", use: backUp)
+    }
+
+    /// A copy of the SQLite database beside it (backups/), taken without pausing anyone, checked,
+    /// and recorded. The system administrator's only.
+    @Sendable static func backUp(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.backUpDatabase, for: req)
+        guard case .sqlite(let database) = req.application.storage[DatabaseTargetKey.self] else {
+            return try await audit(req, notice: "本系统使用 PostgreSQL：请用 pg_dump 备份", failed: true)
+        }
+        let path = DatabaseBackup.defaultPath(besides: database)
+        let result: DatabaseBackup.Result
+        do {
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+            result = try await DatabaseBackup.sqlite(req.db, to: path)
+        } catch {
+            return try await audit(req, notice: "备份失败：\(error)", failed: true)
+        }
+        try await AuditLog.append(.databaseBackedUp, actor: access.user.username, object: "database",
+                                  after: "\(result.path)（\(result.bytes) 字节），完整性检查：\(result.integrity)", in: req.data)
+        return try await audit(req, notice: "已备份到 \(result.path)（\(result.bytes / 1024) KB），完整性检查：\(result.integrity)", failed: !result.ok)
     }
 
     @Sendable static func passwordForm(_ req: Request) async throws -> Response {
@@ -65,6 +88,10 @@ enum AccountRoutes {
     }
 
     @Sendable static func audit(_ req: Request) async throws -> Response {
+        try await audit(req, notice: nil, failed: false)
+    }
+
+    static func audit(_ req: Request, notice: String?, failed: Bool) async throws -> Response {
         let access = try await Access.require(.viewAuditLog, for: req)
         let pageNumber = max(1, req.query[Int.self, at: "page"] ?? 1)
         let size = 100
@@ -78,6 +105,7 @@ enum AccountRoutes {
             rows: entries.map { .init(seq: $0.seq, at: String($0.at.prefix(19)).replacingOccurrences(of: "T", with: " "),
                                       actor: $0.actor, action: AuditAction(rawValue: $0.action)?.label ?? $0.action, object: $0.object,
                                       before: $0.before, after: $0.after) },
-            total: total, page: pageNumber, pageCount: max(1, (total + size - 1) / size)))
+            total: total, page: pageNumber, pageCount: max(1, (total + size - 1) / size),
+            canBackUp: access.can(.backUpDatabase), notice: notice, noticeFailed: failed), status: failed ? .badRequest : .ok)
     }
 }

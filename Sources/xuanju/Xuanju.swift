@@ -7,7 +7,7 @@ struct Xuanju: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "xuanju",
         abstract: "选举 Xuanju：党代表选举管理系统",
-        subcommands: [Serve.self, Demo.self, ImportMembers.self, Count.self, Apportion.self, PlanSlate.self, SortNames.self, DocumentCommand.self, Bench.self, Audit.self])
+        subcommands: [Serve.self, Demo.self, ImportMembers.self, Count.self, Apportion.self, PlanSlate.self, SortNames.self, DocumentCommand.self, Bench.self, Audit.self, Backup.self])
 
     /// Errors are one line in Chinese on stderr and a non-zero exit; help is printed in full.
     static func main() async {

@@ -123,6 +123,7 @@ import Documents
         ("POST /elections/ELECTION/slate", ["decision": "accept", "digest": "0"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/elections/ELECTION/candidates/\(UUID())/category", ["category": "农民"], [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/candidates/\(UUID())/category", ["category": "农民"], [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /audit/backup", [:], [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("PUT /api/v1/elections/ELECTION/units/OWNORG/participation", ["organizations": "不是数"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/units/OTHERORG/participation", ["organizations": "-1", "members": "0"], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/units/OWNORG/participation", ["organizations": "-1", "members": "0"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
@@ -268,7 +269,7 @@ import Documents
                     #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
                 }
             }
-            #expect(writeRoutes.count == 46)   // every non-GET route, the election pages and API included
+            #expect(writeRoutes.count == 47)   // every non-GET route, the election pages and API included
             #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()
