@@ -39,7 +39,36 @@ public enum ElectionSetup {
     public struct Deadline: Sendable, Equatable, Codable {
         public let step: String
         public let due: String
-        public init(step: String, due: String) { self.step = step; self.due = due }
+        /// What the step asks of each unit; the progress table judges it by this.
+        public let milestone: Milestone
+        public init(step: String, due: String, milestone: Milestone? = nil) {
+            self.step = step; self.due = due; self.milestone = milestone ?? Milestone.inferred(from: step)
+        }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(step: try c.decode(String.self, forKey: .step), due: try c.decode(String.self, forKey: .due),
+                      milestone: try c.decodeIfPresent(Milestone.self, forKey: .milestone))
+        }
+    }
+
+    /// What a step of the timeline asks of each unit, so that progress can say whether it is met.
+    public enum Milestone: String, Codable, Sendable, CaseIterable {
+        /// Every place filled by a nomination at 初步人选 or later.
+        case preliminaryList = "上报初步人选"
+        /// …and every department's opinion heard on each of them.
+        case inspection = "完成考察"
+        /// Every place filled by a nomination at 预备人选 or later.
+        case decided = "确定预备人选"
+        /// A step the software cannot judge (a meeting, a training): shown, not judged.
+        case untracked = "不跟踪"
+
+        /// From the step's words: the seed's three steps, and the obvious variants.
+        public static func inferred(from step: String) -> Milestone {
+            if step.contains("考察") { return .inspection }
+            if step.contains("初步人选") { return .preliminaryList }
+            if step.contains("预备人选") || (step.contains("完成") && step.contains("推荐")) { return .decided }
+            return .untracked
+        }
     }
 
     /// The seed's timeline for the provincial congress (speech 3): what the setup form offers.
@@ -118,7 +147,7 @@ public enum ElectionSetup {
             settings["composition"] = list
         }
         let deadlines = try checked(draft.deadlines)
-        if !deadlines.isEmpty { settings["deadlines"] = deadlines.map { ["step": $0.step, "due": $0.due] } }
+        if !deadlines.isEmpty { settings["deadlines"] = deadlines.map { ["step": $0.step, "due": $0.due, "milestone": $0.milestone.rawValue] } }
         guard try await data.elections.all().allSatisfy({ $0.name != name }) else {
             throw Refusal.invalid("election.name.taken", "已有名为「\(name)」的选举", field: "name")
         }
@@ -189,11 +218,12 @@ public enum ElectionSetup {
     }
 
     /// The election's timeline (`settings.deadlines`: steps with their due day), in order; none when it has none.
-    public static func deadlines(of election: ElectionRecord) throws -> [(step: String, due: String)] {
+    /// Timelines stored before steps carried their milestone get it from their words.
+    public static func deadlines(of election: ElectionRecord) throws -> [Deadline] {
         guard let list = try settings(of: election)["deadlines"] as? [[String: Any]] else { return [] }
         return list.compactMap { item in
             guard let step = item["step"] as? String, let due = item["due"] as? String else { return nil }
-            return (step, due)
+            return Deadline(step: step, due: due, milestone: (item["milestone"] as? String).flatMap(Milestone.init(rawValue:)))
         }
     }
 }

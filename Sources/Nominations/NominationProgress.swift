@@ -7,9 +7,11 @@ import Elections
 /// reached the preliminary list, opinions heard, and each deadline of the election — met,
 /// pending, or overdue (past its day and not met).
 public enum NominationProgress {
-    public enum DeadlineState: String, Sendable { case met = "已完成", pending = "未到期", overdue = "已逾期" }
+    public enum DeadlineState: String, Sendable { case met = "已完成", pending = "未到期", overdue = "已逾期", untracked = "不跟踪" }
 
-    public struct Deadline: Sendable { public let step: String; public let due: String; public let state: DeadlineState }
+    public struct Deadline: Sendable {
+        public let step: String; public let due: String; public let milestone: ElectionSetup.Milestone; public let state: DeadlineState
+    }
 
     public struct Row: Sendable {
         public let unitID: OrganizationID
@@ -49,12 +51,15 @@ public enum NominationProgress {
                             opinionsHeard: heard.reduce(0, +), opinionsNeeded: reported.count * VettingDepartment.allCases.count,
                             stage: mine.map(\.candidacy.stage).min { NominationStage.path.firstIndex(of: $0)! < NominationStage.path.firstIndex(of: $1)! },
                             deadlines: deadlines.map { d in
-                                // What each step of the seed's timeline asks of a unit.
                                 let met: Bool
-                                if d.step.contains("初步人选") && !d.step.contains("考察") { met = reported.count >= quota.places }
-                                else if d.step.contains("考察") { met = reported.count >= quota.places && complete >= quota.places }
-                                else { met = proposed.count >= quota.places }
-                                return Deadline(step: d.step, due: d.due, state: met ? .met : (today > d.due ? .overdue : .pending))
+                                switch d.milestone {
+                                case .preliminaryList: met = reported.count >= quota.places
+                                case .inspection: met = reported.count >= quota.places && complete >= quota.places
+                                case .decided: met = proposed.count >= quota.places
+                                case .untracked:
+                                    return Deadline(step: d.step, due: d.due, milestone: d.milestone, state: .untracked)
+                                }
+                                return Deadline(step: d.step, due: d.due, milestone: d.milestone, state: met ? .met : (today > d.due ? .overdue : .pending))
                             }))
         }
         return rows.sorted { $0.unit.compare($1.unit, options: .numeric) == .orderedAscending }

@@ -230,7 +230,7 @@ enum ElectionPages {
             methods: ApportionmentMethod.allCases.map { .init(name: $0.rawValue, selected: $0 == plan.method) }, base: plan.base, unitMinimum: plan.minimum,
             progress: progress,
             downloads: sees ? ElectionDocuments.Kind.allCases.flatMap { k in k.formats.map { .init(title: "\(k.title)（\($0.rawValue.uppercased())）", file: "\(k.rawValue).\($0.rawValue)") } } : [],
-            overallShare: overallShare, steps: try ElectionSetup.deadlines(of: election).map { "\($0.step)（\($0.due)前）" },
+            overallShare: overallShare, steps: try ElectionSetup.deadlines(of: election).map { "\($0.step)（\($0.due)前；按「\($0.milestone.rawValue)」判断）" },
             candidates: candidates, lists: lists, requirements: requirements,
             error: error, warnings: warnings), status: error == nil ? .ok : .badRequest)
     }

@@ -209,14 +209,14 @@ enum SlateAPI {
 }
 
 struct APIProgress: Content {
-    struct Deadline: Content { let step: String; let due: String; let state: String }
+    struct Deadline: Content { let step: String; let due: String; let milestone: String; let state: String }
     let unitId: OrganizationID, unit: String, places: Int, nominated: Int, reported: Int, opinionsHeard: Int, opinionsNeeded: Int
     let stage: NominationStage?
     let deadlines: [Deadline]
     init(_ r: NominationProgress.Row) {
         unitId = r.unitID; unit = r.unit; places = r.places; nominated = r.nominated; reported = r.reported
         opinionsHeard = r.opinionsHeard; opinionsNeeded = r.opinionsNeeded; stage = r.stage
-        deadlines = r.deadlines.map { .init(step: $0.step, due: $0.due, state: $0.state.rawValue) }
+        deadlines = r.deadlines.map { .init(step: $0.step, due: $0.due, milestone: $0.milestone.rawValue, state: $0.state.rawValue) }
     }
 }
 
