@@ -55,6 +55,7 @@ let package = Package(
         .target(name: "Elections", dependencies: ["Core", "Persistence", "Audit", "Organizations", "Allocation", "Documents", "NameOrder"]),
         .target(name: "Nominations", dependencies: ["Core", "Persistence", "Audit", "Elections", "Allocation", "NameOrder", "Documents",
                                                     .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Meetings", dependencies: ["Core", "Persistence", "Audit", "Elections"]),
         .target(name: "ElectionDocuments", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations", "Organizations",
                                                           "NameOrder"]),
         .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations"]),
@@ -83,12 +84,12 @@ let package = Package(
         ]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "Documents"]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Demo", "Documents", "NameOrder", "Elections", "Nominations",
+            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Demo", "Documents", "NameOrder", "Elections", "Nominations", "Meetings",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
         ]),
         // Feature tests on the in-memory store: no database, seconds to run.
-        .testTarget(name: "ElectionsTests", dependencies: ["Core", "Persistence", "Audit", "Demo", "Elections", "Nominations", "Allocation", "Documents",
+        .testTarget(name: "ElectionsTests", dependencies: ["Core", "Persistence", "Audit", "Demo", "Elections", "Nominations", "Meetings", "Allocation", "Documents",
                                                           "ElectionDocuments", "NameOrder", "PopplerSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: [
             "Documents", "PopplerSupport",

@@ -34,6 +34,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case participationRecorded = "participation.recorded"
     case documentIssued = "document.issued"
     case databaseBackedUp = "database.backup"
+    case voterCheckedIn = "meeting.checkIn"
+    case voterExcluded = "meeting.exclusion"
+    case officialAppointed = "meeting.official"
 }
 
 extension AuditAction {
@@ -70,6 +73,9 @@ extension AuditAction {
         case .participationRecorded: return "填报参与推荐情况"
         case .documentIssued: return "生成选举文件"
         case .databaseBackedUp: return "备份数据库"
+        case .voterCheckedIn: return "签到"
+        case .voterExcluded: return "不计入应到会人数"
+        case .officialAppointed: return "确定监票人、计票人"
         }
     }
 }

@@ -57,6 +57,13 @@ public enum NominationStage: String, Codable, Sendable, CaseIterable {
     }
 }
 
+/// The meeting's officers of the count (RULES §8).
+public enum MeetingRole: String, Codable, Sendable, CaseIterable {
+    case chiefScrutineer = "总监票人"
+    case scrutineer = "监票人"
+    case counter = "计票人"
+}
+
 /// Whose opinion the inspection hears (the seed: the person's own unit, and the discipline,
 /// supervision, family-planning, audit and petition departments).
 public enum VettingDepartment: String, Codable, Sendable, CaseIterable {

@@ -16,6 +16,7 @@ public protocol DataStore: Sendable {
     var elections: any ElectionClient { get }
     var candidacies: any CandidacyClient { get }
     var vetting: any VettingClient { get }
+    var meetings: any MeetingClient { get }
 
     /// Runs `body` as one transaction: every change it makes (and its audit row) is kept, or
     /// none is. Inside a transaction, a nested `write` joins it.
@@ -180,6 +181,18 @@ public protocol ElectionClient: Sendable {
     func participation(of election: ElectionID) async throws -> [ParticipationRecord]
     /// Records a unit's report, replacing the one it had.
     func saveParticipation(_ record: ParticipationRecord) async throws
+}
+
+/// The election meeting's attendance and officers. Each member once per election in each list
+/// (the database's unique constraints; the memory store refuses the same).
+public protocol MeetingClient: Sendable {
+    func exclusions(of election: ElectionID) async throws -> [ExclusionRecord]
+    func insert(_ exclusion: ExclusionRecord) async throws
+    func deleteExclusion(of member: MemberID, in election: ElectionID) async throws
+    func checkIns(of election: ElectionID) async throws -> [CheckInRecord]
+    func insert(_ checkIn: CheckInRecord) async throws
+    func officials(of election: ElectionID) async throws -> [OfficialRecord]
+    func insert(_ official: OfficialRecord) async throws
 }
 
 public protocol CandidacyClient: Sendable {

@@ -133,6 +133,49 @@ public struct QuotaRecord: Sendable, Equatable {
     }
 }
 
+/// A member with a vote left out of E by a recorded decision (RULES §1): the reason, the
+/// higher level's approval and the meeting's vote.
+public struct ExclusionRecord: Sendable, Equatable {
+    public var electionID: ElectionID
+    public var memberID: MemberID
+    public var reason: ExclusionReason
+    public var approvedBy: String
+    public var meetingVote: String
+    public var recordedBy: String
+    public var recordedAt: String
+    public init(electionID: ElectionID, memberID: MemberID, reason: ExclusionReason, approvedBy: String, meetingVote: String,
+                recordedBy: String, recordedAt: String) {
+        self.electionID = electionID; self.memberID = memberID; self.reason = reason; self.approvedBy = approvedBy
+        self.meetingVote = meetingVote; self.recordedBy = recordedBy; self.recordedAt = recordedAt
+    }
+}
+
+/// A member with a vote who checked in at the door (counts in P), once.
+public struct CheckInRecord: Sendable, Equatable {
+    public var electionID: ElectionID
+    public var memberID: MemberID
+    public var checkedInBy: String
+    public var checkedInAt: String
+    public init(electionID: ElectionID, memberID: MemberID, checkedInBy: String, checkedInAt: String) {
+        self.electionID = electionID; self.memberID = memberID; self.checkedInBy = checkedInBy; self.checkedInAt = checkedInAt
+    }
+}
+
+/// A scrutineer, the chief scrutineer or a counter, approved by the meeting (RULES §8).
+public struct OfficialRecord: Sendable, Equatable {
+    public var electionID: ElectionID
+    public var memberID: MemberID
+    public var role: MeetingRole
+    /// The meeting's approval as recorded (e.g. "大会表决通过").
+    public var approval: String
+    public var recordedBy: String
+    public var recordedAt: String
+    public init(electionID: ElectionID, memberID: MemberID, role: MeetingRole, approval: String, recordedBy: String, recordedAt: String) {
+        self.electionID = electionID; self.memberID = memberID; self.role = role; self.approval = approval
+        self.recordedBy = recordedBy; self.recordedAt = recordedAt
+    }
+}
+
 /// What a unit reports of its nominating (酝酿产生情况): how many of its grassroots
 /// organizations took part and how many members recommended.
 public struct ParticipationRecord: Sendable, Equatable {

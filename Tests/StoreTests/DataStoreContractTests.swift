@@ -9,6 +9,7 @@ import Accounts
 import Demo
 import Elections
 import Nominations
+import Meetings
 import Documents
 
 /// The in-memory store is only worth its speed if it answers as the database does: the same
@@ -111,6 +112,24 @@ import Documents
         out.append("candidates " + (try await Nominations.list(election.id, scope: .city, in: data))
             .map { "\($0.member.record.name):\($0.candidacy.stage.rawValue):\($0.candidacy.reason)" }.joined(separator: ","))
 
+        // Participation and the election meeting: a report, check-ins (one refused twice), an exclusion, an officer.
+        let row = try #require(try await Participation.units(election.id, scope: wulingScope, in: data).first)
+        try await Participation.record(unit: wuling, in: election.id, organizations: row.grassroots, members: 1, actor: "w", scope: wulingScope, in: data)
+        out.append("participation " + (try await Participation.units(election.id, scope: .city, in: data))
+            .map { "\($0.unit):\($0.grassroots):\($0.memberCount):\($0.report?.organizations ?? -1)" }.joined(separator: ","))
+        var voters = MemberSearch(); voters.status = .full; voters.pageSize = 4
+        let town = try await data.members.search(voters, in: .city).members
+        for member in town.prefix(2) {
+            try await MeetingAttendance.checkIn(election.id, query: member.record.idNumber, actor: "door", scope: .city, in: data)
+        }
+        do { try await MeetingAttendance.checkIn(election.id, query: town[0].record.idNumber, actor: "door", scope: .city, in: data); out.append("twice?!") }
+        catch let refusal as Refusal { out.append("refused \(refusal.code)") }
+        try await MeetingAttendance.exclude(election.id, member: town[2].id, reason: .serving, approvedBy: "上级批准", meetingVote: "大会通过", actor: "c", scope: .city, in: data)
+        try await MeetingOfficials.appoint(election.id, member: town[3].id, role: .chiefScrutineer, approval: "大会通过", actor: "c", scope: .city, in: data)
+        let attendance = try await MeetingAttendance.summary(election.id, scope: .city, in: data)
+        out.append("meeting \(attendance.voters) \(attendance.expected) \(attendance.present) \(attendance.quorumMet) "
+                   + (try await MeetingOfficials.list(election.id, scope: .city, in: data)).map { "\($0.official.role.rawValue):\($0.member.record.name)" }.joined())
+
         // The audit chain holds, and lists the same events.
         out.append("audit \(try await AuditLog.verify(in: data).entries) " + (try await AuditLog.page(1, size: 500, in: data)).entries.map(\.action).joined(separator: ","))
         return out
@@ -129,7 +148,9 @@ import Documents
         for (m, s) in zip(memory, sqlite) { #expect(m == s) }
         // The scenario is not vacuous: it found people, refused what it should, and audited.
         #expect(memory.contains { $0.hasPrefix("search ") && !$0.hasPrefix("search 0 ") })
-        #expect(memory.filter { $0.hasPrefix("refused ") }.count == 6)
+        #expect(memory.filter { $0.hasPrefix("refused ") }.count == 7 && memory.contains("refused checkIn.duplicate"))
+        let meeting = try #require(memory.first { $0.hasPrefix("meeting ") }).split(separator: " ")
+        #expect(Int(meeting[1])! == Int(meeting[2])! + 1 && meeting[3] == "2" && meeting[5].hasPrefix("总监票人:"))   // E = voters − 1 excluded; P = 2
         #expect(memory.contains { $0.hasPrefix("sessions 0 ") })   // the reset ended the session
         #expect(memory.contains { $0.hasPrefix("import refused roster.idNumber.onRoster") })
     }
@@ -156,5 +177,5 @@ import Documents
                                                  "Store.AddPasswordChangeFlag", "Store.AddAccountDisabled", "Store.CreateSessions",
                                                  "Store.CreateLoginAttempts", "Store.CreateAuditCheckpoints", "Store.CreateColumnMaps",
                                                  "Store.AddElectionSetup", "Store.CreateCandidacies",
-                                                 "Store.CreateVetting", "Store.AddCandidacyCategory", "Store.CreateParticipation"])
+                                                 "Store.CreateVetting", "Store.AddCandidacyCategory", "Store.CreateParticipation", "Store.CreateMeetingAttendance"])
 }

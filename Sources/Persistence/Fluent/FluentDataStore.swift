@@ -20,6 +20,7 @@ public struct FluentDataStore: DataStore {
     public var elections: any ElectionClient { FluentElections(db: database) }
     public var candidacies: any CandidacyClient { FluentCandidacies(db: database) }
     public var vetting: any VettingClient { FluentVetting(db: database) }
+    public var meetings: any MeetingClient { FluentMeetings(db: database) }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
         try await database.writeTransaction { db in try await body(FluentDataStore(database: db)) }
@@ -360,6 +361,56 @@ struct FluentCandidacies: CandidacyClient {
 }
 
 // MARK: Vetting
+
+struct FluentMeetings: MeetingClient {
+    let db: any Database
+
+    func exclusions(of election: ElectionID) async throws -> [ExclusionRecord] {
+        try await MeetingExclusion.query(on: db).filter(\.$electionID == election.uuid).sort(\.$recordedAt).all().compactMap { row in
+            guard let reason = ExclusionReason(rawValue: row.reason) else { return nil }
+            return ExclusionRecord(electionID: ElectionID(row.electionID), memberID: MemberID(row.memberID), reason: reason, approvedBy: row.approvedBy,
+                                   meetingVote: row.meetingVote, recordedBy: row.recordedBy, recordedAt: row.recordedAt)
+        }
+    }
+
+    func insert(_ e: ExclusionRecord) async throws {
+        let row = MeetingExclusion()
+        row.electionID = e.electionID.uuid; row.memberID = e.memberID.uuid; row.reason = e.reason.rawValue; row.approvedBy = e.approvedBy
+        row.meetingVote = e.meetingVote; row.recordedBy = e.recordedBy; row.recordedAt = e.recordedAt
+        try await row.create(on: db)
+    }
+
+    func deleteExclusion(of member: MemberID, in election: ElectionID) async throws {
+        try await MeetingExclusion.query(on: db).filter(\.$electionID == election.uuid).filter(\.$memberID == member.uuid).delete()
+    }
+
+    func checkIns(of election: ElectionID) async throws -> [CheckInRecord] {
+        try await MeetingCheckIn.query(on: db).filter(\.$electionID == election.uuid).sort(\.$checkedInAt).all().map {
+            CheckInRecord(electionID: ElectionID($0.electionID), memberID: MemberID($0.memberID), checkedInBy: $0.checkedInBy, checkedInAt: $0.checkedInAt)
+        }
+    }
+
+    func insert(_ c: CheckInRecord) async throws {
+        let row = MeetingCheckIn()
+        row.electionID = c.electionID.uuid; row.memberID = c.memberID.uuid; row.checkedInBy = c.checkedInBy; row.checkedInAt = c.checkedInAt
+        try await row.create(on: db)
+    }
+
+    func officials(of election: ElectionID) async throws -> [OfficialRecord] {
+        try await MeetingOfficial.query(on: db).filter(\.$electionID == election.uuid).sort(\.$recordedAt).all().compactMap { row in
+            guard let role = MeetingRole(rawValue: row.role) else { return nil }
+            return OfficialRecord(electionID: ElectionID(row.electionID), memberID: MemberID(row.memberID), role: role, approval: row.approval,
+                                  recordedBy: row.recordedBy, recordedAt: row.recordedAt)
+        }
+    }
+
+    func insert(_ o: OfficialRecord) async throws {
+        let row = MeetingOfficial()
+        row.electionID = o.electionID.uuid; row.memberID = o.memberID.uuid; row.role = o.role.rawValue; row.approval = o.approval
+        row.recordedBy = o.recordedBy; row.recordedAt = o.recordedAt
+        try await row.create(on: db)
+    }
+}
 
 struct FluentVetting: VettingClient {
     let db: any Database

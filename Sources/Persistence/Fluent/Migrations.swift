@@ -15,7 +15,7 @@ extension StoreMigration {
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -312,6 +312,46 @@ struct CreateParticipation: StoreMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(UnitParticipation.schema).delete()
+    }
+}
+
+/// The election meeting: exclusions from E, check-ins, the officers of the count; each member
+/// once per election in each.
+struct CreateMeetingAttendance: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(MeetingExclusion.schema)
+            .id()
+            .field("election_id", .uuid, .required, .references(Election.schema, .id))
+            .field("member_id", .uuid, .required, .references(Member.schema, .id))
+            .field("reason", .string, .required)
+            .field("approved_by", .string, .required)
+            .field("meeting_vote", .string, .required)
+            .field("recorded_by", .string, .required)
+            .field("recorded_at", .string, .required)
+            .unique(on: "election_id", "member_id")
+            .create()
+        try await database.schema(MeetingCheckIn.schema)
+            .id()
+            .field("election_id", .uuid, .required, .references(Election.schema, .id))
+            .field("member_id", .uuid, .required, .references(Member.schema, .id))
+            .field("checked_in_by", .string, .required)
+            .field("checked_in_at", .string, .required)
+            .unique(on: "election_id", "member_id")
+            .create()
+        try await database.schema(MeetingOfficial.schema)
+            .id()
+            .field("election_id", .uuid, .required, .references(Election.schema, .id))
+            .field("member_id", .uuid, .required, .references(Member.schema, .id))
+            .field("role", .string, .required)
+            .field("approval", .string, .required)
+            .field("recorded_by", .string, .required)
+            .field("recorded_at", .string, .required)
+            .unique(on: "election_id", "member_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [MeetingOfficial.schema, MeetingCheckIn.schema, MeetingExclusion.schema] { try await database.schema(schema).delete() }
     }
 }
 

@@ -115,6 +115,44 @@ public final class UnitParticipation: Model, @unchecked Sendable {
     public init() {}
 }
 
+/// A member left out of E by a recorded decision.
+public final class MeetingExclusion: Model, @unchecked Sendable {
+    public static let schema = "meeting_exclusions"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "election_id") public var electionID: UUID
+    @Field(key: "member_id") public var memberID: UUID
+    @Field(key: "reason") public var reason: String
+    @Field(key: "approved_by") public var approvedBy: String
+    @Field(key: "meeting_vote") public var meetingVote: String
+    @Field(key: "recorded_by") public var recordedBy: String
+    @Field(key: "recorded_at") public var recordedAt: String
+    public init() {}
+}
+
+/// A member with a vote who checked in.
+public final class MeetingCheckIn: Model, @unchecked Sendable {
+    public static let schema = "meeting_check_ins"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "election_id") public var electionID: UUID
+    @Field(key: "member_id") public var memberID: UUID
+    @Field(key: "checked_in_by") public var checkedInBy: String
+    @Field(key: "checked_in_at") public var checkedInAt: String
+    public init() {}
+}
+
+/// A scrutineer, chief scrutineer or counter approved by the meeting.
+public final class MeetingOfficial: Model, @unchecked Sendable {
+    public static let schema = "meeting_officials"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "election_id") public var electionID: UUID
+    @Field(key: "member_id") public var memberID: UUID
+    @Field(key: "role") public var role: String
+    @Field(key: "approval") public var approval: String
+    @Field(key: "recorded_by") public var recordedBy: String
+    @Field(key: "recorded_at") public var recordedAt: String
+    public init() {}
+}
+
 /// One entry of the append-only, hash-chained audit log.
 public final class AuditEntry: Model, @unchecked Sendable {
     public static let schema = "audit_log"

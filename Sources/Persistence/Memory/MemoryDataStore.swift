@@ -35,6 +35,9 @@ public struct MemoryDataStore: DataStore {
         var elections: [ElectionRecord] = []
         var quotas: [QuotaRecord] = []
         var participation: [ParticipationRecord] = []
+        var exclusions: [ExclusionRecord] = []
+        var checkIns: [CheckInRecord] = []
+        var officials: [OfficialRecord] = []
         var candidacies: [CandidacyRecord] = []
         var opinions: [VettingOpinionRecord] = []
         var attachmentContents: [AttachmentID: Data] = [:]
@@ -45,6 +48,7 @@ public struct MemoryDataStore: DataStore {
     public let organizations: any OrganizationClient, members: any MemberClient, accounts: any AccountClient
     public let audit: any AuditClient, sessions: any SessionClient, loginAttempts: any LoginAttemptClient
     public let imports: any ImportClient, elections: any ElectionClient, candidacies: any CandidacyClient, vetting: any VettingClient
+    public let meetings: any MeetingClient
 
     public init() { self.init(box: Box(), inTransaction: false) }
 
@@ -53,7 +57,7 @@ public struct MemoryDataStore: DataStore {
         organizations = MemoryOrganizations(box: box); members = MemoryMembers(box: box); accounts = MemoryAccounts(box: box)
         audit = MemoryAudit(box: box); sessions = MemorySessions(box: box); loginAttempts = MemoryLoginAttempts(box: box)
         imports = MemoryImports(box: box); elections = MemoryElections(box: box); candidacies = MemoryCandidacies(box: box)
-        vetting = MemoryVetting(box: box)
+        vetting = MemoryVetting(box: box); meetings = MemoryMeetings(box: box)
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
@@ -350,6 +354,41 @@ struct MemoryCandidacies: CandidacyClient {
     func update(_ candidacy: CandidacyRecord) async throws {
         box.change { s in
             if let i = s.candidacies.firstIndex(where: { $0.id == candidacy.id }) { s.candidacies[i] = candidacy }
+        }
+    }
+}
+
+struct MemoryMeetings: MeetingClient {
+    let box: MemoryDataStore.Box
+
+    func exclusions(of election: ElectionID) async throws -> [ExclusionRecord] { box.read { $0.exclusions.filter { $0.electionID == election } } }
+    func insert(_ exclusion: ExclusionRecord) async throws {
+        try box.change { s in
+            guard !s.exclusions.contains(where: { $0.electionID == exclusion.electionID && $0.memberID == exclusion.memberID }) else {
+                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: meeting_exclusions.election_id, member_id")
+            }
+            s.exclusions.append(exclusion)
+        }
+    }
+    func deleteExclusion(of member: MemberID, in election: ElectionID) async throws {
+        box.change { s in s.exclusions.removeAll { $0.electionID == election && $0.memberID == member } }
+    }
+    func checkIns(of election: ElectionID) async throws -> [CheckInRecord] { box.read { $0.checkIns.filter { $0.electionID == election } } }
+    func insert(_ checkIn: CheckInRecord) async throws {
+        try box.change { s in
+            guard !s.checkIns.contains(where: { $0.electionID == checkIn.electionID && $0.memberID == checkIn.memberID }) else {
+                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: meeting_check_ins.election_id, member_id")
+            }
+            s.checkIns.append(checkIn)
+        }
+    }
+    func officials(of election: ElectionID) async throws -> [OfficialRecord] { box.read { $0.officials.filter { $0.electionID == election } } }
+    func insert(_ official: OfficialRecord) async throws {
+        try box.change { s in
+            guard !s.officials.contains(where: { $0.electionID == official.electionID && $0.memberID == official.memberID }) else {
+                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: meeting_officials.election_id, member_id")
+            }
+            s.officials.append(official)
         }
     }
 }

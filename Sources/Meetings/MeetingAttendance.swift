@@ -1,0 +1,123 @@
+import Foundation
+import Core
+import Persistence
+import Audit
+import Elections
+
+/// Who is expected at the election meeting and who came (RULES §1, §2): the voters are the full
+/// members of the election's organization and below; E leaves out those excluded by a recorded
+/// decision (one of the five reasons, the higher level's approval, the meeting's vote); P counts
+/// those checked in at the door, each once. The quorum follows the election's profile.
+public enum MeetingAttendance {
+    public struct Summary: Sendable {
+        /// Full members of the election's organization and below.
+        public let voters: Int
+        public let expected: Int
+        public let present: Int
+        public let quorumMet: Bool
+        /// The profile's rule in words, with the numbers it needs.
+        public let rule: String
+        public let excluded: [(member: MemberRecord, exclusion: ExclusionRecord)]
+    }
+
+    /// Members beyond this are not read for one meeting: a members' meeting is a branch or a town, not a province.
+    public static let maxVoters = 200_000
+
+    /// The full members who vote at this election's meeting, in 姓氏笔画 order.
+    static func voters(of election: ElectionRecord, in data: any DataStore) async throws -> [MemberRecord] {
+        guard let organization = try await data.organizations.find(election.organizationID) else { return [] }
+        var search = MemberSearch()
+        search.status = .full
+        var voters: [MemberRecord] = []
+        var cursor: MemberCursor?
+        repeat {
+            let batch = try await data.members.batch(search, in: .subtree(path: organization.path), after: cursor, size: 5_000)
+            voters += batch.members
+            cursor = batch.last
+            guard voters.count <= maxVoters else {
+                throw Refusal.invalid("meeting.voters.tooMany", "这个党组织有 \(voters.count) 名以上党员，不是一次党员大会的规模")
+            }
+        } while cursor != nil
+        return voters
+    }
+
+    /// The rule a profile sets, in words, for E.
+    public static func rule(_ profile: RuleProfile, expected e: Int) -> String {
+        switch profile {
+        case .basic: return "到会须达应到会人数的五分之四（至少 \((4 * e + 4) / 5) 人）"
+        case .localCongress: return "到会须超过应到会人数的一半（至少 \(e / 2 + 1) 人）"
+        case .localPlenary: return "到会须超过应到会人数的三分之二（至少 \(2 * e / 3 + 1) 人）"
+        }
+    }
+
+    public static func summary(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> Summary {
+        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        let voters = try await self.voters(of: election, in: data)
+        let exclusions = Dictionary(try await data.meetings.exclusions(of: election.id).map { ($0.memberID, $0) }, uniquingKeysWith: { a, _ in a })
+        let present = Set(try await data.meetings.checkIns(of: election.id).map(\.memberID))
+        let voterIDs = Set(voters.map(\.id))
+        let excluded = voters.compactMap { m in exclusions[m.id].map { (m, $0) } }
+        let expected = voters.count - excluded.count
+        let p = present.intersection(voterIDs).count
+        return Summary(voters: voters.count, expected: expected, present: p,
+                       quorumMet: expected > 0 && Quorum.isMet(expected: expected, present: p, profile: election.profile),
+                       rule: rule(election.profile, expected: expected), excluded: excluded)
+    }
+
+    /// Checks a voter in by ID number (exact) or name (when only one voter has it). A second
+    /// check-in, an excluded member, someone without a vote here: refused with a code.
+    @discardableResult
+    public static func checkIn(_ electionID: ElectionID, query: String, actor: String, scope: Scope,
+                               in data: any DataStore) async throws -> MemberRecord {
+        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        let text = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...40).contains(text.count) else { throw Refusal.invalid("checkIn.query.length", "请输入姓名或身份证号", field: "query") }
+        let voters = try await self.voters(of: election, in: data)
+        let matches = voters.filter { $0.record.idNumber == text.uppercased() || $0.record.name == text }
+        guard !matches.isEmpty else {
+            throw Refusal.notFound("checkIn.notAVoter", "「\(text)」不是本次会议有选举权的党员（正式党员才有选举权）")
+        }
+        guard matches.count == 1, let member = matches.first else {
+            throw Refusal.invalid("checkIn.ambiguous", "有 \(matches.count) 名党员叫「\(text)」，请用身份证号签到", field: "query")
+        }
+        if let exclusion = try await data.meetings.exclusions(of: election.id).first(where: { $0.memberID == member.id }) {
+            throw Refusal.invalid("checkIn.excluded", "\(member.record.name)已按「\(exclusion.reason.rawValue)」不计入应到会人数；本人到会的，请先撤销该记录", field: "query")
+        }
+        if let earlier = try await data.meetings.checkIns(of: election.id).first(where: { $0.memberID == member.id }) {
+            throw Refusal.invalid("checkIn.duplicate", "\(member.record.name)已于 \(earlier.checkedInAt.prefix(19).replacingOccurrences(of: "T", with: " ")) 签到", field: "query")
+        }
+        let record = CheckInRecord(electionID: election.id, memberID: member.id, checkedInBy: actor, checkedInAt: AuditLog.timestamp())
+        try await data.write { data in
+            try await data.meetings.insert(record)
+            try await AuditLog.append(.voterCheckedIn, actor: actor, object: "election:\(election.id) member:\(member.id)（\(member.record.name)）",
+                                      after: "签到", in: data)
+        }
+        return member
+    }
+
+    /// Leaves a voter out of E, with the reason, the approval and the meeting's vote (all three required).
+    public static func exclude(_ electionID: ElectionID, member memberID: MemberID, reason: ExclusionReason, approvedBy: String, meetingVote: String,
+                               actor: String, scope: Scope, in data: any DataStore) async throws {
+        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        guard let member = try await voters(of: election, in: data).first(where: { $0.id == memberID }) else {
+            throw Refusal.notFound("meeting.member.notAVoter", "这名党员不是本次会议有选举权的党员")
+        }
+        let approval = approvedBy.trimmingCharacters(in: .whitespacesAndNewlines), vote = meetingVote.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (2...200).contains(approval.count), (2...200).contains(vote.count) else {
+            throw Refusal.invalid("exclusion.recordIncomplete", "不计入应到会人数须写明上级批准和会议表决情况（各2至200字）", field: "approvedBy")
+        }
+        guard try await !data.meetings.checkIns(of: election.id).contains(where: { $0.memberID == memberID }) else {
+            throw Refusal.invalid("exclusion.checkedIn", "\(member.record.name)已签到，不能不计入应到会人数", field: "memberId")
+        }
+        guard try await !data.meetings.exclusions(of: election.id).contains(where: { $0.memberID == memberID }) else {
+            throw Refusal.invalid("exclusion.duplicate", "\(member.record.name)已不计入应到会人数", field: "memberId")
+        }
+        let record = ExclusionRecord(electionID: election.id, memberID: memberID, reason: reason, approvedBy: approval, meetingVote: vote,
+                                     recordedBy: actor, recordedAt: AuditLog.timestamp())
+        try await data.write { data in
+            try await data.meetings.insert(record)
+            try await AuditLog.append(.voterExcluded, actor: actor, object: "election:\(election.id) member:\(memberID)（\(member.record.name)）",
+                                      after: "不计入应到会人数：\(reason.rawValue)；上级批准：\(approval)；会议表决：\(vote)", in: data)
+        }
+    }
+}
