@@ -60,7 +60,7 @@ let package = Package(
                                                           "NameOrder"]),
         .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations"]),
         .target(name: "WebApp", dependencies: [
-            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Nominations", "ElectionDocuments", "Documents",
+            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Nominations", "Meetings", "ElectionDocuments", "Documents",
             "Allocation", "NameOrder",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),

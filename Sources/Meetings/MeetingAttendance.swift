@@ -70,27 +70,32 @@ public enum MeetingAttendance {
     public static func checkIn(_ electionID: ElectionID, query: String, actor: String, scope: Scope,
                                in data: any DataStore) async throws -> MemberRecord {
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
-        let text = query.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...40).contains(text.count) else { throw Refusal.invalid("checkIn.query.length", "请输入姓名或身份证号", field: "query") }
-        let voters = try await self.voters(of: election, in: data)
-        let matches = voters.filter { $0.record.idNumber == text.uppercased() || $0.record.name == text }
-        guard !matches.isEmpty else {
-            throw Refusal.notFound("checkIn.notAVoter", "「\(text)」不是本次会议有选举权的党员（正式党员才有选举权）")
-        }
-        guard matches.count == 1, let member = matches.first else {
-            throw Refusal.invalid("checkIn.ambiguous", "有 \(matches.count) 名党员叫「\(text)」，请用身份证号签到", field: "query")
-        }
+        let member = try await voter(matching: query, in: election, data: data)
         if let exclusion = try await data.meetings.exclusions(of: election.id).first(where: { $0.memberID == member.id }) {
             throw Refusal.invalid("checkIn.excluded", "\(member.record.name)已按「\(exclusion.reason.rawValue)」不计入应到会人数；本人到会的，请先撤销该记录", field: "query")
         }
         if let earlier = try await data.meetings.checkIns(of: election.id).first(where: { $0.memberID == member.id }) {
-            throw Refusal.invalid("checkIn.duplicate", "\(member.record.name)已于 \(earlier.checkedInAt.prefix(19).replacingOccurrences(of: "T", with: " ")) 签到", field: "query")
+            throw Refusal.invalid("checkIn.duplicate", "\(member.record.name)已于 \(earlier.checkedInAt.prefix(19).replacingOccurrences(of: "T", with: " ")) 签到（UTC）", field: "query")
         }
         let record = CheckInRecord(electionID: election.id, memberID: member.id, checkedInBy: actor, checkedInAt: AuditLog.timestamp())
         try await data.write { data in
             try await data.meetings.insert(record)
             try await AuditLog.append(.voterCheckedIn, actor: actor, object: "election:\(election.id) member:\(member.id)（\(member.record.name)）",
                                       after: "签到", in: data)
+        }
+        return member
+    }
+
+    /// The voter a door clerk means: an ID number (exact), or a name only one voter has.
+    public static func voter(matching query: String, in election: ElectionRecord, data: any DataStore) async throws -> MemberRecord {
+        let text = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...40).contains(text.count) else { throw Refusal.invalid("checkIn.query.length", "请输入姓名或身份证号", field: "query") }
+        let matches = try await voters(of: election, in: data).filter { $0.record.idNumber == text.uppercased() || $0.record.name == text }
+        guard !matches.isEmpty else {
+            throw Refusal.notFound("checkIn.notAVoter", "「\(text)」不是本次会议有选举权的党员（正式党员才有选举权）")
+        }
+        guard matches.count == 1, let member = matches.first else {
+            throw Refusal.invalid("checkIn.ambiguous", "有 \(matches.count) 名党员叫「\(text)」，请用身份证号", field: "query")
         }
         return member
     }

@@ -22,6 +22,7 @@ enum Capability: String {
     case viewNominations = "查看推荐人选"
     case nominate = "推荐人选和推进环节"
     case backUpDatabase = "备份数据库"
+    case runMeeting = "组织选举大会（签到、不计入应到会人数、监票人和计票人）"
 }
 
 struct Access {
@@ -50,7 +51,8 @@ struct Access {
         case (_, .viewElections): return true
         case (_, .manageElections): return false
         // Lists under deliberation: the department and the unit's administrators only.
-        case (.unitAdmin, .viewNominations), (.unitAdmin, .nominate): return true
+        case (.unitAdmin, .viewNominations), (.unitAdmin, .nominate), (.unitAdmin, .runMeeting): return true
+        case (_, .runMeeting): return false
         case (_, .viewNominations), (_, .nominate): return false
         case (.unitAdmin, .viewRoster), (.unitAdmin, .seeFullIDNumbers), (.unitAdmin, .viewOrganizations),
              (.unitAdmin, .editRoster), (.unitAdmin, .exportRoster), (.unitAdmin, .manageOrganizations): return true

@@ -38,7 +38,7 @@ struct ElectionPage: Encodable {
     }
     let id: String, name: String, seats: Int, places: Int, margin: String, minimum: Int, referenceDate: String, nameOrder: String
     let quotas: [Quota], quotaTotal: Int, previewing: Bool
-    let canManage: Bool, canNominate: Bool, seesNominations: Bool
+    let canManage: Bool, canNominate: Bool, seesNominations: Bool, canRunMeeting: Bool
     struct Method: Encodable { let name: String; let selected: Bool }
     let methods: [Method], base: Int, unitMinimum: Int
     struct ProgressRow: Encodable {
@@ -119,6 +119,7 @@ enum ElectionPages {
         routes.get("elections", ":id", "documents", ":file", use: DocumentAPI.document)
         CandidatePages.register(routes)
         SlatePages.register(routes)
+        MeetingPages.register(routes)
     }
 
     static func listPage(_ req: Request, _ access: Access, error: String?) async throws -> Response {
@@ -227,6 +228,7 @@ enum ElectionPages {
             referenceDate: election.referenceDate, nameOrder: election.nameOrder == .a ? "A（姓氏笔画，单名视为空白）" : "B（姓名笔画）",
             quotas: quotas, quotaTotal: quotas.map(\.places).reduce(0, +), previewing: preview != nil,
             canManage: access.can(.manageElections), canNominate: access.can(.nominate), seesNominations: sees,
+            canRunMeeting: access.can(.runMeeting),
             methods: ApportionmentMethod.allCases.map { .init(name: $0.rawValue, selected: $0 == plan.method) }, base: plan.base, unitMinimum: plan.minimum,
             progress: progress,
             downloads: sees ? ElectionDocuments.Kind.allCases.flatMap { k in k.formats.map { .init(title: "\(k.title)（\($0.rawValue.uppercased())）", file: "\(k.rawValue).\($0.rawValue)") } } : [],

@@ -42,6 +42,7 @@ enum NominationAPI {
         SlateAPI.register(signedIn)
         ProgressAPI.register(signedIn)
         DocumentAPI.register(signedIn)
+        MeetingAPI.register(signedIn)
     }
 
     static func parameter<Tag>(_ req: Request, _ name: String, _ what: String) throws -> TypedID<Tag> {

@@ -78,6 +78,9 @@ import Documents
         ("GET /api/v1/elections/ELECTION/documents/forms.xlsx", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/TOWNELECTION/documents/report.pdf", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /elections/ELECTION/documents/report.pdf?unit=OTHERORG", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("GET /elections/TOWNELECTION/meeting", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections/TOWNELECTION/attendance", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections/ELECTION/attendance", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
         ("GET /elections", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/ELECTION", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/TOWNELECTION", [.ok, .ok, .notFound, .notFound, .notFound, .notFound]),
@@ -123,6 +126,12 @@ import Documents
         ("POST /elections/ELECTION/slate", ["decision": "accept", "digest": "0"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/elections/ELECTION/candidates/\(UUID())/category", ["category": "农民"], [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/candidates/\(UUID())/category", ["category": "农民"], [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/elections/ELECTION/check-ins", ["query": "没有这个人"], [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /elections/ELECTION/meeting/check-in", ["query": ""], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
+        ("POST /elections/ELECTION/meeting/exclusions", ["query": "没有这个人", "reason": "出国半年以上", "approvedBy": "批准", "meetingVote": "通过"],
+         [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
+        ("POST /elections/ELECTION/meeting/officials", ["query": "没有这个人", "role": "计票人", "approval": "通过"],
+         [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /audit/backup", [:], [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("PUT /api/v1/elections/ELECTION/units/OWNORG/participation", ["organizations": "不是数"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/units/OTHERORG/participation", ["organizations": "-1", "members": "0"], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
@@ -269,7 +278,7 @@ import Documents
                     #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
                 }
             }
-            #expect(writeRoutes.count == 47)   // every non-GET route, the election pages and API included
+            #expect(writeRoutes.count == 51)   // every non-GET route, the election pages and API included
             #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()
