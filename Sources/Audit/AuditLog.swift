@@ -37,6 +37,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case voterCheckedIn = "meeting.checkIn"
     case voterExcluded = "meeting.exclusion"
     case officialAppointed = "meeting.official"
+    case roundCreated = "round.created"
+    case roundStep = "round.step"
 }
 
 extension AuditAction {
@@ -76,6 +78,8 @@ extension AuditAction {
         case .voterCheckedIn: return "签到"
         case .voterExcluded: return "不计入应到会人数"
         case .officialAppointed: return "确定监票人、计票人"
+        case .roundCreated: return "设立一轮选举"
+        case .roundStep: return "选举轮次的环节"
         }
     }
 }

@@ -25,6 +25,7 @@ public enum StagedImportTag {}
 public enum CandidacyTag {}
 public enum VettingOpinionTag {}
 public enum AttachmentTag {}
+public enum RoundTag {}
 
 public typealias OrganizationID = TypedID<OrganizationTag>
 public typealias MemberID = TypedID<MemberTag>
@@ -34,3 +35,4 @@ public typealias StagedImportID = TypedID<StagedImportTag>
 public typealias CandidacyID = TypedID<CandidacyTag>
 public typealias VettingOpinionID = TypedID<VettingOpinionTag>
 public typealias AttachmentID = TypedID<AttachmentTag>
+public typealias RoundID = TypedID<RoundTag>

@@ -67,6 +67,13 @@ public struct RoundLifecycle: Sendable, Equatable {
 
     public init() {}
 
+    /// A lifecycle as it was stored.
+    public init(state: RoundState, ballotHash: String?, expected: Int?, present: Int?, issued: Int?, returned: Int?,
+                signedBy: (chiefScrutineer: String, chair: String)?) {
+        self.state = state; self.ballotHash = ballotHash; self.expected = expected; self.present = present
+        self.issued = issued; self.returned = returned; self.signedBy = signedBy
+    }
+
     public static func == (a: RoundLifecycle, b: RoundLifecycle) -> Bool {
         a.state == b.state && a.ballotHash == b.ballotHash && a.expected == b.expected && a.present == b.present && a.issued == b.issued
             && a.returned == b.returned && a.signedBy?.chiefScrutineer == b.signedBy?.chiefScrutineer && a.signedBy?.chair == b.signedBy?.chair

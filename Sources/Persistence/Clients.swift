@@ -193,6 +193,11 @@ public protocol MeetingClient: Sendable {
     func insert(_ checkIn: CheckInRecord) async throws
     func officials(of election: ElectionID) async throws -> [OfficialRecord]
     func insert(_ official: OfficialRecord) async throws
+    func rounds(of election: ElectionID) async throws -> [RoundRecord]
+    func round(_ id: RoundID) async throws -> RoundRecord?
+    func insert(_ round: RoundRecord) async throws
+    /// Stores the round's lifecycle (its state and what the steps recorded).
+    func update(_ round: RoundRecord) async throws
 }
 
 public protocol CandidacyClient: Sendable {

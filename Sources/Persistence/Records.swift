@@ -176,6 +176,31 @@ public struct OfficialRecord: Sendable, Equatable {
     }
 }
 
+/// A round of voting at the election meeting: what it elects, whom the ballot lists (in ballot
+/// order), and where its lifecycle stands with what each step recorded.
+public struct RoundRecord: Sendable, Equatable {
+    public struct Candidate: Sendable, Equatable, Codable {
+        public let id: String
+        public let name: String
+        public init(id: String, name: String) { self.id = id; self.name = name }
+    }
+    public var id: RoundID
+    public var electionID: ElectionID
+    /// 1, 2, … within the election.
+    public var number: Int
+    public var kind: RoundKind
+    public var seats: Int
+    public var candidates: [Candidate]
+    public var lifecycle: RoundLifecycle
+    public var createdBy: String
+    public var createdAt: String
+    public init(id: RoundID = RoundID(UUID()), electionID: ElectionID, number: Int, kind: RoundKind, seats: Int, candidates: [Candidate],
+                lifecycle: RoundLifecycle = RoundLifecycle(), createdBy: String, createdAt: String) {
+        self.id = id; self.electionID = electionID; self.number = number; self.kind = kind; self.seats = seats; self.candidates = candidates
+        self.lifecycle = lifecycle; self.createdBy = createdBy; self.createdAt = createdAt
+    }
+}
+
 /// What a unit reports of its nominating (酝酿产生情况): how many of its grassroots
 /// organizations took part and how many members recommended.
 public struct ParticipationRecord: Sendable, Equatable {

@@ -130,6 +130,13 @@ import Documents
         out.append("meeting \(attendance.voters) \(attendance.expected) \(attendance.present) \(attendance.quorumMet) "
                    + (try await MeetingOfficials.list(election.id, scope: .city, in: data)).map { "\($0.official.role.rawValue):\($0.member.record.name)" }.joined())
 
+        var standing = MemberSearch(); standing.status = .full; standing.pageSize = 16
+        let people = try await data.members.search(standing, in: .city).members.suffix(12).map(\.id)
+        let round = try await Rounds.create(election.id, kind: .formal, seats: 10, candidates: Array(people), actor: "c", scope: .city, in: data)
+        let frozen = try await Rounds.take(.freeze, round: round.id, actor: "c", scope: .city, in: data)
+        out.append("round \(frozen.number) \(frozen.lifecycle.state.rawValue) \(frozen.lifecycle.ballotHash ?? "") "
+                   + (try await data.meetings.rounds(of: election.id)).map { $0.candidates.map(\.name).joined(separator: ",") }.joined())
+
         // The audit chain holds, and lists the same events.
         out.append("audit \(try await AuditLog.verify(in: data).entries) " + (try await AuditLog.page(1, size: 500, in: data)).entries.map(\.action).joined(separator: ","))
         return out
@@ -177,5 +184,5 @@ import Documents
                                                  "Store.AddPasswordChangeFlag", "Store.AddAccountDisabled", "Store.CreateSessions",
                                                  "Store.CreateLoginAttempts", "Store.CreateAuditCheckpoints", "Store.CreateColumnMaps",
                                                  "Store.AddElectionSetup", "Store.CreateCandidacies",
-                                                 "Store.CreateVetting", "Store.AddCandidacyCategory", "Store.CreateParticipation", "Store.CreateMeetingAttendance"])
+                                                 "Store.CreateVetting", "Store.AddCandidacyCategory", "Store.CreateParticipation", "Store.CreateMeetingAttendance", "Store.CreateRounds"])
 }

@@ -412,6 +412,46 @@ struct FluentMeetings: MeetingClient {
     }
 }
 
+extension FluentMeetings {
+    func rounds(of election: ElectionID) async throws -> [RoundRecord] {
+        try await Round.query(on: db).filter(\.$electionID == election.uuid).sort(\.$number).all().map(record)
+    }
+
+    func round(_ id: RoundID) async throws -> RoundRecord? { try await Round.find(id.uuid, on: db).map(record) }
+
+    func insert(_ r: RoundRecord) async throws {
+        let row = Round()
+        row.id = r.id.uuid; row.electionID = r.electionID.uuid; row.number = r.number; row.kind = r.kind.rawValue; row.seats = r.seats
+        row.candidates = String(decoding: try JSONEncoder().encode(r.candidates), as: UTF8.self)
+        row.createdBy = r.createdBy; row.createdAt = r.createdAt
+        write(r.lifecycle, to: row)
+        try await row.create(on: db)
+    }
+
+    func update(_ r: RoundRecord) async throws {
+        guard let row = try await Round.find(r.id.uuid, on: db) else { return }
+        write(r.lifecycle, to: row)
+        try await row.update(on: db)
+    }
+
+    func write(_ l: RoundLifecycle, to row: Round) {
+        row.state = l.state.rawValue; row.ballotHash = l.ballotHash; row.expected = l.expected; row.present = l.present
+        row.issued = l.issued; row.returned = l.returned; row.chiefScrutineer = l.signedBy?.chiefScrutineer; row.chair = l.signedBy?.chair
+    }
+
+    func record(_ row: Round) throws -> RoundRecord {
+        guard let kind = RoundKind(rawValue: row.kind), let state = RoundState(rawValue: row.state) else {
+            throw ConfigurationError("轮次 \(row.id?.uuidString ?? "") 的类型或状态无法读取")
+        }
+        let signed = row.chiefScrutineer.flatMap { s in row.chair.map { (chiefScrutineer: s, chair: $0) } }
+        return RoundRecord(id: RoundID(row.id!), electionID: ElectionID(row.electionID), number: row.number, kind: kind, seats: row.seats,
+                           candidates: try JSONDecoder().decode([RoundRecord.Candidate].self, from: Data(row.candidates.utf8)),
+                           lifecycle: RoundLifecycle(state: state, ballotHash: row.ballotHash, expected: row.expected, present: row.present,
+                                                     issued: row.issued, returned: row.returned, signedBy: signed),
+                           createdBy: row.createdBy, createdAt: row.createdAt)
+    }
+}
+
 struct FluentVetting: VettingClient {
     let db: any Database
 

@@ -15,7 +15,7 @@ extension StoreMigration {
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -352,6 +352,35 @@ struct CreateMeetingAttendance: StoreMigration {
 
     func revert(on database: any Database) async throws {
         for schema in [MeetingOfficial.schema, MeetingCheckIn.schema, MeetingExclusion.schema] { try await database.schema(schema).delete() }
+    }
+}
+
+/// Rounds of voting with their lifecycle.
+struct CreateRounds: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Round.schema)
+            .id()
+            .field("election_id", .uuid, .required, .references(Election.schema, .id))
+            .field("number", .int, .required)
+            .field("kind", .string, .required)
+            .field("seats", .int, .required)
+            .field("candidates", .string, .required)
+            .field("state", .string, .required)
+            .field("ballot_hash", .string)
+            .field("expected", .int)
+            .field("present", .int)
+            .field("issued", .int)
+            .field("returned", .int)
+            .field("chief_scrutineer", .string)
+            .field("chair", .string)
+            .field("created_by", .string, .required)
+            .field("created_at", .string, .required)
+            .unique(on: "election_id", "number")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Round.schema).delete()
     }
 }
 

@@ -153,6 +153,28 @@ public final class MeetingOfficial: Model, @unchecked Sendable {
     public init() {}
 }
 
+/// A round of voting; its lifecycle in columns, its ballot's candidates as JSON.
+public final class Round: Model, @unchecked Sendable {
+    public static let schema = "rounds"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "election_id") public var electionID: UUID
+    @Field(key: "number") public var number: Int
+    @Field(key: "kind") public var kind: String
+    @Field(key: "seats") public var seats: Int
+    @Field(key: "candidates") public var candidates: String
+    @Field(key: "state") public var state: String
+    @OptionalField(key: "ballot_hash") public var ballotHash: String?
+    @OptionalField(key: "expected") public var expected: Int?
+    @OptionalField(key: "present") public var present: Int?
+    @OptionalField(key: "issued") public var issued: Int?
+    @OptionalField(key: "returned") public var returned: Int?
+    @OptionalField(key: "chief_scrutineer") public var chiefScrutineer: String?
+    @OptionalField(key: "chair") public var chair: String?
+    @Field(key: "created_by") public var createdBy: String
+    @Field(key: "created_at") public var createdAt: String
+    public init() {}
+}
+
 /// One entry of the append-only, hash-chained audit log.
 public final class AuditEntry: Model, @unchecked Sendable {
     public static let schema = "audit_log"

@@ -38,6 +38,7 @@ public struct MemoryDataStore: DataStore {
         var exclusions: [ExclusionRecord] = []
         var checkIns: [CheckInRecord] = []
         var officials: [OfficialRecord] = []
+        var rounds: [RoundRecord] = []
         var candidacies: [CandidacyRecord] = []
         var opinions: [VettingOpinionRecord] = []
         var attachmentContents: [AttachmentID: Data] = [:]
@@ -390,6 +391,21 @@ struct MemoryMeetings: MeetingClient {
             }
             s.officials.append(official)
         }
+    }
+    func rounds(of election: ElectionID) async throws -> [RoundRecord] {
+        box.read { $0.rounds.filter { $0.electionID == election }.sorted { $0.number < $1.number } }
+    }
+    func round(_ id: RoundID) async throws -> RoundRecord? { box.read { $0.rounds.first { $0.id == id } } }
+    func insert(_ round: RoundRecord) async throws {
+        try box.change { s in
+            guard !s.rounds.contains(where: { $0.electionID == round.electionID && $0.number == round.number }) else {
+                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: rounds.election_id, number")
+            }
+            s.rounds.append(round)
+        }
+    }
+    func update(_ round: RoundRecord) async throws {
+        box.change { s in if let i = s.rounds.firstIndex(where: { $0.id == round.id }) { s.rounds[i].lifecycle = round.lifecycle } }
     }
 }
 

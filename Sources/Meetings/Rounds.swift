@@ -1,0 +1,158 @@
+import Foundation
+import Crypto
+import Core
+import Persistence
+import Audit
+import Elections
+import ElectionDocuments
+import NameOrder
+import Documents
+
+/// Rounds of voting at the meeting: set up with their seats and candidates (in 姓氏笔画 order by
+/// the election's convention; the margin checked for a formal round), then moved through their
+/// lifecycle (`RoundLifecycle`): the ballot frozen under a hash of its definition, voting opened
+/// on the meeting's E and P with the ballots issued, the ballots returned counted. Each step is
+/// one transaction with its audit row.
+public enum Rounds {
+    public static func label(_ kind: RoundKind) -> String {
+        switch kind {
+        case .formal: return "正式选举"
+        case .preliminary: return "预选"
+        case .tieBreak: return "重新投票"
+        case .supplementary: return "另行选举"
+        }
+    }
+
+    /// Sets up a round from members of the roster (the voters of the meeting who stand).
+    @discardableResult
+    public static func create(_ electionID: ElectionID, kind: RoundKind, seats: Int, candidates memberIDs: [MemberID], actor: String, scope: Scope,
+                              in data: any DataStore) async throws -> RoundRecord {
+        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        guard (1...ElectionSetup.maxSeats).contains(seats) else {
+            throw Refusal.invalid("round.seats.outOfRange", "应选名额应在1至\(ElectionSetup.maxSeats)之间", field: "seats")
+        }
+        guard !memberIDs.isEmpty, memberIDs.count <= DocumentRenderers.ballotCapacity, Set(memberIDs).count == memberIDs.count else {
+            throw Refusal.invalid("round.candidates.count", "候选人应为1至\(DocumentRenderers.ballotCapacity)名（一张选票排得下），且不重复", field: "candidates")
+        }
+        let voters = Dictionary(try await MeetingAttendance.voters(of: election, in: data).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var people: [MemberRecord] = []
+        for id in memberIDs {
+            guard let member = voters[id] else {
+                throw Refusal.invalid("round.candidate.notAVoter", "候选人须是本次会议有选举权的正式党员", field: "candidates")
+            }
+            people.append(member)
+        }
+        // RULES §3: a formal round's candidates exceed the seats by the election's margin (进一法).
+        if kind == .formal {
+            let fewest = Margin.minimumCandidates(seats: seats, ratio: election.marginRatio)
+            guard people.count >= fewest else {
+                throw Refusal.invalid("round.margin.tooSmall",
+                                      "应选 \(seats) 名、差额比例不少于\(ElectionSetup.percent(election.marginRatio))，候选人至少 \(fewest) 名，现 \(people.count) 名",
+                                      field: "candidates")
+            }
+        } else if kind != .preliminary {
+            guard people.count > seats || kind == .supplementary else {
+                throw Refusal.invalid("round.candidates.notMoreThanSeats", "重新投票的人数应多于名额", field: "candidates")
+            }
+        }
+        let ordered = NameOrder(convention: election.nameOrder).sorted(people, by: \.record.name)
+        let number = (try await data.meetings.rounds(of: election.id).map(\.number).max() ?? 0) + 1
+        let round = RoundRecord(electionID: election.id, number: number, kind: kind, seats: seats,
+                                candidates: ordered.map { .init(id: $0.id.description, name: $0.record.name) }, createdBy: actor, createdAt: AuditLog.timestamp())
+        try await data.write { data in
+            try await data.meetings.insert(round)
+            try await AuditLog.append(.roundCreated, actor: actor, object: "round:\(round.id)",
+                                      after: "\(election.name) 第 \(number) 轮（\(label(kind))）：应选 \(seats) 名，候选人 \(ordered.map(\.record.name).joined(separator: "、"))",
+                                      in: data)
+        }
+        return round
+    }
+
+    /// The round, if its election is one the scope sees.
+    public static func find(_ id: RoundID, scope: Scope, in data: any DataStore) async throws -> (round: RoundRecord, election: ElectionRecord) {
+        guard let round = try await data.meetings.round(id) else { throw Refusal.notFound("round.notFound", "没有这一轮选举") }
+        do {
+            return (round, try await ElectionSetup.find(round.electionID, scope: scope, in: data))
+        } catch let refusal as Refusal where refusal.kind == .notFound {
+            throw Refusal.notFound("round.notFound", "没有这一轮选举")
+        }
+    }
+
+    /// The rounds of every election the scope sees, election by election.
+    public static func list(scope: Scope, in data: any DataStore) async throws -> [(round: RoundRecord, election: ElectionRecord)] {
+        var all: [(RoundRecord, ElectionRecord)] = []
+        for election in try await ElectionSetup.list(scope: scope, in: data) {
+            all += try await data.meetings.rounds(of: election.id).map { ($0, election) }
+        }
+        return all
+    }
+
+    /// What the ballot says, as one text; its SHA-256 is printed on every ballot.
+    public static func definition(_ round: RoundRecord, election: ElectionRecord) -> String {
+        ([election.name, "第\(round.number)轮", label(round.kind), "应选\(round.seats)"] + round.candidates.map { "\($0.id):\($0.name)" }).joined(separator: "\n")
+    }
+
+    public enum Step: Sendable {
+        case freeze
+        /// Opens voting on the meeting's attendance now, with the ballots issued.
+        case open(issued: Int)
+        case collect(returned: Int)
+        case revote(issued: Int)
+        case reopen(reason: String)
+    }
+
+    /// Takes one step of the round's lifecycle; a step its state does not allow is refused with the lifecycle's code.
+    @discardableResult
+    public static func take(_ step: Step, round id: RoundID, actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
+        let found = try await find(id, scope: scope, in: data)
+        var round = found.round
+        let election = found.election
+        let before = round.lifecycle.state
+        let action: RoundAction
+        switch step {
+        case .freeze:
+            let hash = SHA256.hash(data: Data(definition(round, election: election).utf8)).map { String(format: "%02x", $0) }.joined()
+            action = .freezeBallot(hash: hash)
+        case .open(let issued):
+            let attendance = try await MeetingAttendance.summary(election.id, scope: scope, in: data)
+            action = .openVoting(expected: attendance.expected, present: attendance.present, quorumMet: attendance.quorumMet, issued: issued)
+        case .collect(let returned): action = .collect(returned: returned)
+        case .revote(let issued): action = .revote(issued: issued)
+        case .reopen(let reason): action = .reopen(reason: reason)
+        }
+        do { try round.lifecycle.apply(action) } catch { throw Refusal.invalid(error.code, error.message, field: error.field) }
+        let changed = round
+        try await data.write { data in
+            try await data.meetings.update(changed)
+            try await AuditLog.append(.roundStep, actor: actor, object: "round:\(changed.id)（\(election.name) 第 \(changed.number) 轮）",
+                                      before: before.rawValue, after: "\(action.name)：\(changed.lifecycle.state.rawValue)" + details(changed.lifecycle, action), in: data)
+        }
+        return changed
+    }
+
+    static func details(_ l: RoundLifecycle, _ action: RoundAction) -> String {
+        switch action {
+        case .freezeBallot: return "，选票定义 \(l.ballotHash ?? "")"
+        case .openVoting, .revote: return "，应到会 \(l.expected ?? 0) 人，实到会 \(l.present ?? 0) 人，发出选票 \(l.issued ?? 0) 张"
+        case .collect: return "，收回选票 \(l.returned ?? 0) 张" + (l.state == .void ? "（多于发出的，本轮无效，须重新投票）" : "")
+        case .reopen(let reason): return "，理由：\(reason)"
+        default: return ""
+        }
+    }
+
+    /// The round's ballots (numbered from 1), or its spare set, once the ballot is frozen.
+    public static func ballots(_ id: RoundID, count: Int, spare: Bool, scope: Scope, in data: any DataStore) async throws -> Data {
+        let (round, election) = try await find(id, scope: scope, in: data)
+        guard let hash = round.lifecycle.ballotHash else {
+            throw Refusal.invalid("round.ballot.notFrozen", "选票确定后才能印制（本轮在「\(round.lifecycle.state.rawValue)」）")
+        }
+        guard (1...100_000).contains(count) else { throw Refusal.invalid("round.ballots.count", "一次印制1至100000张", field: "count") }
+        let design = BallotDesign(title: election.name + (round.kind == .formal ? "" : "（\(label(round.kind))）"), seats: round.seats,
+                                  candidates: round.candidates.map(\.name), hash: hash)
+        do {
+            return try DocumentRenderers.ballots(design, numbers: 1...count, spare: spare)
+        } catch let error as PDFError {
+            throw Refusal.invalid(error.code, error.message)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import Core
+import Persistence
+import Audit
+import Demo
+import Elections
+import Meetings
+import NameOrder
+
+/// Rounds of voting on the demo town's meeting: set up with the margin checked, the ballot
+/// frozen under its hash, voting opened only with the quorum, a void round voted again.
+@Suite struct RoundTests {
+    @Test func aFormalRoundGoesFromItsBallotToTheBallotsReturned() async throws {
+        let t = try await MeetingTests.town()
+        try #require(t.voters.count >= 54)
+        let standing = Array(t.voters.suffix(54)).map(\.id)
+        #expect(await refused("round.margin.tooSmall") {   // 45 seats at 20%: at least 54 (45 + ⌈9⌉)
+            _ = try await Rounds.create(t.election.id, kind: .formal, seats: 45, candidates: Array(standing.prefix(53)), actor: "chair", scope: .city, in: t.data)
+        })
+        #expect(await refused("round.candidates.count") {
+            _ = try await Rounds.create(t.election.id, kind: .formal, seats: 45, candidates: standing + [standing[0]], actor: "chair", scope: .city, in: t.data)
+        })
+        let round = try await Rounds.create(t.election.id, kind: .formal, seats: 45, candidates: standing, actor: "chair", scope: .city, in: t.data)
+        let names = round.candidates.map(\.name)
+        #expect(round.number == 1 && round.lifecycle.state == .draft && names.count == 54)
+        #expect(names == NameOrder(convention: t.election.nameOrder).sorted(names))
+        #expect(await refused("round.ballot.notFrozen") { _ = try await Rounds.ballots(round.id, count: 1, spare: false, scope: .city, in: t.data) })
+        let frozen = try await Rounds.take(.freeze, round: round.id, actor: "chair", scope: .city, in: t.data)
+        let hash = try #require(frozen.lifecycle.ballotHash)
+        #expect(frozen.lifecycle.state == .frozen && hash.count == 64 && hash.allSatisfy(\.isHexDigit))
+        let pdf = try await Rounds.ballots(round.id, count: 3, spare: false, scope: .city, in: t.data)
+        #expect(pdf.starts(with: Data("%PDF-".utf8)))
+        // No quorum yet: voting does not open, and nothing changes.
+        #expect(await refused("round.quorum.notMet") { _ = try await Rounds.take(.open(issued: 1), round: round.id, actor: "chair", scope: .city, in: t.data) })
+        #expect(try await t.data.meetings.round(round.id)?.lifecycle.state == .frozen)
+        let needed = (4 * t.voters.count + 4) / 5
+        for member in t.voters.prefix(needed) {
+            try await MeetingAttendance.checkIn(t.election.id, query: member.record.idNumber, actor: "door", scope: .city, in: t.data)
+        }
+        #expect(await refused("round.issued.outOfRange") {
+            _ = try await Rounds.take(.open(issued: needed + 1), round: round.id, actor: "chair", scope: .city, in: t.data)
+        })
+        let voting = try await Rounds.take(.open(issued: needed), round: round.id, actor: "chair", scope: .city, in: t.data)
+        #expect(voting.lifecycle.expected == t.voters.count && voting.lifecycle.present == needed && voting.lifecycle.issued == needed)
+        // More ballots back than issued: void, voted again on the spare set, then a valid return.
+        let void = try await Rounds.take(.collect(returned: needed + 1), round: round.id, actor: "chair", scope: .city, in: t.data)
+        #expect(void.lifecycle.state == .void)
+        #expect(try await t.data.audit.newest()?.after.contains("本轮无效") == true)
+        _ = try await Rounds.take(.revote(issued: needed), round: round.id, actor: "chair", scope: .city, in: t.data)
+        let collected = try await Rounds.take(.collect(returned: needed), round: round.id, actor: "chair", scope: .city, in: t.data)
+        #expect(collected.lifecycle.state == .collected && collected.lifecycle.returned == needed)
+        // The store gives back what was stored.
+        #expect(try await t.data.meetings.round(round.id) == collected)
+        #expect(try await Rounds.list(scope: .city, in: t.data).map(\.round.id) == [round.id])
+        // Another unit's administrator does not see the round.
+        let others = try await t.data.organizations.all(in: .city).filter { $0.kind == .unitCommittee && !t.town.path.hasPrefix($0.path) }
+        let stranger = Scope.subtree(path: try #require(others.first).path)
+        #expect(await refused("round.notFound") { _ = try await Rounds.find(round.id, scope: stranger, in: t.data) })
+        #expect(try await Rounds.list(scope: stranger, in: t.data).isEmpty)
+    }
+}
