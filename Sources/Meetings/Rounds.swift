@@ -141,7 +141,9 @@ public enum Rounds {
     }
 
     /// The round's ballots (numbered from 1), or its spare set, once the ballot is frozen.
-    public static func ballots(_ id: RoundID, count: Int, spare: Bool, scope: Scope, in data: any DataStore) async throws -> Data {
+    /// `offload` runs the drawing (the server gives it a thread of its own, off the event loop).
+    public static func ballots(_ id: RoundID, count: Int, spare: Bool, scope: Scope, in data: any DataStore,
+                               offload: (@escaping @Sendable () throws -> Data) async throws -> Data = { try $0() }) async throws -> Data {
         let (round, election) = try await find(id, scope: scope, in: data)
         guard let hash = round.lifecycle.ballotHash else {
             throw Refusal.invalid("round.ballot.notFrozen", "选票确定后才能印制（本轮在「\(round.lifecycle.state.rawValue)」）")
@@ -150,7 +152,7 @@ public enum Rounds {
         let design = BallotDesign(title: election.name + (round.kind == .formal ? "" : "（\(label(round.kind))）"), seats: round.seats,
                                   candidates: round.candidates.map(\.name), hash: hash)
         do {
-            return try DocumentRenderers.ballots(design, numbers: 1...count, spare: spare)
+            return try await offload { try DocumentRenderers.ballots(design, numbers: 1...count, spare: spare) }
         } catch let error as PDFError {
             throw Refusal.invalid(error.code, error.message)
         }

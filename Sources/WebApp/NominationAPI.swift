@@ -43,6 +43,7 @@ enum NominationAPI {
         ProgressAPI.register(signedIn)
         DocumentAPI.register(signedIn)
         MeetingAPI.register(signedIn)
+        RoundAPI.register(signedIn)
     }
 
     static func parameter<Tag>(_ req: Request, _ name: String, _ what: String) throws -> TypedID<Tag> {

@@ -81,6 +81,9 @@ import Documents
         ("GET /elections/TOWNELECTION/meeting", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/TOWNELECTION/attendance", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/ELECTION/attendance", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/rounds", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/rounds/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/rounds/\(UUID())/ballots.pdf", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /elections", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/ELECTION", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/TOWNELECTION", [.ok, .ok, .notFound, .notFound, .notFound, .notFound]),
@@ -132,6 +135,8 @@ import Documents
          [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/meeting/officials", ["query": "没有这个人", "role": "计票人", "approval": "通过"],
          [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/elections/ELECTION/rounds", ["kind": "不存在"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/rounds/\(UUID())/steps", ["step": "freeze"], [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("POST /audit/backup", [:], [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("PUT /api/v1/elections/ELECTION/units/OWNORG/participation", ["organizations": "不是数"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/units/OTHERORG/participation", ["organizations": "-1", "members": "0"], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
@@ -278,7 +283,7 @@ import Documents
                     #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
                 }
             }
-            #expect(writeRoutes.count == 51)   // every non-GET route, the election pages and API included
+            #expect(writeRoutes.count == 53)   // every non-GET route, the election pages and API included
             #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()
