@@ -39,6 +39,9 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case officialAppointed = "meeting.official"
     case roundCreated = "round.created"
     case roundStep = "round.step"
+    case ballotKeyed = "ballot.keyed"
+    case entryFinalised = "entry.finalised"
+    case entryResolved = "entry.resolved"
 }
 
 extension AuditAction {
@@ -80,6 +83,9 @@ extension AuditAction {
         case .officialAppointed: return "确定监票人、计票人"
         case .roundCreated: return "设立一轮选举"
         case .roundStep: return "选举轮次的环节"
+        case .ballotKeyed: return "录入选票"
+        case .entryFinalised: return "提交一次录入"
+        case .entryResolved: return "监票人裁定录入差异"
         }
     }
 }

@@ -9,6 +9,8 @@ public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
         case notFound
         /// The user's role may not do this.
         case forbidden
+        /// The object is past the point where this could be done (an entry already finalised).
+        case conflict
     }
 
     public let kind: Kind

@@ -136,6 +136,10 @@ public struct DoubleEntryBatch: Sendable, Equatable {
         }
     }
 
+    /// Restores a scrutineer's recorded decision without re-checking it (a later send-back may
+    /// have reopened an entry since).
+    public mutating func restoreKept(_ entry: EntryNumber, number: Int) { kept[number] = entry }
+
     /// The batch's ballots once definitive — both entries finalised, every number agreeing or
     /// settled — in number order; nil before.
     public var definitive: [KeyedBallot]? {

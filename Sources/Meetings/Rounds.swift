@@ -98,6 +98,10 @@ public enum Rounds {
         case open(issued: Int)
         case collect(returned: Int)
         case revote(issued: Int)
+        /// Counting begins: the returned ballots are split into numbered batches of at most 50.
+        case startCount
+        /// Counting ends once every batch is definitive.
+        case finishCount
         case reopen(reason: String)
     }
 
@@ -118,12 +122,20 @@ public enum Rounds {
             action = .openVoting(expected: attendance.expected, present: attendance.present, quorumMet: attendance.quorumMet, issued: issued)
         case .collect(let returned): action = .collect(returned: returned)
         case .revote(let issued): action = .revote(issued: issued)
+        case .startCount: action = .startCount
+        case .finishCount: action = .finishCount(allBatchesDefinitive: try await BallotEntry.definitiveBallots(of: round, in: data) != nil)
         case .reopen(let reason): action = .reopen(reason: reason)
         }
         do { try round.lifecycle.apply(action) } catch { throw Refusal.invalid(error.code, error.message, field: error.field) }
         let changed = round
+        // The returned ballots in numbered bundles of at most 50, made once, when counting first begins.
+        let returned = round.lifecycle.returned ?? 0, size = BallotEntry.batchSize
+        let batches = action == .startCount ? stride(from: 0, to: returned, by: size).enumerated().map { i, start in
+            BatchRecord(roundID: changed.id, number: i + 1, size: min(size, returned - start))
+        } : []
         try await data.write { data in
             try await data.meetings.update(changed)
+            if !batches.isEmpty, try await data.ballotEntry.batches(of: changed.id).isEmpty { try await data.ballotEntry.insert(batches) }
             try await AuditLog.append(.roundStep, actor: actor, object: "round:\(changed.id)（\(election.name) 第 \(changed.number) 轮）",
                                       before: before.rawValue, after: "\(action.name)：\(changed.lifecycle.state.rawValue)" + details(changed.lifecycle, action), in: data)
         }
@@ -135,6 +147,7 @@ public enum Rounds {
         case .freezeBallot: return "，选票定义 \(l.ballotHash ?? "")"
         case .openVoting, .revote: return "，应到会 \(l.expected ?? 0) 人，实到会 \(l.present ?? 0) 人，发出选票 \(l.issued ?? 0) 张"
         case .collect: return "，收回选票 \(l.returned ?? 0) 张" + (l.state == .void ? "（多于发出的，本轮无效，须重新投票）" : "")
+        case .startCount: return "，分为 \((((l.returned ?? 0) + BallotEntry.batchSize - 1) / BallotEntry.batchSize)) 批"
         case .reopen(let reason): return "，理由：\(reason)"
         default: return ""
         }

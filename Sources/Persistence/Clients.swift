@@ -17,6 +17,7 @@ public protocol DataStore: Sendable {
     var candidacies: any CandidacyClient { get }
     var vetting: any VettingClient { get }
     var meetings: any MeetingClient { get }
+    var ballotEntry: any BallotEntryClient { get }
 
     /// Runs `body` as one transaction: every change it makes (and its audit row) is kept, or
     /// none is. Inside a transaction, a nested `write` joins it.
@@ -198,6 +199,25 @@ public protocol MeetingClient: Sendable {
     func insert(_ round: RoundRecord) async throws
     /// Stores the round's lifecycle (its state and what the steps recorded).
     func update(_ round: RoundRecord) async throws
+}
+
+/// Ballot entry: batches, who keys each entry, every keying (kept, superseded rows included),
+/// and the scrutineers' decisions.
+public protocol BallotEntryClient: Sendable {
+    func batches(of round: RoundID) async throws -> [BatchRecord]
+    func insert(_ batches: [BatchRecord]) async throws
+    func entries(of round: RoundID, batch: Int) async throws -> [BatchEntryRecord]
+    func insert(_ entry: BatchEntryRecord) async throws
+    func finalise(round: RoundID, batch: Int, entry: Int, at: String) async throws
+    func reopen(round: RoundID, batch: Int, entry: Int) async throws
+    /// The current keyings of a batch (not superseded).
+    func ballots(of round: RoundID, batch: Int) async throws -> [KeyedBallotRecord]
+    /// Every current keying of the round, for the count.
+    func ballots(of round: RoundID) async throws -> [KeyedBallotRecord]
+    func insert(_ ballot: KeyedBallotRecord) async throws
+    func supersede(round: RoundID, batch: Int, entry: Int, number: Int, at: String) async throws
+    func resolutions(of round: RoundID, batch: Int) async throws -> [ResolutionRecord]
+    func insert(_ resolution: ResolutionRecord) async throws
 }
 
 public protocol CandidacyClient: Sendable {

@@ -201,6 +201,59 @@ public struct RoundRecord: Sendable, Equatable {
     }
 }
 
+/// A numbered bundle of returned paper ballots, keyed twice.
+public struct BatchRecord: Sendable, Equatable {
+    public var roundID: RoundID
+    public var number: Int
+    public var size: Int
+    public init(roundID: RoundID, number: Int, size: Int) { self.roundID = roundID; self.number = number; self.size = size }
+}
+
+/// Who keys one entry (1 or 2) of a batch, and whether they have finalised it.
+public struct BatchEntryRecord: Sendable, Equatable {
+    public var roundID: RoundID
+    public var batch: Int
+    public var entry: Int
+    public var account: String
+    public var finalisedAt: String?
+    public init(roundID: RoundID, batch: Int, entry: Int, account: String, finalisedAt: String? = nil) {
+        self.roundID = roundID; self.batch = batch; self.entry = entry; self.account = account; self.finalisedAt = finalisedAt
+    }
+}
+
+/// One keying of one paper ballot (its content as JSON). Rows are never changed but to mark
+/// them superseded (a different keying while the entry was open, or a scrutineer's send-back).
+public struct KeyedBallotRecord: Sendable, Equatable {
+    public var roundID: RoundID
+    public var batch: Int
+    public var entry: Int
+    public var number: Int
+    public var content: String
+    public var keyedBy: String
+    public var keyedAt: String
+    public var supersededAt: String?
+    public init(roundID: RoundID, batch: Int, entry: Int, number: Int, content: String, keyedBy: String, keyedAt: String, supersededAt: String? = nil) {
+        self.roundID = roundID; self.batch = batch; self.entry = entry; self.number = number; self.content = content
+        self.keyedBy = keyedBy; self.keyedAt = keyedAt; self.supersededAt = supersededAt
+    }
+}
+
+/// A scrutineer's decision on a ballot the two entries disagree on.
+public struct ResolutionRecord: Sendable, Equatable {
+    public enum Decision: String, Sendable, Codable { case keep, reenter }
+    public var roundID: RoundID
+    public var batch: Int
+    public var number: Int
+    public var decision: Decision
+    public var entry: Int
+    public var decidedBy: String
+    public var decidedAt: String
+    public init(roundID: RoundID, batch: Int, number: Int, decision: Decision, entry: Int, decidedBy: String, decidedAt: String) {
+        self.roundID = roundID; self.batch = batch; self.number = number; self.decision = decision; self.entry = entry
+        self.decidedBy = decidedBy; self.decidedAt = decidedAt
+    }
+}
+
 /// What a unit reports of its nominating (酝酿产生情况): how many of its grassroots
 /// organizations took part and how many members recommended.
 public struct ParticipationRecord: Sendable, Equatable {

@@ -10,6 +10,7 @@ extension Refusal: AbortError {
         case .invalid: return .badRequest
         case .notFound: return .notFound
         case .forbidden: return .forbidden
+        case .conflict: return .conflict
         }
     }
     public var reason: String { message }

@@ -21,6 +21,7 @@ public struct FluentDataStore: DataStore {
     public var candidacies: any CandidacyClient { FluentCandidacies(db: database) }
     public var vetting: any VettingClient { FluentVetting(db: database) }
     public var meetings: any MeetingClient { FluentMeetings(db: database) }
+    public var ballotEntry: any BallotEntryClient { FluentBallotEntry(db: database) }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
         try await database.writeTransaction { db in try await body(FluentDataStore(database: db)) }
@@ -449,6 +450,70 @@ extension FluentMeetings {
                            lifecycle: RoundLifecycle(state: state, ballotHash: row.ballotHash, expected: row.expected, present: row.present,
                                                      issued: row.issued, returned: row.returned, signedBy: signed),
                            createdBy: row.createdBy, createdAt: row.createdAt)
+    }
+}
+
+struct FluentBallotEntry: BallotEntryClient {
+    let db: any Database
+
+    func batches(of round: RoundID) async throws -> [BatchRecord] {
+        try await BallotBatch.query(on: db).filter(\.$roundID == round.uuid).sort(\.$number).all()
+            .map { BatchRecord(roundID: RoundID($0.roundID), number: $0.number, size: $0.size) }
+    }
+    func insert(_ batches: [BatchRecord]) async throws {
+        for b in batches {
+            let row = BallotBatch(); row.roundID = b.roundID.uuid; row.number = b.number; row.size = b.size
+            try await row.create(on: db)
+        }
+    }
+    func entries(of round: RoundID, batch: Int) async throws -> [BatchEntryRecord] {
+        try await BatchEntry.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).sort(\.$entry).all()
+            .map { BatchEntryRecord(roundID: RoundID($0.roundID), batch: $0.batch, entry: $0.entry, account: $0.account, finalisedAt: $0.finalisedAt) }
+    }
+    func insert(_ e: BatchEntryRecord) async throws {
+        let row = BatchEntry(); row.roundID = e.roundID.uuid; row.batch = e.batch; row.entry = e.entry; row.account = e.account; row.finalisedAt = e.finalisedAt
+        try await row.create(on: db)
+    }
+    func finalise(round: RoundID, batch: Int, entry: Int, at: String) async throws {
+        try await BatchEntry.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).filter(\.$entry == entry)
+            .set(\.$finalisedAt, to: at).update()
+    }
+    func reopen(round: RoundID, batch: Int, entry: Int) async throws {
+        try await BatchEntry.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).filter(\.$entry == entry)
+            .set(\.$finalisedAt, to: nil).update()
+    }
+    func record(_ r: KeyedBallotRow) -> KeyedBallotRecord {
+        KeyedBallotRecord(roundID: RoundID(r.roundID), batch: r.batch, entry: r.entry, number: r.number, content: r.content, keyedBy: r.keyedBy,
+                          keyedAt: r.keyedAt, supersededAt: r.supersededAt)
+    }
+    func ballots(of round: RoundID, batch: Int) async throws -> [KeyedBallotRecord] {
+        try await KeyedBallotRow.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).filter(\.$supersededAt == nil).all().map(record)
+    }
+    func ballots(of round: RoundID) async throws -> [KeyedBallotRecord] {
+        try await KeyedBallotRow.query(on: db).filter(\.$roundID == round.uuid).filter(\.$supersededAt == nil).all().map(record)
+    }
+    func insert(_ b: KeyedBallotRecord) async throws {
+        let row = KeyedBallotRow()
+        row.roundID = b.roundID.uuid; row.batch = b.batch; row.entry = b.entry; row.number = b.number; row.content = b.content
+        row.keyedBy = b.keyedBy; row.keyedAt = b.keyedAt; row.supersededAt = b.supersededAt
+        try await row.create(on: db)
+    }
+    func supersede(round: RoundID, batch: Int, entry: Int, number: Int, at: String) async throws {
+        try await KeyedBallotRow.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).filter(\.$entry == entry)
+            .filter(\.$number == number).filter(\.$supersededAt == nil).set(\.$supersededAt, to: at).update()
+    }
+    func resolutions(of round: RoundID, batch: Int) async throws -> [ResolutionRecord] {
+        try await BatchResolution.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).sort(\.$decidedAt).all().compactMap { r in
+            guard let decision = ResolutionRecord.Decision(rawValue: r.decision) else { return nil }
+            return ResolutionRecord(roundID: RoundID(r.roundID), batch: r.batch, number: r.number, decision: decision, entry: r.entry,
+                                    decidedBy: r.decidedBy, decidedAt: r.decidedAt)
+        }
+    }
+    func insert(_ r: ResolutionRecord) async throws {
+        let row = BatchResolution()
+        row.roundID = r.roundID.uuid; row.batch = r.batch; row.number = r.number; row.decision = r.decision.rawValue; row.entry = r.entry
+        row.decidedBy = r.decidedBy; row.decidedAt = r.decidedAt
+        try await row.create(on: db)
     }
 }
 

@@ -15,7 +15,7 @@ extension StoreMigration {
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -381,6 +381,57 @@ struct CreateRounds: StoreMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(Round.schema).delete()
+    }
+}
+
+/// Ballot entry: batches, entries, every keying, the scrutineers' decisions.
+struct CreateBallotEntry: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(BallotBatch.schema)
+            .id()
+            .field("round_id", .uuid, .required, .references(Round.schema, .id))
+            .field("number", .int, .required)
+            .field("size", .int, .required)
+            .unique(on: "round_id", "number")
+            .create()
+        try await database.schema(BatchEntry.schema)
+            .id()
+            .field("round_id", .uuid, .required, .references(Round.schema, .id))
+            .field("batch", .int, .required)
+            .field("entry", .int, .required)
+            .field("account", .string, .required)
+            .field("finalised_at", .string)
+            .unique(on: "round_id", "batch", "entry")
+            .create()
+        try await database.schema(KeyedBallotRow.schema)
+            .id()
+            .field("round_id", .uuid, .required, .references(Round.schema, .id))
+            .field("batch", .int, .required)
+            .field("entry", .int, .required)
+            .field("number", .int, .required)
+            .field("content", .string, .required)
+            .field("keyed_by", .string, .required)
+            .field("keyed_at", .string, .required)
+            .field("superseded_at", .string)
+            .create()
+        try await database.schema(BatchResolution.schema)
+            .id()
+            .field("round_id", .uuid, .required, .references(Round.schema, .id))
+            .field("batch", .int, .required)
+            .field("number", .int, .required)
+            .field("decision", .string, .required)
+            .field("entry", .int, .required)
+            .field("decided_by", .string, .required)
+            .field("decided_at", .string, .required)
+            .create()
+        // At most one current keying of a ballot per entry: the database refuses a second.
+        if let sql = database as? any SQLDatabase {
+            try await sql.raw("CREATE UNIQUE INDEX keyed_ballots_current ON keyed_ballots (round_id, batch, entry, number) WHERE superseded_at IS NULL").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [BatchResolution.schema, KeyedBallotRow.schema, BatchEntry.schema, BallotBatch.schema] { try await database.schema(schema).delete() }
     }
 }
 

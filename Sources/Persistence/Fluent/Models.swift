@@ -175,6 +175,53 @@ public final class Round: Model, @unchecked Sendable {
     public init() {}
 }
 
+public final class BallotBatch: Model, @unchecked Sendable {
+    public static let schema = "ballot_batches"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "round_id") public var roundID: UUID
+    @Field(key: "number") public var number: Int
+    @Field(key: "size") public var size: Int
+    public init() {}
+}
+
+public final class BatchEntry: Model, @unchecked Sendable {
+    public static let schema = "batch_entries"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "round_id") public var roundID: UUID
+    @Field(key: "batch") public var batch: Int
+    @Field(key: "entry") public var entry: Int
+    @Field(key: "account") public var account: String
+    @OptionalField(key: "finalised_at") public var finalisedAt: String?
+    public init() {}
+}
+
+public final class KeyedBallotRow: Model, @unchecked Sendable {
+    public static let schema = "keyed_ballots"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "round_id") public var roundID: UUID
+    @Field(key: "batch") public var batch: Int
+    @Field(key: "entry") public var entry: Int
+    @Field(key: "number") public var number: Int
+    @Field(key: "content") public var content: String
+    @Field(key: "keyed_by") public var keyedBy: String
+    @Field(key: "keyed_at") public var keyedAt: String
+    @OptionalField(key: "superseded_at") public var supersededAt: String?
+    public init() {}
+}
+
+public final class BatchResolution: Model, @unchecked Sendable {
+    public static let schema = "batch_resolutions"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "round_id") public var roundID: UUID
+    @Field(key: "batch") public var batch: Int
+    @Field(key: "number") public var number: Int
+    @Field(key: "decision") public var decision: String
+    @Field(key: "entry") public var entry: Int
+    @Field(key: "decided_by") public var decidedBy: String
+    @Field(key: "decided_at") public var decidedAt: String
+    public init() {}
+}
+
 /// One entry of the append-only, hash-chained audit log.
 public final class AuditEntry: Model, @unchecked Sendable {
     public static let schema = "audit_log"

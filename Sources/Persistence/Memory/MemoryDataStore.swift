@@ -39,6 +39,10 @@ public struct MemoryDataStore: DataStore {
         var checkIns: [CheckInRecord] = []
         var officials: [OfficialRecord] = []
         var rounds: [RoundRecord] = []
+        var batches: [BatchRecord] = []
+        var batchEntries: [BatchEntryRecord] = []
+        var keyedBallots: [KeyedBallotRecord] = []
+        var resolutions: [ResolutionRecord] = []
         var candidacies: [CandidacyRecord] = []
         var opinions: [VettingOpinionRecord] = []
         var attachmentContents: [AttachmentID: Data] = [:]
@@ -49,7 +53,7 @@ public struct MemoryDataStore: DataStore {
     public let organizations: any OrganizationClient, members: any MemberClient, accounts: any AccountClient
     public let audit: any AuditClient, sessions: any SessionClient, loginAttempts: any LoginAttemptClient
     public let imports: any ImportClient, elections: any ElectionClient, candidacies: any CandidacyClient, vetting: any VettingClient
-    public let meetings: any MeetingClient
+    public let meetings: any MeetingClient, ballotEntry: any BallotEntryClient
 
     public init() { self.init(box: Box(), inTransaction: false) }
 
@@ -58,7 +62,7 @@ public struct MemoryDataStore: DataStore {
         organizations = MemoryOrganizations(box: box); members = MemoryMembers(box: box); accounts = MemoryAccounts(box: box)
         audit = MemoryAudit(box: box); sessions = MemorySessions(box: box); loginAttempts = MemoryLoginAttempts(box: box)
         imports = MemoryImports(box: box); elections = MemoryElections(box: box); candidacies = MemoryCandidacies(box: box)
-        vetting = MemoryVetting(box: box); meetings = MemoryMeetings(box: box)
+        vetting = MemoryVetting(box: box); meetings = MemoryMeetings(box: box); ballotEntry = MemoryBallotEntry(box: box)
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
@@ -407,6 +411,72 @@ struct MemoryMeetings: MeetingClient {
     func update(_ round: RoundRecord) async throws {
         box.change { s in if let i = s.rounds.firstIndex(where: { $0.id == round.id }) { s.rounds[i].lifecycle = round.lifecycle } }
     }
+}
+
+struct MemoryBallotEntry: BallotEntryClient {
+    let box: MemoryDataStore.Box
+
+    func batches(of round: RoundID) async throws -> [BatchRecord] { box.read { $0.batches.filter { $0.roundID == round }.sorted { $0.number < $1.number } } }
+    func insert(_ batches: [BatchRecord]) async throws {
+        try box.change { s in
+            for b in batches where s.batches.contains(where: { $0.roundID == b.roundID && $0.number == b.number }) {
+                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: ballot_batches.round_id, number \(b.number)")
+            }
+            s.batches += batches
+        }
+    }
+    func entries(of round: RoundID, batch: Int) async throws -> [BatchEntryRecord] {
+        box.read { $0.batchEntries.filter { $0.roundID == round && $0.batch == batch }.sorted { $0.entry < $1.entry } }
+    }
+    func insert(_ entry: BatchEntryRecord) async throws {
+        try box.change { s in
+            guard !s.batchEntries.contains(where: { $0.roundID == entry.roundID && $0.batch == entry.batch && $0.entry == entry.entry }) else {
+                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: batch_entries.round_id, batch, entry")
+            }
+            s.batchEntries.append(entry)
+        }
+    }
+    func finalise(round: RoundID, batch: Int, entry: Int, at: String) async throws {
+        box.change { s in
+            for i in s.batchEntries.indices where s.batchEntries[i].roundID == round && s.batchEntries[i].batch == batch && s.batchEntries[i].entry == entry {
+                s.batchEntries[i].finalisedAt = at
+            }
+        }
+    }
+    func reopen(round: RoundID, batch: Int, entry: Int) async throws {
+        box.change { s in
+            for i in s.batchEntries.indices where s.batchEntries[i].roundID == round && s.batchEntries[i].batch == batch && s.batchEntries[i].entry == entry {
+                s.batchEntries[i].finalisedAt = nil
+            }
+        }
+    }
+    func ballots(of round: RoundID, batch: Int) async throws -> [KeyedBallotRecord] {
+        box.read { $0.keyedBallots.filter { $0.roundID == round && $0.batch == batch && $0.supersededAt == nil } }
+    }
+    func ballots(of round: RoundID) async throws -> [KeyedBallotRecord] {
+        box.read { $0.keyedBallots.filter { $0.roundID == round && $0.supersededAt == nil } }
+    }
+    func insert(_ ballot: KeyedBallotRecord) async throws {
+        try box.change { s in
+            guard !s.keyedBallots.contains(where: { $0.roundID == ballot.roundID && $0.batch == ballot.batch && $0.entry == ballot.entry
+                && $0.number == ballot.number && $0.supersededAt == nil }) else {
+                throw MemoryConstraintViolation(description: "keyed ballot \(ballot.batch)/\(ballot.entry)/\(ballot.number) is current already")
+            }
+            s.keyedBallots.append(ballot)
+        }
+    }
+    func supersede(round: RoundID, batch: Int, entry: Int, number: Int, at: String) async throws {
+        box.change { s in
+            for i in s.keyedBallots.indices where s.keyedBallots[i].roundID == round && s.keyedBallots[i].batch == batch && s.keyedBallots[i].entry == entry
+                && s.keyedBallots[i].number == number && s.keyedBallots[i].supersededAt == nil {
+                s.keyedBallots[i].supersededAt = at
+            }
+        }
+    }
+    func resolutions(of round: RoundID, batch: Int) async throws -> [ResolutionRecord] {
+        box.read { $0.resolutions.filter { $0.roundID == round && $0.batch == batch } }
+    }
+    func insert(_ resolution: ResolutionRecord) async throws { box.change { $0.resolutions.append(resolution) } }
 }
 
 struct MemoryVetting: VettingClient {

@@ -1,0 +1,233 @@
+import Foundation
+import Core
+import Persistence
+import Audit
+import Elections
+
+/// Keying the paper ballots of a round that is being counted (issue #13 §4): numbered batches,
+/// each keyed twice by two different counters; the second told which ballots differ, never the
+/// first entry's values; a scrutineer keeps one entry or sends one back; only agreed batches
+/// count. Every keying is kept (a replaced one is marked superseded, never overwritten), and no
+/// ballot carries anything that links it to a voter.
+public enum BallotEntry {
+    /// A ballot as the API and the form send it: marks per candidate id ("for" / "against"; a
+    /// candidate left out abstains) with write-ins under an "against", or the whole ballot invalid.
+    public struct Body: Codable, Sendable, Equatable {
+        public struct WriteIn: Codable, Sendable, Equatable { public let under: String; public let name: String
+            public init(under: String, name: String) { self.under = under; self.name = name } }
+        public var marks: [String: String]?
+        public var writeIns: [WriteIn]?
+        public var invalid: String?
+        public init(marks: [String: String]? = nil, writeIns: [WriteIn]? = nil, invalid: String? = nil) {
+            self.marks = marks; self.writeIns = writeIns; self.invalid = invalid
+        }
+    }
+
+    /// The largest batch the meeting splits the returned ballots into.
+    public static let batchSize = 50
+
+    /// What a keying answers: the same for the same request, first time or again.
+    public struct Answer: Sendable, Equatable {
+        public let number: Int
+        public let entry: Int
+        public let valid: Bool
+        public let reason: String?
+        public init(number: Int, entry: Int, valid: Bool, reason: String?) { self.number = number; self.entry = entry; self.valid = valid; self.reason = reason }
+    }
+
+    public enum BatchState: String, Sendable { case open = "录入中", awaiting = "待核对", differing = "有差异", definitive = "已确定" }
+
+    static func ballot(_ body: Body, round: RoundRecord) throws -> KeyedBallot {
+        if let reason = body.invalid {
+            guard body.marks == nil && body.writeIns == nil else {
+                throw Refusal.invalid("ballot.body.both", "无效票不再填写标记", field: "invalid")
+            }
+            let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (1...100).contains(text.count) else { throw Refusal.invalid("ballot.invalid.reason", "无效票须写明原因（1至100字）", field: "invalid") }
+            return .invalid(reason: text)
+        }
+        let ids = Set(round.candidates.map(\.id))
+        var marks: [String: KeyedMark] = [:]
+        for (id, value) in body.marks ?? [:] {
+            guard ids.contains(id) else { throw Refusal.invalid("ballot.candidate.unknown", "本轮没有编号为「\(id.prefix(40))」的候选人", field: "marks") }
+            guard let mark = KeyedMark(rawValue: value) else { throw Refusal.invalid("ballot.mark.unknown", "标记应为 for 或 against", field: "marks") }
+            marks[id] = mark
+        }
+        let writeIns = body.writeIns ?? []
+        guard writeIns.count <= round.candidates.count else { throw Refusal.invalid("ballot.writeIns.tooMany", "另选人多于候选人", field: "writeIns") }
+        for w in writeIns {
+            guard marks[w.under] == .against else {
+                throw Refusal.invalid("ballot.writeIn.notUnderAgainst", "另选人只能写在划「×」的候选人下面", field: "writeIns")
+            }
+            guard (1...40).contains(WriteInName.normalized(w.name).count) else {
+                throw Refusal.invalid("ballot.writeIn.name", "另选人的姓名应为1至40个字", field: "writeIns")
+            }
+        }
+        guard Set(writeIns.map(\.under)).count == writeIns.count else {
+            throw Refusal.invalid("ballot.writeIn.twiceUnder", "一名候选人下面只能写一个另选人", field: "writeIns")
+        }
+        return .marked(marks: marks, writeIns: writeIns.map { KeyedWriteIn(under: $0.under, name: $0.name) })
+    }
+
+    /// The stored form of a ballot: canonical JSON (sorted keys), so the same ballot is the same text.
+    static func content(_ ballot: KeyedBallot) -> String {
+        let body: Body
+        switch ballot {
+        case .invalid(let reason): body = Body(invalid: reason)
+        case .marked(let marks, let writeIns):
+            body = Body(marks: marks.mapValues(\.rawValue), writeIns: writeIns.map { .init(under: $0.under, name: $0.name) })
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(body)) ?? Data(), as: UTF8.self)
+    }
+
+    static func parse(_ content: String, round: RoundRecord) throws -> KeyedBallot {
+        try ballot(try JSONDecoder().decode(Body.self, from: Data(content.utf8)), round: round)
+    }
+
+    /// The batch as its rows say: every current keying, the finalised entries, the decisions kept.
+    static func load(_ round: RoundRecord, batch: BatchRecord, in data: any DataStore) async throws -> (DoubleEntryBatch, [BatchEntryRecord]) {
+        var state = try DoubleEntryBatch(size: batch.size)
+        for row in try await data.ballotEntry.ballots(of: round.id, batch: batch.number) {
+            guard let entry = DoubleEntryBatch.EntryNumber(rawValue: row.entry) else { continue }
+            try state.key(try parse(row.content, round: round), number: row.number, entry: entry)
+        }
+        let entries = try await data.ballotEntry.entries(of: round.id, batch: batch.number)
+        for e in entries where e.finalisedAt != nil { try state.finalise(DoubleEntryBatch.EntryNumber(rawValue: e.entry)!) }
+        for r in try await data.ballotEntry.resolutions(of: round.id, batch: batch.number) where r.decision == .keep {
+            state.restoreKept(DoubleEntryBatch.EntryNumber(rawValue: r.entry)!, number: r.number)
+        }
+        return (state, entries)
+    }
+
+    static func context(_ roundID: RoundID, batch number: Int, scope: Scope, in data: any DataStore) async throws -> (RoundRecord, BatchRecord) {
+        let round = try await Rounds.find(roundID, scope: scope, in: data).round
+        guard round.lifecycle.state == .counting else {
+            throw Refusal.invalid("round.notCounting", "本轮在「\(round.lifecycle.state.rawValue)」，不在计票")
+        }
+        guard let batch = try await data.ballotEntry.batches(of: round.id).first(where: { $0.number == number }) else {
+            throw Refusal.notFound("batch.notFound", "本轮没有第 \(number) 批选票")
+        }
+        return (round, batch)
+    }
+
+    static func entryNumber(_ n: Int) throws -> DoubleEntryBatch.EntryNumber {
+        guard let entry = DoubleEntryBatch.EntryNumber(rawValue: n) else { throw Refusal.notFound("entry.notFound", "录入只有第 1 次和第 2 次") }
+        return entry
+    }
+
+    /// Keys one ballot. The first keying of an entry claims it for the account; the other entry
+    /// of the batch must be someone else's. The same ballot again changes nothing.
+    public static func key(_ body: Body, round roundID: RoundID, batch number: Int, entry n: Int, ballot: Int, actor: String, scope: Scope,
+                           in data: any DataStore) async throws -> Answer {
+        let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+        let entry = try entryNumber(n)
+        let keyed = try self.ballot(body, round: round)
+        return try await data.write { data in
+            var (state, entries) = try await load(round, batch: batch, in: data)
+            if let owner = entries.first(where: { $0.entry == n }), owner.account != actor {
+                throw Refusal.forbidden("entry.otherCounter", "第 \(number) 批的第 \(n) 次录入由另一名计票人进行")
+            }
+            if entries.contains(where: { $0.entry != n && $0.account == actor }) {
+                throw Refusal.forbidden("entry.sameCounter", "同一批的两次录入须由两名不同的计票人进行")
+            }
+            let outcome: DoubleEntryBatch.Keyed
+            do { outcome = try state.key(keyed, number: ballot, entry: entry) } catch let error as InputError {
+                throw Refusal(error.code == "entry.finalised" ? .conflict : .invalid, code: error.code, message: error.message, field: error.field)
+            }
+            let validity = keyed.validity(seats: round.seats)
+            let answer = Answer(number: ballot, entry: n, valid: validity.valid, reason: validity.reason)
+            guard outcome != .unchanged else { return answer }
+            let now = AuditLog.timestamp()
+            if !entries.contains(where: { $0.entry == n }) {
+                try await data.ballotEntry.insert(BatchEntryRecord(roundID: round.id, batch: number, entry: n, account: actor))
+            }
+            if outcome == .replaced { try await data.ballotEntry.supersede(round: round.id, batch: number, entry: n, number: ballot, at: now) }
+            try await data.ballotEntry.insert(KeyedBallotRecord(roundID: round.id, batch: number, entry: n, number: ballot, content: content(keyed),
+                                                                keyedBy: actor, keyedAt: now))
+            try await AuditLog.append(.ballotKeyed, actor: actor, object: "round:\(round.id) batch:\(number) entry:\(n) ballot:\(ballot)",
+                                      after: outcome == .replaced ? "改录" : "录入", in: data)
+            return answer
+        }
+    }
+
+    /// Ends an entry (its own counter): every ballot of the batch keyed. Answers the numbers that differ, once both are in.
+    @discardableResult
+    public static func finalise(round roundID: RoundID, batch number: Int, entry n: Int, actor: String, scope: Scope, in data: any DataStore) async throws -> [Int] {
+        let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+        let entry = try entryNumber(n)
+        return try await data.write { data in
+            var (state, entries) = try await load(round, batch: batch, in: data)
+            guard let owner = entries.first(where: { $0.entry == n }) else {
+                throw Refusal.invalid("entry.incomplete", "第 \(n) 次录入还没有开始")
+            }
+            guard owner.account == actor else { throw Refusal.forbidden("entry.otherCounter", "第 \(number) 批的第 \(n) 次录入由另一名计票人进行") }
+            guard owner.finalisedAt == nil else { return state.differences }
+            do { try state.finalise(entry) } catch let error as InputError { throw Refusal.invalid(error.code, error.message, field: error.field) }
+            try await data.ballotEntry.finalise(round: round.id, batch: number, entry: n, at: AuditLog.timestamp())
+            try await AuditLog.append(.entryFinalised, actor: actor, object: "round:\(round.id) batch:\(number) entry:\(n)",
+                                      after: "提交第 \(n) 次录入（\(batch.size) 张）", in: data)
+            return state.differences
+        }
+    }
+
+    /// The numbers of the ballots the two entries disagree on (no values).
+    public static func differences(round roundID: RoundID, batch number: Int, scope: Scope, in data: any DataStore) async throws -> [Int] {
+        let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+        return try await load(round, batch: batch, in: data).0.differences
+    }
+
+    public enum Decision: Sendable { case keep(Int), reenter(Int) }
+
+    /// A scrutineer's decision on one differing ballot. Answers the numbers still differing.
+    @discardableResult
+    public static func resolve(round roundID: RoundID, batch number: Int, ballot: Int, _ decision: Decision, actor: String, scope: Scope,
+                               in data: any DataStore) async throws -> [Int] {
+        let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+        return try await data.write { data in
+            var (state, _) = try await load(round, batch: batch, in: data)
+            let now = AuditLog.timestamp()
+            let record: ResolutionRecord
+            do {
+                switch decision {
+                case .keep(let n):
+                    try state.keep(try entryNumber(n), number: ballot)
+                    record = ResolutionRecord(roundID: round.id, batch: number, number: ballot, decision: .keep, entry: n, decidedBy: actor, decidedAt: now)
+                case .reenter(let n):
+                    try state.reenter(try entryNumber(n), number: ballot)
+                    try await data.ballotEntry.supersede(round: round.id, batch: number, entry: n, number: ballot, at: now)
+                    try await data.ballotEntry.reopen(round: round.id, batch: number, entry: n)
+                    record = ResolutionRecord(roundID: round.id, batch: number, number: ballot, decision: .reenter, entry: n, decidedBy: actor, decidedAt: now)
+                }
+            } catch let error as InputError {
+                throw Refusal.invalid(error.code, error.message, field: error.field)
+            }
+            try await data.ballotEntry.insert(record)
+            try await AuditLog.append(.entryResolved, actor: actor, object: "round:\(round.id) batch:\(number) ballot:\(ballot)",
+                                      after: record.decision == .keep ? "以第 \(record.entry) 次录入为准" : "退回第 \(record.entry) 次录入重录", in: data)
+            return state.differences
+        }
+    }
+
+    /// Each batch of the round with its state.
+    public static func batches(of round: RoundRecord, in data: any DataStore) async throws -> [(batch: BatchRecord, state: BatchState)] {
+        var rows: [(BatchRecord, BatchState)] = []
+        for batch in try await data.ballotEntry.batches(of: round.id) {
+            let (state, _) = try await load(round, batch: batch, in: data)
+            let s: BatchState = state.definitive != nil ? .definitive : state.finalised.count < 2 ? .open : state.differences.isEmpty ? .awaiting : .differing
+            rows.append((batch, s))
+        }
+        return rows
+    }
+
+    /// The round's ballots once every batch is definitive, in batch and number order; nil before.
+    public static func definitiveBallots(of round: RoundRecord, in data: any DataStore) async throws -> [KeyedBallot]? {
+        var all: [KeyedBallot] = []
+        for batch in try await data.ballotEntry.batches(of: round.id) {
+            guard let ballots = try await load(round, batch: batch, in: data).0.definitive else { return nil }
+            all += ballots
+        }
+        return all
+    }
+}
