@@ -98,7 +98,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "WebAppTests", dependencies: [
-            "WebApp", "Core", "Persistence", "Audit", "Accounts", "Demo", "Documents", "Allocation", "NameOrder", "PopplerSupport",
+            "WebApp", "Core", "Persistence", "Audit", "Accounts", "Demo", "Documents", "Allocation", "NameOrder", "PopplerSupport", "Meetings",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "XCTVapor", package: "vapor"),

@@ -23,6 +23,9 @@ enum Capability: String {
     case nominate = "推荐人选和推进环节"
     case backUpDatabase = "备份数据库"
     case runMeeting = "组织选举大会（签到、不计入应到会人数、监票人和计票人）"
+    case seeRounds = "查看选举轮次"
+    case enterBallots = "录入选票"
+    case resolveEntries = "裁定两次录入的差异"
 }
 
 struct Access {
@@ -53,6 +56,9 @@ struct Access {
         // Lists under deliberation: the department and the unit's administrators only.
         case (.unitAdmin, .viewNominations), (.unitAdmin, .nominate), (.unitAdmin, .runMeeting): return true
         case (_, .runMeeting): return false
+        // Counters reach entry only, scrutineers entry's differences; neither the roster.
+        case (.unitAdmin, .seeRounds), (.counter, .seeRounds), (.scrutineer, .seeRounds), (.counter, .enterBallots), (.scrutineer, .resolveEntries): return true
+        case (_, .seeRounds), (_, .enterBallots), (_, .resolveEntries): return false
         case (_, .viewNominations), (_, .nominate): return false
         case (.unitAdmin, .viewRoster), (.unitAdmin, .seeFullIDNumbers), (.unitAdmin, .viewOrganizations),
              (.unitAdmin, .editRoster), (.unitAdmin, .exportRoster), (.unitAdmin, .manageOrganizations): return true
@@ -66,11 +72,17 @@ struct Access {
 
     /// The signed-in user's access, or a refusal that is written to the audit log.
     static func require(_ capability: Capability, for req: Request) async throws -> Access {
+        try await require(anyOf: [capability], for: req)
+    }
+
+    /// The same, for a request any one of several capabilities allows.
+    static func require(anyOf capabilities: [Capability], for req: Request) async throws -> Access {
         let access = try await current(req)
-        guard access.can(capability) else {
+        guard capabilities.contains(where: access.can) else {
+            let what = capabilities.map(\.rawValue).joined(separator: "或")
             try await AuditLog.append(.accessRefused, actor: access.user.username, object: "\(req.method.rawValue) \(req.url.path)",
-                                      after: "角色「\(access.role.rawValue)」无权\(capability.rawValue)", in: req.data)
-            throw WebRefusal(.forbidden, "access.role", "您的角色（\(access.role.rawValue)）无权\(capability.rawValue)")
+                                      after: "角色「\(access.role.rawValue)」无权\(what)", in: req.data)
+            throw WebRefusal(.forbidden, "access.role", "您的角色（\(access.role.rawValue)）无权\(what)")
         }
         return access
     }

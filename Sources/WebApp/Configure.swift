@@ -30,6 +30,11 @@ public enum WebApp {
         try settings.target.configure(app.databases)
         app.storage[DatabaseTargetKey.self] = settings.target
         app.storage[SecuritySettingsKey.self] = settings.security
+        // JSON with its keys in order: the same answer is the same bytes (a retried ballot PUT
+        // answers exactly as the first time did).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        ContentConfiguration.global.use(encoder: encoder, for: .json)
         // Routes before anything that may boot the application: the responder keeps the
         // routes it finds when it is first built.
         try routes(app)

@@ -16,13 +16,19 @@ struct APIRound: Content {
     let ballotHash: String?, expected: Int?, present: Int?, issued: Int?, returned: Int?
     /// The ballot batches keyed so far.
     let batches: [Batch]
-    init(_ r: RoundRecord) {
+    init(_ r: RoundRecord, batches: [(batch: BatchRecord, state: BallotEntry.BatchState)]) {
         id = r.id; election = r.electionID; number = r.number; kind = r.kind; state = r.lifecycle.state; seats = r.seats
         candidates = r.candidates.map { .init(id: $0.id, name: $0.name) }
         ballotHash = r.lifecycle.ballotHash; expected = r.lifecycle.expected; present = r.lifecycle.present; issued = r.lifecycle.issued
-        returned = r.lifecycle.returned; batches = []
+        returned = r.lifecycle.returned
+        self.batches = batches.map { .init(id: String($0.batch.number), ballots: $0.batch.size, state: $0.state.rawValue) }
     }
 }
+
+struct APIKeyed: Content { let number: Int; let entry: Int; let valid: Bool; let invalidReason: String? }
+struct APIDifferences: Content { let numbers: [Int] }
+struct APIResolve: Content { let number: Int; let keep: Int?; let reenter: Int? }
+extension BallotEntry.Body: Content {}
 
 struct APINewRound: Content { let kind: RoundKind; let seats: Int; let candidates: [MemberID] }
 struct APIRoundStep: Content { let step: String; let issued: Int?; let returned: Int?; let reason: String? }
@@ -36,20 +42,69 @@ enum RoundAPI {
         signedIn.post("elections", ":id", "rounds", use: create)
         signedIn.post("rounds", ":round", "steps", use: step)
         signedIn.get("rounds", ":round", "ballots.pdf", use: ballots)
+        signedIn.put("rounds", ":round", "batches", ":batch", "entries", ":entry", "ballots", ":number", use: key)
+        signedIn.post("rounds", ":round", "batches", ":batch", "entries", ":entry", "finalise", use: finalise)
+        signedIn.get("rounds", ":round", "batches", ":batch", "differences", use: differences)
+        signedIn.post("rounds", ":round", "batches", ":batch", "resolve", use: resolve)
+    }
+
+    static func number(_ req: Request, _ name: String, _ what: String) throws -> Int {
+        guard let text = req.parameters.get(name), let n = Int(text), (1...1_000_000).contains(n) else {
+            throw WebRefusal(.notFound, "request.id.unknown", "没有这个\(what)")
+        }
+        return n
+    }
+
+    /// `PUT …/batches/{batch}/entries/{1|2}/ballots/{number}`: one paper ballot as keyed; the same
+    /// body again answers the same; a different body replaces it while the entry is open; 409 after.
+    @Sendable static func key(_ req: Request) async throws -> APIKeyed {
+        let access = try await Access.require(.enterBallots, for: req)
+        let body = try req.content.decode(BallotEntry.Body.self)
+        let answer = try await BallotEntry.key(body, round: try roundID(req), batch: try number(req, "batch", "批次"), entry: try number(req, "entry", "录入"),
+                                               ballot: try number(req, "number", "选票"), actor: access.user.username, scope: try access.scope, in: req.data)
+        return APIKeyed(number: answer.number, entry: answer.entry, valid: answer.valid, invalidReason: answer.reason)
+    }
+
+    @Sendable static func finalise(_ req: Request) async throws -> APIDifferences {
+        let access = try await Access.require(.enterBallots, for: req)
+        return APIDifferences(numbers: try await BallotEntry.finalise(round: try roundID(req), batch: try number(req, "batch", "批次"),
+                                                                      entry: try number(req, "entry", "录入"), actor: access.user.username,
+                                                                      scope: try access.scope, in: req.data))
+    }
+
+    /// The numbers of the ballots the two entries disagree on; never the entries' values.
+    @Sendable static func differences(_ req: Request) async throws -> APIDifferences {
+        let access = try await Access.require(anyOf: [.enterBallots, .resolveEntries], for: req)
+        return APIDifferences(numbers: try await BallotEntry.differences(round: try roundID(req), batch: try number(req, "batch", "批次"),
+                                                                         scope: try access.scope, in: req.data))
+    }
+
+    @Sendable static func resolve(_ req: Request) async throws -> APIDifferences {
+        let access = try await Access.require(.resolveEntries, for: req)
+        let form = try req.content.decode(APIResolve.self)
+        let decision: BallotEntry.Decision
+        switch (form.keep, form.reenter) {
+        case (let keep?, nil): decision = .keep(keep)
+        case (nil, let reenter?): decision = .reenter(reenter)
+        default: throw Refusal.invalid("resolve.decision", "须给出 keep 或 reenter 之一（1 或 2）", field: "keep")
+        }
+        return APIDifferences(numbers: try await BallotEntry.resolve(round: try roundID(req), batch: try number(req, "batch", "批次"), ballot: form.number,
+                                                                     decision, actor: access.user.username, scope: try access.scope, in: req.data))
     }
 
     static func roundID(_ req: Request) throws -> RoundID { try NominationAPI.parameter(req, "round", "轮次") }
 
     @Sendable static func list(_ req: Request) async throws -> [APIRoundSummary] {
-        let access = try await Access.require(.runMeeting, for: req)
+        let access = try await Access.require(.seeRounds, for: req)
         return try await Rounds.list(scope: try access.scope, in: req.data).map {
             APIRoundSummary(id: $0.round.id, election: $0.election.id, kind: $0.round.kind, state: $0.round.lifecycle.state)
         }
     }
 
     @Sendable static func one(_ req: Request) async throws -> APIRound {
-        let access = try await Access.require(.runMeeting, for: req)
-        return APIRound(try await Rounds.find(try roundID(req), scope: try access.scope, in: req.data).round)
+        let access = try await Access.require(.seeRounds, for: req)
+        let round = try await Rounds.find(try roundID(req), scope: try access.scope, in: req.data).round
+        return APIRound(round, batches: try await BallotEntry.batches(of: round, in: req.data))
     }
 
     @Sendable static func create(_ req: Request) async throws -> Response {
@@ -57,7 +112,7 @@ enum RoundAPI {
         let form = try req.content.decode(APINewRound.self)
         let round = try await Rounds.create(try pathID(req, "选举"), kind: form.kind, seats: form.seats, candidates: form.candidates,
                                             actor: access.user.username, scope: try access.scope, in: req.data)
-        return try await APIRound(round).encodeResponse(status: .created, for: req)
+        return try await APIRound(round, batches: []).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func step(_ req: Request) async throws -> APIRound {
@@ -73,10 +128,13 @@ enum RoundAPI {
         case "open": step = .open(issued: try number(form.issued, "issued"))
         case "collect": step = .collect(returned: try number(form.returned, "returned"))
         case "revote": step = .revote(issued: try number(form.issued, "issued"))
+        case "count": step = .startCount
+        case "finish": step = .finishCount
         case "reopen": step = .reopen(reason: form.reason ?? "")
-        default: throw Refusal.invalid("round.step.unknown", "step 应为 freeze、open、collect、revote、reopen 之一", field: "step")
+        default: throw Refusal.invalid("round.step.unknown", "step 应为 freeze、open、collect、revote、count、finish、reopen 之一", field: "step")
         }
-        return APIRound(try await Rounds.take(step, round: try roundID(req), actor: access.user.username, scope: try access.scope, in: req.data))
+        let round = try await Rounds.take(step, round: try roundID(req), actor: access.user.username, scope: try access.scope, in: req.data)
+        return APIRound(round, batches: try await BallotEntry.batches(of: round, in: req.data))
     }
 
     /// `?count=` ballots numbered from 1 (default: as many as were issued, or present), `?spare=true` for the spare set.

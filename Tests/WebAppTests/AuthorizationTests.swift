@@ -81,8 +81,9 @@ import Documents
         ("GET /elections/TOWNELECTION/meeting", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/TOWNELECTION/attendance", [.ok, .ok, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/ELECTION/attendance", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
-        ("GET /api/v1/rounds", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
-        ("GET /api/v1/rounds/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/rounds", [.ok, .ok, .ok, .forbidden, .ok, .ok]),
+        ("GET /api/v1/rounds/\(UUID())/batches/1/differences", [.notFound, .notFound, .forbidden, .forbidden, .notFound, .notFound]),
+        ("GET /api/v1/rounds/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .notFound, .notFound]),
         ("GET /api/v1/rounds/\(UUID())/ballots.pdf", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /elections", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/ELECTION", [.ok, .ok, .ok, .ok, .ok, .ok]),
@@ -137,6 +138,9 @@ import Documents
          [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/elections/ELECTION/rounds", ["kind": "不存在"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/rounds/\(UUID())/steps", ["step": "freeze"], [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("PUT /api/v1/rounds/\(UUID())/batches/1/entries/1/ballots/1", ["invalid": "撕毁"], [.notFound, .notFound, .forbidden, .forbidden, .notFound, .forbidden]),
+        ("POST /api/v1/rounds/\(UUID())/batches/1/entries/1/finalise", [:], [.notFound, .notFound, .forbidden, .forbidden, .notFound, .forbidden]),
+        ("POST /api/v1/rounds/\(UUID())/batches/1/resolve", ["number": "1"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .badRequest]),
         ("POST /audit/backup", [:], [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("PUT /api/v1/elections/ELECTION/units/OWNORG/participation", ["organizations": "不是数"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/units/OTHERORG/participation", ["organizations": "-1", "members": "0"], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
@@ -283,7 +287,7 @@ import Documents
                     #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
                 }
             }
-            #expect(writeRoutes.count == 53)   // every non-GET route, the election pages and API included
+            #expect(writeRoutes.count == 56)   // every non-GET route, the election pages and API included
             #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()

@@ -8,6 +8,7 @@ import Core
 import Persistence
 import Demo
 import PopplerSupport
+import Meetings
 
 /// The election meeting through /api/v1: check-in at the door, a round set up, its ballot
 /// frozen and printed, voting opened on the meeting's E and P, the ballots returned.
@@ -72,6 +73,71 @@ import PopplerSupport
             #expect(collected.state == .collected && collected.returned == attendance.present)
             #expect(try await call(.POST, "/rounds/\(round.id)/steps", body: APIRoundStep(step: "freeze", issued: nil, returned: nil, reason: nil),
                                    expect: .badRequest)?.code == "round.action.notAllowed")
+
+            // Counting: the returned ballots in batches of at most 50, keyed twice by two counters of the town.
+            for (name, role) in [("counter1", UserRole.counter), ("counter2", .counter), ("scrutineer", .scrutineer)] {
+                try await User(username: name, passwordHash: try Bcrypt.hash("\(name)-password", cost: 4), displayName: name, role: role,
+                               organizationID: generator.townID).create(on: app.db)
+            }
+            let counter1 = try await ElectionAPITests.signIn(app, "counter1", "counter1-password")
+            let counter2 = try await ElectionAPITests.signIn(app, "counter2", "counter2-password")
+            let scrutineer = try await ElectionAPITests.signIn(app, "scrutineer", "scrutineer-password")
+            let counting = try #require(try await call(.POST, "/rounds/\(round.id)/steps", body: APIRoundStep(step: "count", issued: nil, returned: nil, reason: nil),
+                                                       expect: .ok, as: APIRound.self))
+            try #require(counting.batches.count == 1 && counting.batches[0].ballots == attendance.present)
+            func put(_ headers: HTTPHeaders, entry: Int, number: Int, _ body: BallotEntry.Body, expect status: HTTPStatus) async throws -> String {
+                var answer = ""
+                try await app.testing().test(.PUT, "/api/v1/rounds/\(round.id)/batches/1/entries/\(entry)/ballots/\(number)", headers: headers, beforeRequest: { req in
+                    try req.content.encode(body, as: .json)
+                }) { res in
+                    #expect(res.status == status, "PUT \(entry)/\(number): \(res.body.string)")
+                    answer = res.body.string
+                }
+                return answer
+            }
+            let c = round.candidates.map(\.id)
+            func ballot(_ n: Int) -> BallotEntry.Body {
+                .init(marks: Dictionary(uniqueKeysWithValues: c.prefix(n % 4).map { ($0, "for") } + [(c[5], "against")]), writeIns: n == 1 ? [.init(under: c[5], name: "赵志刚")] : nil)
+            }
+            let size = counting.batches[0].ballots
+            var firstAnswer = ""
+            for n in 1...size {
+                let answer = try await put(counter1, entry: 1, number: n, ballot(n), expect: .ok)
+                if n == 1 { firstAnswer = answer }
+            }
+            let retried = try await put(counter1, entry: 1, number: 1, ballot(1), expect: .ok)
+            #expect(retried == firstAnswer)   // the same again answers as the first time
+            let sameCounter = try await put(counter1, entry: 2, number: 1, ballot(1), expect: .forbidden)
+            #expect(sameCounter.contains("entry.sameCounter"))
+            try await app.testing().test(.GET, "/api/v1/members", headers: counter1) { res in #expect(res.status == .forbidden) }   // counters never reach the roster
+            // Counter 2 reads ballot 2 differently.
+            for n in 1...size { _ = try await put(counter2, entry: 2, number: n, n == 2 ? ballot(3) : ballot(n), expect: .ok) }
+            for (headers, entry) in [(counter1, 1), (counter2, 2)] {
+                try await app.testing().test(.POST, "/api/v1/rounds/\(round.id)/batches/1/entries/\(entry)/finalise", headers: headers) { res in
+                    #expect(res.status == .ok)
+                }
+            }
+            let afterFinalise = try await put(counter1, entry: 1, number: 1, ballot(2), expect: .conflict)
+            #expect(afterFinalise.contains("entry.finalised"))
+            try await app.testing().test(.GET, "/api/v1/rounds/\(round.id)/batches/1/differences", headers: counter2) { res in
+                let numbers = try res.content.decode(APIDifferences.self).numbers
+                #expect(numbers == [2])
+                #expect(!res.body.string.contains("for"))   // numbers only, never the other entry's marks
+            }
+            try await app.testing().test(.POST, "/api/v1/rounds/\(round.id)/batches/1/resolve", headers: counter1, beforeRequest: { req in
+                try req.content.encode(["number": 2, "keep": 1], as: .json)
+            }) { res in #expect(res.status == .forbidden) }
+            try await app.testing().test(.POST, "/api/v1/rounds/\(round.id)/batches/1/resolve", headers: scrutineer, beforeRequest: { req in
+                try req.content.encode(["number": 2, "keep": 1], as: .json)
+            }) { res in
+                let numbers = try res.content.decode(APIDifferences.self).numbers
+                #expect(numbers.isEmpty)
+            }
+            let done = try #require(try await call(.GET, "/rounds/\(round.id)", expect: .ok, as: APIRound.self))
+            #expect(done.batches.map(\.state) == ["已确定"])
+            let counted = try #require(try await call(.POST, "/rounds/\(round.id)/steps", body: APIRoundStep(step: "finish", issued: nil, returned: nil, reason: nil),
+                                                      expect: .ok, as: APIRound.self))
+            #expect(counted.state == .counted)
         }
     }
 }
