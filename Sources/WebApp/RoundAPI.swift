@@ -25,6 +25,24 @@ struct APIRound: Content {
     }
 }
 
+/// The count report in the form `xuanju count --format json` prints, with `provisional` beside it
+/// until the scrutineers have signed.
+struct APIRoundReport: Content {
+    let report: RoundReport
+    let provisional: Bool
+    enum Key: String, CodingKey { case provisional }
+    init(report: RoundReport, provisional: Bool) { self.report = report; self.provisional = provisional }
+    init(from decoder: any Decoder) throws {
+        report = try RoundReport(from: decoder)
+        provisional = try decoder.container(keyedBy: Key.self).decode(Bool.self, forKey: .provisional)
+    }
+    func encode(to encoder: any Encoder) throws {
+        try report.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(provisional, forKey: .provisional)
+    }
+}
+
 struct APIKeyed: Content { let number: Int; let entry: Int; let valid: Bool; let invalidReason: String? }
 struct APIDifferences: Content { let numbers: [Int] }
 struct APIResolve: Content { let number: Int; let keep: Int?; let reenter: Int? }
@@ -46,6 +64,13 @@ enum RoundAPI {
         signedIn.post("rounds", ":round", "batches", ":batch", "entries", ":entry", "finalise", use: finalise)
         signedIn.get("rounds", ":round", "batches", ":batch", "differences", use: differences)
         signedIn.post("rounds", ":round", "batches", ":batch", "resolve", use: resolve)
+        signedIn.get("rounds", ":round", "report", use: report)
+    }
+
+    @Sendable static func report(_ req: Request) async throws -> APIRoundReport {
+        let access = try await Access.require(anyOf: [.runMeeting, .resolveEntries], for: req)
+        let result = try await RoundResults.report(try roundID(req), scope: try access.scope, in: req.data)
+        return APIRoundReport(report: result.report, provisional: result.provisional)
     }
 
     static func number(_ req: Request, _ name: String, _ what: String) throws -> Int {

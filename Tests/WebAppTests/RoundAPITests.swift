@@ -138,6 +138,17 @@ import Meetings
             let counted = try #require(try await call(.POST, "/rounds/\(round.id)/steps", body: APIRoundStep(step: "finish", issued: nil, returned: nil, reason: nil),
                                                       expect: .ok, as: APIRound.self))
             #expect(counted.state == .counted)
+            // The count: every keyed ballot counted, the votes adding up, provisional until signed.
+            try await app.testing().test(.GET, "/api/v1/rounds/\(round.id)/report", headers: scrutineer) { res in
+                #expect(res.status == .ok)
+                let report = try res.content.decode(APIRoundReport.self)
+                #expect(report.provisional && report.report.returned == size && report.report.valid + report.report.invalid == size)
+                #expect(report.report.issued == attendance.present && report.report.results.allSatisfy { $0.forVotes + $0.againstVotes + $0.abstain == report.report.valid || $0.writeIn })
+                #expect(Set(report.report.results.compactMap(\.id)).isSuperset(of: round.candidates.map(\.id)))
+                // Ballot 1 wrote 赵志刚 in under c[5]: the write-in is in the count.
+                #expect(report.report.results.contains { $0.writeIn && $0.name == "赵志刚" && $0.forVotes == 1 })
+            }
+            try await app.testing().test(.GET, "/api/v1/rounds/\(round.id)/report", headers: counter1) { res in #expect(res.status == .forbidden) }
         }
     }
 }
