@@ -87,6 +87,30 @@ public enum Rounds {
         return all
     }
 
+    /// The round a count calls for next (RULES §6), its seats and candidates computed from the
+    /// report, not typed: a tie-break (重新投票) among those tied at the last seat, or a
+    /// supplementary election (另行选举) for the shortfall.
+    @discardableResult
+    public static func followUp(_ roundID: RoundID, actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
+        let (round, election) = try await find(roundID, scope: scope, in: data)
+        guard [.counted, .signed, .announced].contains(round.lifecycle.state) else {
+            throw Refusal.invalid("round.followUp.notCounted", "计票结束后才能根据结果安排下一轮")
+        }
+        let report = try await RoundResults.report(roundID, scope: scope, in: data).report
+        let kind: RoundKind, contest: SeatContest
+        if let tie = report.tieBreak { (kind, contest) = (.tieBreak, tie) }
+        else if let supplementary = report.supplementary { (kind, contest) = (.supplementary, supplementary) }
+        else { throw Refusal.invalid("round.followUp.none", "本轮已选足，没有需要重新投票或另行选举的名额") }
+        let ids = round.candidates.map(\.id)
+        let members = try contest.candidates.map { label -> MemberID in
+            guard ids.contains(label), let id = MemberID(label) else {
+                throw Refusal.invalid("round.followUp.writeIn", "「\(label)」是另选人，不在名册的候选人之列：请由会议决定后手工设立下一轮")
+            }
+            return id
+        }
+        return try await create(election.id, kind: kind, seats: contest.seats, candidates: members, actor: actor, scope: scope, in: data)
+    }
+
     /// What the ballot says, as one text; its SHA-256 is printed on every ballot.
     public static func definition(_ round: RoundRecord, election: ElectionRecord) -> String {
         ([election.name, "第\(round.number)轮", label(round.kind), "应选\(round.seats)"] + round.candidates.map { "\($0.id):\($0.name)" }).joined(separator: "\n")
@@ -102,6 +126,10 @@ public enum Rounds {
         case startCount
         /// Counting ends once every batch is definitive.
         case finishCount
+        /// One of the two signatures under the count; the round is signed when both are in,
+        /// from two different accounts.
+        case sign(asChiefScrutineer: Bool)
+        case announce
         case reopen(reason: String)
     }
 
@@ -112,6 +140,14 @@ public enum Rounds {
         var round = found.round
         let election = found.election
         let before = round.lifecycle.state
+        if case .sign(let asScrutineer) = step {
+            // A signature waits for the other one; the lifecycle checks the two accounts differ.
+            guard before == .counted else { throw Refusal.invalid("round.action.notAllowed", "本轮在「\(before.rawValue)」，不能签字") }
+            if asScrutineer { round.pendingScrutineer = actor } else { round.pendingChair = actor }
+            if round.pendingScrutineer == round.pendingChair {
+                throw Refusal.invalid("round.signoff.sameAccount", "总监票人和会议主持人须是两个不同的账号")
+            }
+        }
         let action: RoundAction
         switch step {
         case .freeze:
@@ -125,8 +161,22 @@ public enum Rounds {
         case .startCount: action = .startCount
         case .finishCount: action = .finishCount(allBatchesDefinitive: try await BallotEntry.definitiveBallots(of: round, in: data) != nil)
         case .reopen(let reason): action = .reopen(reason: reason)
+        case .announce: action = .announce
+        case .sign:
+            action = .signOff(chiefScrutineer: round.pendingScrutineer ?? "", chair: round.pendingChair ?? "")
+        }
+        if case .sign = step, round.pendingScrutineer == nil || round.pendingChair == nil {
+            // The first of the two signatures: recorded, the round stays counted.
+            let signed = round
+            try await data.write { data in
+                try await data.meetings.update(signed)
+                try await AuditLog.append(.roundStep, actor: actor, object: "round:\(signed.id)（\(election.name) 第 \(signed.number) 轮）", before: before.rawValue,
+                                          after: "\(signed.pendingScrutineer == actor ? "总监票人" : "会议主持人")签字，待另一方签字", in: data)
+            }
+            return signed
         }
         do { try round.lifecycle.apply(action) } catch { throw Refusal.invalid(error.code, error.message, field: error.field) }
+        if case .reopen = step { round.pendingScrutineer = nil; round.pendingChair = nil }
         let changed = round
         // The returned ballots in numbered bundles of at most 50, made once, when counting first begins.
         let returned = round.lifecycle.returned ?? 0, size = BallotEntry.batchSize

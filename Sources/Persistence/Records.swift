@@ -192,6 +192,9 @@ public struct RoundRecord: Sendable, Equatable {
     public var seats: Int
     public var candidates: [Candidate]
     public var lifecycle: RoundLifecycle
+    /// Signatures given before both are in: the chief scrutineer's and the chair's accounts.
+    public var pendingScrutineer: String?
+    public var pendingChair: String?
     public var createdBy: String
     public var createdAt: String
     public init(id: RoundID = RoundID(UUID()), electionID: ElectionID, number: Int, kind: RoundKind, seats: Int, candidates: [Candidate],

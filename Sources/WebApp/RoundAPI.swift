@@ -49,7 +49,14 @@ struct APIResolve: Content { let number: Int; let keep: Int?; let reenter: Int? 
 extension BallotEntry.Body: Content {}
 
 struct APINewRound: Content { let kind: RoundKind; let seats: Int; let candidates: [MemberID] }
-struct APIRoundStep: Content { let step: String; let issued: Int?; let returned: Int?; let reason: String? }
+struct APIRoundStep: Content {
+    let step: String; let issued: Int?; let returned: Int?; let reason: String?
+    /// For `sign`: "chiefScrutineer" or "chair".
+    let `as`: String?
+    init(step: String, issued: Int? = nil, returned: Int? = nil, reason: String? = nil, as role: String? = nil) {
+        self.step = step; self.issued = issued; self.returned = returned; self.reason = reason; self.as = role
+    }
+}
 
 /// Rounds of voting under /api/v1: the list the account may see, one round, setting one up,
 /// its lifecycle steps, and its ballots as a PDF.
@@ -65,6 +72,14 @@ enum RoundAPI {
         signedIn.get("rounds", ":round", "batches", ":batch", "differences", use: differences)
         signedIn.post("rounds", ":round", "batches", ":batch", "resolve", use: resolve)
         signedIn.get("rounds", ":round", "report", use: report)
+        signedIn.post("rounds", ":round", "follow-up", use: followUp)
+    }
+
+    /// The tie-break or supplementary round the count calls for, computed from the report.
+    @Sendable static func followUp(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.runMeeting, for: req)
+        let round = try await Rounds.followUp(try roundID(req), actor: access.user.username, scope: try access.scope, in: req.data)
+        return try await APIRound(round, batches: []).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func report(_ req: Request) async throws -> APIRoundReport {
@@ -141,8 +156,10 @@ enum RoundAPI {
     }
 
     @Sendable static func step(_ req: Request) async throws -> APIRound {
-        let access = try await Access.require(.runMeeting, for: req)
         let form = try req.content.decode(APIRoundStep.self)
+        // The chief scrutineer signs as a scrutineer; every other step is the meeting's desk.
+        let signsAsScrutineer = form.step == "sign" && form.as == "chiefScrutineer"
+        let access = try await Access.require(signsAsScrutineer ? .resolveEntries : .runMeeting, for: req)
         func number(_ value: Int?, _ field: String) throws -> Int {
             guard let value else { throw Refusal.invalid("round.step.\(field)Missing", "这一步须给出 \(field)", field: field) }
             return value
@@ -155,8 +172,14 @@ enum RoundAPI {
         case "revote": step = .revote(issued: try number(form.issued, "issued"))
         case "count": step = .startCount
         case "finish": step = .finishCount
+        case "sign":
+            guard ["chiefScrutineer", "chair"].contains(form.as ?? "") else {
+                throw Refusal.invalid("round.sign.as", "签字须说明身份：chiefScrutineer（总监票人）或 chair（会议主持人）", field: "as")
+            }
+            step = .sign(asChiefScrutineer: signsAsScrutineer)
+        case "announce": step = .announce
         case "reopen": step = .reopen(reason: form.reason ?? "")
-        default: throw Refusal.invalid("round.step.unknown", "step 应为 freeze、open、collect、revote、count、finish、reopen 之一", field: "step")
+        default: throw Refusal.invalid("round.step.unknown", "step 应为 freeze、open、collect、revote、count、finish、sign、announce、reopen 之一", field: "step")
         }
         let round = try await Rounds.take(step, round: try roundID(req), actor: access.user.username, scope: try access.scope, in: req.data)
         return APIRound(round, batches: try await BallotEntry.batches(of: round, in: req.data))

@@ -60,3 +60,54 @@ import NameOrder
         #expect(try await Rounds.list(scope: stranger, in: t.data).isEmpty)
     }
 }
+
+/// From a count with a three-way tie for two seats to the signatures, the announcement and the
+/// tie-break round the report calls for.
+@Suite struct RoundFollowUpTests {
+    @Test func aTieAtTheLastSeatsBringsATieBreakComputedFromTheReport() async throws {
+        let t = try await MeetingTests.town()
+        let three = Array(t.voters.suffix(3)).map(\.id)
+        let round = try await Rounds.create(t.election.id, kind: .formal, seats: 2, candidates: three, actor: "chair", scope: .city, in: t.data)
+        try await Rounds.take(.freeze, round: round.id, actor: "chair", scope: .city, in: t.data)
+        for member in t.voters { try await MeetingAttendance.checkIn(t.election.id, query: member.record.idNumber, actor: "door", scope: .city, in: t.data) }
+        let returned = t.voters.count / 3 * 3
+        try await Rounds.take(.open(issued: t.voters.count), round: round.id, actor: "chair", scope: .city, in: t.data)
+        try await Rounds.take(.collect(returned: returned), round: round.id, actor: "chair", scope: .city, in: t.data)
+        try await Rounds.take(.startCount, round: round.id, actor: "chair", scope: .city, in: t.data)
+        let c = round.candidates.map(\.id)
+        // A and B, A and C, B and C in turn: each has two thirds of the ballots, all tied for two seats.
+        let pairs = [[c[0], c[1]], [c[0], c[2]], [c[1], c[2]]]
+        var ballot = 0
+        for batch in try await t.data.ballotEntry.batches(of: round.id) {
+            for n in 1...batch.size {
+                let body = BallotEntry.Body(marks: Dictionary(uniqueKeysWithValues: pairs[(ballot + n - 1) % 3].map { ($0, "for") }))
+                for (entry, counter) in [(1, "a"), (2, "b")] {
+                    _ = try await BallotEntry.key(body, round: round.id, batch: batch.number, entry: entry, ballot: n, actor: counter, scope: .city, in: t.data)
+                }
+            }
+            ballot += batch.size
+            try await BallotEntry.finalise(round: round.id, batch: batch.number, entry: 1, actor: "a", scope: .city, in: t.data)
+            try await BallotEntry.finalise(round: round.id, batch: batch.number, entry: 2, actor: "b", scope: .city, in: t.data)
+        }
+        try await Rounds.take(.finishCount, round: round.id, actor: "chair", scope: .city, in: t.data)
+        let result = try await RoundResults.report(round.id, scope: .city, in: t.data)
+        #expect(result.provisional && result.report.valid == returned && result.report.elected.isEmpty)
+        #expect(result.report.results.filter { !$0.writeIn }.allSatisfy { $0.forVotes == returned * 2 / 3 })
+        let tie = try #require(result.report.tieBreak)
+        #expect(tie.seats == 2 && Set(tie.candidates) == Set(c))
+        // Two signatures from two accounts; the same account cannot sign twice over.
+        let first = try await Rounds.take(.sign(asChiefScrutineer: false), round: round.id, actor: "chair", scope: .city, in: t.data)
+        #expect(first.lifecycle.state == .counted && first.pendingChair == "chair")
+        #expect(await refused("round.signoff.sameAccount") {
+            _ = try await Rounds.take(.sign(asChiefScrutineer: true), round: round.id, actor: "chair", scope: .city, in: t.data)
+        })
+        let signed = try await Rounds.take(.sign(asChiefScrutineer: true), round: round.id, actor: "scrutineer", scope: .city, in: t.data)
+        #expect(signed.lifecycle.state == .signed && signed.lifecycle.signedBy?.chiefScrutineer == "scrutineer" && signed.lifecycle.signedBy?.chair == "chair")
+        #expect(try await RoundResults.report(round.id, scope: .city, in: t.data).provisional == false)
+        try await Rounds.take(.announce, round: round.id, actor: "chair", scope: .city, in: t.data)
+        // The tie-break: the tied three for the two seats, not typed but taken from the report.
+        let next = try await Rounds.followUp(round.id, actor: "chair", scope: .city, in: t.data)
+        #expect(next.kind == .tieBreak && next.seats == 2 && next.number == 2 && Set(next.candidates.map(\.id)) == Set(c))
+        #expect(await refused("round.announced") { _ = try await Rounds.take(.reopen(reason: "复核"), round: round.id, actor: "chair", scope: .city, in: t.data) })
+    }
+}

@@ -142,6 +142,7 @@ import Documents
         ("PUT /api/v1/rounds/\(UUID())/batches/1/entries/1/ballots/1", ["invalid": "撕毁"], [.notFound, .notFound, .forbidden, .forbidden, .notFound, .forbidden]),
         ("POST /api/v1/rounds/\(UUID())/batches/1/entries/1/finalise", [:], [.notFound, .notFound, .forbidden, .forbidden, .notFound, .forbidden]),
         ("POST /api/v1/rounds/\(UUID())/batches/1/resolve", ["number": "1"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .badRequest]),
+        ("POST /api/v1/rounds/\(UUID())/follow-up", [:], [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("POST /audit/backup", [:], [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("PUT /api/v1/elections/ELECTION/units/OWNORG/participation", ["organizations": "不是数"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/units/OTHERORG/participation", ["organizations": "-1", "members": "0"], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
@@ -288,7 +289,7 @@ import Documents
                     #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
                 }
             }
-            #expect(writeRoutes.count == 56)   // every non-GET route, the election pages and API included
+            #expect(writeRoutes.count == 57)   // every non-GET route, the election pages and API included
             #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()

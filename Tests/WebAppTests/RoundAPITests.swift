@@ -66,7 +66,7 @@ import Meetings
             let voting = try #require(try await call(.POST, "/rounds/\(round.id)/steps", body: APIRoundStep(step: "open", issued: attendance.present, returned: nil, reason: nil),
                                                      expect: .ok, as: APIRound.self))
             #expect(voting.state == .voting && voting.expected == attendance.expected && voting.present == attendance.present && voting.issued == attendance.present)
-            #expect(try await call(.POST, "/rounds/\(round.id)/steps", body: APIRoundStep(step: "announce", issued: nil, returned: nil, reason: nil),
+            #expect(try await call(.POST, "/rounds/\(round.id)/steps", body: APIRoundStep(step: "publish", issued: nil, returned: nil, reason: nil),
                                    expect: .badRequest)?.code == "round.step.unknown")
             let collected = try #require(try await call(.POST, "/rounds/\(round.id)/steps", body: APIRoundStep(step: "collect", issued: nil, returned: attendance.present, reason: nil),
                                                         expect: .ok, as: APIRound.self))
@@ -149,6 +149,21 @@ import Meetings
                 #expect(report.report.results.contains { $0.writeIn && $0.name == "赵志刚" && $0.forVotes == 1 })
             }
             try await app.testing().test(.GET, "/api/v1/rounds/\(round.id)/report", headers: counter1) { res in #expect(res.status == .forbidden) }
+            // The signatures: the chief scrutineer's account and the chair's (the department's here), then the announcement.
+            for (headers, role) in [(scrutineer, "chiefScrutineer"), (dept, "chair")] {
+                try await app.testing().test(.POST, "/api/v1/rounds/\(round.id)/steps", headers: headers, beforeRequest: { req in
+                    try req.content.encode(APIRoundStep(step: "sign", as: role), as: .json)
+                }) { res in #expect(res.status == .ok, "\(res.body.string)") }
+            }
+            try await app.testing().test(.POST, "/api/v1/rounds/\(round.id)/steps", headers: counter1, beforeRequest: { req in
+                try req.content.encode(APIRoundStep(step: "sign", as: "chiefScrutineer"), as: .json)
+            }) { res in #expect(res.status == .forbidden) }
+            let announced = try #require(try await call(.POST, "/rounds/\(round.id)/steps", body: APIRoundStep(step: "announce"), expect: .ok, as: APIRound.self))
+            #expect(announced.state == .announced)
+            try await app.testing().test(.GET, "/api/v1/rounds/\(round.id)/report", headers: scrutineer) { res in
+                let report = try res.content.decode(APIRoundReport.self)
+                #expect(!report.provisional)
+            }
         }
     }
 }

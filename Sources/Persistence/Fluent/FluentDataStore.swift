@@ -426,12 +426,14 @@ extension FluentMeetings {
         row.candidates = String(decoding: try JSONEncoder().encode(r.candidates), as: UTF8.self)
         row.createdBy = r.createdBy; row.createdAt = r.createdAt
         write(r.lifecycle, to: row)
+        row.pendingScrutineer = r.pendingScrutineer; row.pendingChair = r.pendingChair
         try await row.create(on: db)
     }
 
     func update(_ r: RoundRecord) async throws {
         guard let row = try await Round.find(r.id.uuid, on: db) else { return }
         write(r.lifecycle, to: row)
+        row.pendingScrutineer = r.pendingScrutineer; row.pendingChair = r.pendingChair
         try await row.update(on: db)
     }
 
@@ -445,11 +447,13 @@ extension FluentMeetings {
             throw ConfigurationError("轮次 \(row.id?.uuidString ?? "") 的类型或状态无法读取")
         }
         let signed = row.chiefScrutineer.flatMap { s in row.chair.map { (chiefScrutineer: s, chair: $0) } }
-        return RoundRecord(id: RoundID(row.id!), electionID: ElectionID(row.electionID), number: row.number, kind: kind, seats: row.seats,
-                           candidates: try JSONDecoder().decode([RoundRecord.Candidate].self, from: Data(row.candidates.utf8)),
-                           lifecycle: RoundLifecycle(state: state, ballotHash: row.ballotHash, expected: row.expected, present: row.present,
-                                                     issued: row.issued, returned: row.returned, signedBy: signed),
-                           createdBy: row.createdBy, createdAt: row.createdAt)
+        var record = RoundRecord(id: RoundID(row.id!), electionID: ElectionID(row.electionID), number: row.number, kind: kind, seats: row.seats,
+                                 candidates: try JSONDecoder().decode([RoundRecord.Candidate].self, from: Data(row.candidates.utf8)),
+                                 lifecycle: RoundLifecycle(state: state, ballotHash: row.ballotHash, expected: row.expected, present: row.present,
+                                                           issued: row.issued, returned: row.returned, signedBy: signed),
+                                 createdBy: row.createdBy, createdAt: row.createdAt)
+        record.pendingScrutineer = row.pendingScrutineer; record.pendingChair = row.pendingChair
+        return record
     }
 }
 

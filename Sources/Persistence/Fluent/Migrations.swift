@@ -373,6 +373,8 @@ struct CreateRounds: StoreMigration {
             .field("returned", .int)
             .field("chief_scrutineer", .string)
             .field("chair", .string)
+            .field("pending_scrutineer", .string)
+            .field("pending_chair", .string)
             .field("created_by", .string, .required)
             .field("created_at", .string, .required)
             .unique(on: "election_id", "number")

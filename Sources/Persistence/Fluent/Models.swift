@@ -170,6 +170,8 @@ public final class Round: Model, @unchecked Sendable {
     @OptionalField(key: "returned") public var returned: Int?
     @OptionalField(key: "chief_scrutineer") public var chiefScrutineer: String?
     @OptionalField(key: "chair") public var chair: String?
+    @OptionalField(key: "pending_scrutineer") public var pendingScrutineer: String?
+    @OptionalField(key: "pending_chair") public var pendingChair: String?
     @Field(key: "created_by") public var createdBy: String
     @Field(key: "created_at") public var createdAt: String
     public init() {}

@@ -409,7 +409,11 @@ struct MemoryMeetings: MeetingClient {
         }
     }
     func update(_ round: RoundRecord) async throws {
-        box.change { s in if let i = s.rounds.firstIndex(where: { $0.id == round.id }) { s.rounds[i].lifecycle = round.lifecycle } }
+        box.change { s in
+            if let i = s.rounds.firstIndex(where: { $0.id == round.id }) {
+                s.rounds[i].lifecycle = round.lifecycle; s.rounds[i].pendingScrutineer = round.pendingScrutineer; s.rounds[i].pendingChair = round.pendingChair
+            }
+        }
     }
 }
 
