@@ -59,7 +59,7 @@ let package = Package(
                                                  .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ElectionDocuments", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations", "Organizations",
                                                           "NameOrder"]),
-        .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations"]),
+        .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations", "Meetings"]),
         .target(name: "WebApp", dependencies: [
             "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Nominations", "Meetings", "ElectionDocuments", "Documents",
             "Allocation", "NameOrder",

@@ -5,6 +5,17 @@ import Persistence
 import Accounts
 import Demo
 import Documents
+import Core
+
+/// The town meeting's counters and scrutineer, each with a one-time password printed once.
+func createMeetingAccounts(_ generator: DemoGenerator, in data: any DataStore) async throws {
+    guard let admin = try await data.accounts.named("admin") else { return }
+    for (username, name, role) in [("counter1", "计票人（一）", UserRole.counter), ("counter2", "计票人（二）", .counter), ("scrutineer", "总监票人", .scrutineer)] {
+        let created = try await AccountAdmin.create(.init(username: username, displayName: name, role: role, organizationID: OrganizationID(generator.townID)),
+                                                    by: admin, hash: WebApp.hashPassword, in: data)
+        print("账号 \(username) 的初始密码：\(created.password)")
+    }
+}
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "生成演示数据库：常德市十个单位的组织与党员、省党代会代表推荐和泥城镇党员大会")
@@ -51,6 +62,11 @@ struct Demo: AsyncParsableCommand {
                       + (nominations.blockedUnits.isEmpty ? "" : "；\(nominations.blockedUnits.joined(separator: "、"))的名单不符合硬性结构要求，未能上报"))
                 print("\(nominations.participationReported) 个单位已填报参与推荐情况"
                       + (nominations.belowShare.isEmpty ? "" : "；\(nominations.belowShare.joined(separator: "、"))参与推荐的基层党组织不足95%"))
+                if let meeting = try await DemoMeeting.load(generator, into: store.data) {
+                    print("泥城镇党员大会：应到会 \(meeting.expected) 人，实到会 \(meeting.present) 人；第一轮当选 \(meeting.elected) 名，差 \(meeting.shortfall) 名，"
+                          + "另行选举的选票已收回，分为 \(meeting.batches) 批待录入")
+                    try await createMeetingAccounts(generator, in: store.data)
+                }
             }
             print("演示数据已写入 \(target)：\(stored)，用时 \(String(format: "%.1f", Date().timeIntervalSince(started))) 秒")
         } catch {
