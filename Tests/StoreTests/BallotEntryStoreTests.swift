@@ -43,14 +43,7 @@ import Meetings
     }
 
     @Test func sqliteAnswersAsMemoryDoes() async throws {
-        let memory = try await Self.scenario(MemoryDataStore())
-        let path = NSTemporaryDirectory() + "entry-\(UUID().uuidString).sqlite"
-        let store = try XuanjuStore(target: .sqlite(path: path))
-        try await store.migrate()
-        let sqlite: [String]
-        do { sqlite = try await Self.scenario(store.data) } catch { await store.shutdown(); throw error }
-        await store.shutdown()
-        try? FileManager.default.removeItem(atPath: path)
+        let (memory, sqlite) = try await onMemoryAndSQLite(Self.scenario)
         #expect(memory == sqlite)
         #expect(memory == ["second current keying refused", "entry claimed once", "batches 1:2,2:1", "entries 1:a:-", "current 1:{}:t2", "round 1",
                            "resolutions 1:reenter:1"])

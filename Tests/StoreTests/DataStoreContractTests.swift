@@ -143,14 +143,7 @@ import Documents
     }
 
     @Test func memoryAndSQLiteAnswerAlike() async throws {
-        let memory = try await Self.scenario(MemoryDataStore())
-        let path = NSTemporaryDirectory() + "contract-\(UUID().uuidString).sqlite"
-        let store = try XuanjuStore(target: .sqlite(path: path))
-        try await store.migrate()
-        let sqlite: [String]
-        do { sqlite = try await Self.scenario(store.data) } catch { await store.shutdown(); throw error }
-        await store.shutdown()
-        try? FileManager.default.removeItem(atPath: path)
+        let (memory, sqlite) = try await onMemoryAndSQLite(Self.scenario)
         #expect(memory.count == sqlite.count)
         for (m, s) in zip(memory, sqlite) { #expect(m == s) }
         // The scenario is not vacuous: it found people, refused what it should, and audited.

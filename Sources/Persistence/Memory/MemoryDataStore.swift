@@ -86,6 +86,14 @@ public struct MemoryConstraintViolation: Error, Sendable, CustomStringConvertibl
     public let description: String
 }
 
+extension Array {
+    /// Appends `row` unless a row the database's unique constraint `sameKey` names is there already.
+    mutating func appendUnique(_ row: Element, constraint: String, sameKey: (Element) -> Bool) throws {
+        guard !contains(where: sameKey) else { throw MemoryConstraintViolation(description: "UNIQUE constraint failed: \(constraint)") }
+        append(row)
+    }
+}
+
 struct MemoryOrganizations: OrganizationClient {
     let box: MemoryDataStore.Box
 
@@ -350,10 +358,9 @@ struct MemoryCandidacies: CandidacyClient {
     }
     func insert(_ candidacy: CandidacyRecord) async throws {
         try box.change { s in
-            guard !s.candidacies.contains(where: { $0.electionID == candidacy.electionID && $0.memberID == candidacy.memberID }) else {
-                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: candidacies.election_id, candidacies.member_id")
+            try s.candidacies.appendUnique(candidacy, constraint: "candidacies.election_id, candidacies.member_id") {
+                $0.electionID == candidacy.electionID && $0.memberID == candidacy.memberID
             }
-            s.candidacies.append(candidacy)
         }
     }
     func update(_ candidacy: CandidacyRecord) async throws {
@@ -369,10 +376,9 @@ struct MemoryMeetings: MeetingClient {
     func exclusions(of election: ElectionID) async throws -> [ExclusionRecord] { box.read { $0.exclusions.filter { $0.electionID == election } } }
     func insert(_ exclusion: ExclusionRecord) async throws {
         try box.change { s in
-            guard !s.exclusions.contains(where: { $0.electionID == exclusion.electionID && $0.memberID == exclusion.memberID }) else {
-                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: meeting_exclusions.election_id, member_id")
+            try s.exclusions.appendUnique(exclusion, constraint: "meeting_exclusions.election_id, member_id") {
+                $0.electionID == exclusion.electionID && $0.memberID == exclusion.memberID
             }
-            s.exclusions.append(exclusion)
         }
     }
     func deleteExclusion(of member: MemberID, in election: ElectionID) async throws {
@@ -381,19 +387,17 @@ struct MemoryMeetings: MeetingClient {
     func checkIns(of election: ElectionID) async throws -> [CheckInRecord] { box.read { $0.checkIns.filter { $0.electionID == election } } }
     func insert(_ checkIn: CheckInRecord) async throws {
         try box.change { s in
-            guard !s.checkIns.contains(where: { $0.electionID == checkIn.electionID && $0.memberID == checkIn.memberID }) else {
-                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: meeting_check_ins.election_id, member_id")
+            try s.checkIns.appendUnique(checkIn, constraint: "meeting_check_ins.election_id, member_id") {
+                $0.electionID == checkIn.electionID && $0.memberID == checkIn.memberID
             }
-            s.checkIns.append(checkIn)
         }
     }
     func officials(of election: ElectionID) async throws -> [OfficialRecord] { box.read { $0.officials.filter { $0.electionID == election } } }
     func insert(_ official: OfficialRecord) async throws {
         try box.change { s in
-            guard !s.officials.contains(where: { $0.electionID == official.electionID && $0.memberID == official.memberID }) else {
-                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: meeting_officials.election_id, member_id")
+            try s.officials.appendUnique(official, constraint: "meeting_officials.election_id, member_id") {
+                $0.electionID == official.electionID && $0.memberID == official.memberID
             }
-            s.officials.append(official)
         }
     }
     func rounds(of election: ElectionID) async throws -> [RoundRecord] {
@@ -402,10 +406,7 @@ struct MemoryMeetings: MeetingClient {
     func round(_ id: RoundID) async throws -> RoundRecord? { box.read { $0.rounds.first { $0.id == id } } }
     func insert(_ round: RoundRecord) async throws {
         try box.change { s in
-            guard !s.rounds.contains(where: { $0.electionID == round.electionID && $0.number == round.number }) else {
-                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: rounds.election_id, number")
-            }
-            s.rounds.append(round)
+            try s.rounds.appendUnique(round, constraint: "rounds.election_id, number") { $0.electionID == round.electionID && $0.number == round.number }
         }
     }
     func update(_ round: RoundRecord) async throws {
@@ -434,10 +435,9 @@ struct MemoryBallotEntry: BallotEntryClient {
     }
     func insert(_ entry: BatchEntryRecord) async throws {
         try box.change { s in
-            guard !s.batchEntries.contains(where: { $0.roundID == entry.roundID && $0.batch == entry.batch && $0.entry == entry.entry }) else {
-                throw MemoryConstraintViolation(description: "UNIQUE constraint failed: batch_entries.round_id, batch, entry")
+            try s.batchEntries.appendUnique(entry, constraint: "batch_entries.round_id, batch, entry") {
+                $0.roundID == entry.roundID && $0.batch == entry.batch && $0.entry == entry.entry
             }
-            s.batchEntries.append(entry)
         }
     }
     func finalise(round: RoundID, batch: Int, entry: Int, at: String) async throws {
@@ -462,11 +462,9 @@ struct MemoryBallotEntry: BallotEntryClient {
     }
     func insert(_ ballot: KeyedBallotRecord) async throws {
         try box.change { s in
-            guard !s.keyedBallots.contains(where: { $0.roundID == ballot.roundID && $0.batch == ballot.batch && $0.entry == ballot.entry
-                && $0.number == ballot.number && $0.supersededAt == nil }) else {
-                throw MemoryConstraintViolation(description: "keyed ballot \(ballot.batch)/\(ballot.entry)/\(ballot.number) is current already")
+            try s.keyedBallots.appendUnique(ballot, constraint: "keyed_ballots_current") {
+                $0.roundID == ballot.roundID && $0.batch == ballot.batch && $0.entry == ballot.entry && $0.number == ballot.number && $0.supersededAt == nil
             }
-            s.keyedBallots.append(ballot)
         }
     }
     func supersede(round: RoundID, batch: Int, entry: Int, number: Int, at: String) async throws {
