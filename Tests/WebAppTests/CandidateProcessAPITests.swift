@@ -40,14 +40,7 @@ import PopplerSupport
             let dc = try await ElectionAPITests.signIn(app, "dc", "dc-password")
             func call<T: Decodable>(_ method: HTTPMethod, _ path: String, _ headers: HTTPHeaders, body: (any Encodable)? = nil, expect status: HTTPStatus,
                                     as: T.Type = APIError.self) async throws -> T? {
-                var result: T?
-                try await app.testing().test(method, "/api/v1" + path, headers: headers, beforeRequest: { req in
-                    if let body { try req.content.encode(AnyEncodable(body), as: .json) }
-                }) { res in
-                    #expect(res.status == status, "\(method) \(path): \(res.body.string.prefix(300))")
-                    if res.status == status { result = try? res.content.decode(T.self) }
-                }
-                return result
+                try await apiCall(app, method, path, headers: headers, body: body, expect: status, as: T.self)
             }
 
             // 1. Setup: the seed's targets and timeline.

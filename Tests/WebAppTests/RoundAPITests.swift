@@ -26,14 +26,7 @@ import Meetings
             let voters = try await Member.query(on: app.db).filter(\.$organizationID ~~ organizations).filter(\.$status == "正式党员").sort(\.$idNumber).all()
             try #require(voters.count >= 6)
             func call<T: Decodable>(_ method: HTTPMethod, _ path: String, body: (any Encodable)? = nil, expect status: HTTPStatus, as: T.Type = APIError.self) async throws -> T? {
-                var result: T?
-                try await app.testing().test(method, "/api/v1" + path, headers: dept, beforeRequest: { req in
-                    if let body { try req.content.encode(AnyEncodable(body), as: .json) }
-                }) { res in
-                    #expect(res.status == status, "\(method) \(path): \(res.body.string.prefix(300))")
-                    if res.status == status { result = try? res.content.decode(T.self) }
-                }
-                return result
+                try await apiCall(app, method, path, headers: dept, body: body, expect: status, as: T.self)
             }
             // Check-in: E and P come back; the same person again is refused.
             let first = try #require(try await call(.POST, "/elections/\(town)/check-ins", body: APICheckIn(query: voters[0].idNumber), expect: .created, as: APICheckedIn.self))

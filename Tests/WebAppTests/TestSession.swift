@@ -56,3 +56,18 @@ func csrfToken(in html: String) -> String? {
     guard let range = html.range(of: #"name="csrf" value=""#) else { return nil }
     return String(html[range.upperBound...].prefix { $0 != "\"" })
 }
+
+/// One API request as a client program sends it: a JSON body, the expected status checked, the
+/// answer decoded — nil when the status differs or the body does not decode, which the caller's
+/// `#require` turns into a failure.
+func apiCall<T: Decodable>(_ app: Application, _ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: (any Encodable)? = nil,
+                           expect status: HTTPStatus, as: T.Type) async throws -> T? {
+    var result: T?
+    try await app.testing().test(method, "/api/v1" + path, headers: headers, beforeRequest: { req in
+        if let body { try req.content.encode(AnyEncodable(body), as: .json) }
+    }) { res in
+        #expect(res.status == status, "\(method) \(path): \(res.body.string.prefix(300))")
+        if res.status == status { result = try? res.content.decode(T.self) }
+    }
+    return result
+}
