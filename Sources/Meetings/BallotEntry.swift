@@ -121,10 +121,11 @@ public enum BallotEntry {
     /// of the batch must be someone else's. The same ballot again changes nothing.
     public static func key(_ body: Body, round roundID: RoundID, batch number: Int, entry n: Int, ballot: Int, actor: String, scope: Scope,
                            in data: any DataStore) async throws -> Answer {
-        let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
         let entry = try entryNumber(n)
-        let keyed = try self.ballot(body, round: round)
+        // Read, check and write in one transaction: a keying cannot slip in after the count ends.
         return try await data.write { data in
+            let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+            let keyed = try self.ballot(body, round: round)
             var (state, entries) = try await load(round, batch: batch, in: data)
             if let owner = entries.first(where: { $0.entry == n }), owner.account != actor {
                 throw Refusal.forbidden("entry.otherCounter", "第 \(number) 批的第 \(n) 次录入由另一名计票人进行")
@@ -155,9 +156,9 @@ public enum BallotEntry {
     /// Ends an entry (its own counter): every ballot of the batch keyed. Answers the numbers that differ, once both are in.
     @discardableResult
     public static func finalise(round roundID: RoundID, batch number: Int, entry n: Int, actor: String, scope: Scope, in data: any DataStore) async throws -> [Int] {
-        let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
         let entry = try entryNumber(n)
         return try await data.write { data in
+            let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
             var (state, entries) = try await load(round, batch: batch, in: data)
             guard let owner = entries.first(where: { $0.entry == n }) else {
                 throw Refusal.invalid("entry.incomplete", "第 \(n) 次录入还没有开始")
@@ -184,8 +185,8 @@ public enum BallotEntry {
     @discardableResult
     public static func resolve(round roundID: RoundID, batch number: Int, ballot: Int, _ decision: Decision, actor: String, scope: Scope,
                                in data: any DataStore) async throws -> [Int] {
-        let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
         return try await data.write { data in
+            let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
             var (state, _) = try await load(round, batch: batch, in: data)
             let now = AuditLog.timestamp()
             let record: ResolutionRecord

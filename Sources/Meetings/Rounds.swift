@@ -134,8 +134,14 @@ public enum Rounds {
     }
 
     /// Takes one step of the round's lifecycle; a step its state does not allow is refused with the lifecycle's code.
+    /// The round is read, checked and written in one transaction: two steps at once (two
+    /// signatures, say) cannot both start from the same state.
     @discardableResult
     public static func take(_ step: Step, round id: RoundID, actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
+        try await data.write { data in try await takeInTransaction(step, round: id, actor: actor, scope: scope, in: data) }
+    }
+
+    static func takeInTransaction(_ step: Step, round id: RoundID, actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
         let found = try await find(id, scope: scope, in: data)
         var round = found.round
         let election = found.election
