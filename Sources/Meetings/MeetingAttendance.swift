@@ -71,15 +71,15 @@ public enum MeetingAttendance {
                                in data: any DataStore) async throws -> MemberRecord {
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
         let member = try await voter(matching: query, in: election, data: data)
-        if let exclusion = try await data.meetings.exclusions(of: election.id).first(where: { $0.memberID == member.id }) {
-            throw Refusal.invalid("checkIn.excluded", "\(member.record.name)已按「\(exclusion.reason.rawValue)」不计入应到会人数；本人到会的，请先撤销该记录", field: "query")
-        }
-        if let earlier = try await data.meetings.checkIns(of: election.id).first(where: { $0.memberID == member.id }) {
-            throw Refusal.invalid("checkIn.duplicate", "\(member.record.name)已于 \(earlier.checkedInAt.prefix(19).replacingOccurrences(of: "T", with: " ")) 签到（UTC）", field: "query")
-        }
-        let record = CheckInRecord(electionID: election.id, memberID: member.id, checkedInBy: actor, checkedInAt: AuditLog.timestamp())
+        // Checked and written in one transaction: the same person at two doors at once is refused with a code, not a constraint error.
         try await data.write { data in
-            try await data.meetings.insert(record)
+            if let exclusion = try await data.meetings.exclusions(of: election.id).first(where: { $0.memberID == member.id }) {
+                throw Refusal.invalid("checkIn.excluded", "\(member.record.name)已按「\(exclusion.reason.rawValue)」不计入应到会人数；本人到会的，请先撤销该记录", field: "query")
+            }
+            if let earlier = try await data.meetings.checkIns(of: election.id).first(where: { $0.memberID == member.id }) {
+                throw Refusal.invalid("checkIn.duplicate", "\(member.record.name)已于 \(earlier.checkedInAt.prefix(19).replacingOccurrences(of: "T", with: " ")) 签到（UTC）", field: "query")
+            }
+            try await data.meetings.insert(CheckInRecord(electionID: election.id, memberID: member.id, checkedInBy: actor, checkedInAt: AuditLog.timestamp()))
             try await AuditLog.append(.voterCheckedIn, actor: actor, object: "election:\(election.id) member:\(member.id)（\(member.record.name)）",
                                       after: "签到", in: data)
         }
@@ -111,15 +111,15 @@ public enum MeetingAttendance {
         guard (2...200).contains(approval.count), (2...200).contains(vote.count) else {
             throw Refusal.invalid("exclusion.recordIncomplete", "不计入应到会人数须写明上级批准和会议表决情况（各2至200字）", field: "approvedBy")
         }
-        guard try await !data.meetings.checkIns(of: election.id).contains(where: { $0.memberID == memberID }) else {
-            throw Refusal.invalid("exclusion.checkedIn", "\(member.record.name)已签到，不能不计入应到会人数", field: "memberId")
-        }
-        guard try await !data.meetings.exclusions(of: election.id).contains(where: { $0.memberID == memberID }) else {
-            throw Refusal.invalid("exclusion.duplicate", "\(member.record.name)已不计入应到会人数", field: "memberId")
-        }
         let record = ExclusionRecord(electionID: election.id, memberID: memberID, reason: reason, approvedBy: approval, meetingVote: vote,
                                      recordedBy: actor, recordedAt: AuditLog.timestamp())
         try await data.write { data in
+            guard try await !data.meetings.checkIns(of: election.id).contains(where: { $0.memberID == memberID }) else {
+                throw Refusal.invalid("exclusion.checkedIn", "\(member.record.name)已签到，不能不计入应到会人数", field: "memberId")
+            }
+            guard try await !data.meetings.exclusions(of: election.id).contains(where: { $0.memberID == memberID }) else {
+                throw Refusal.invalid("exclusion.duplicate", "\(member.record.name)已不计入应到会人数", field: "memberId")
+            }
             try await data.meetings.insert(record)
             try await AuditLog.append(.voterExcluded, actor: actor, object: "election:\(election.id) member:\(memberID)（\(member.record.name)）",
                                       after: "不计入应到会人数：\(reason.rawValue)；上级批准：\(approval)；会议表决：\(vote)", in: data)

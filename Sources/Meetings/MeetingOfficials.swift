@@ -17,18 +17,18 @@ public enum MeetingOfficials {
         guard (2...200).contains(text.count) else {
             throw Refusal.invalid("official.approvalMissing", "监票人、计票人须经会议通过：请写明表决情况（2至200字）", field: "approval")
         }
-        if let candidacy = try await data.candidacies.find(election: election.id, member: memberID), candidacy.stage.isActive {
-            throw Refusal.invalid("official.isCandidate", "\(member.record.name)是本次选举的人选（\(candidacy.stage.rawValue)），不能担任\(role.rawValue)", field: "memberId")
-        }
-        let officials = try await data.meetings.officials(of: election.id)
-        if let existing = officials.first(where: { $0.memberID == memberID }) {
-            throw Refusal.invalid("official.duplicate", "\(member.record.name)已是\(existing.role.rawValue)", field: "memberId")
-        }
-        if role == .chiefScrutineer, officials.contains(where: { $0.role == .chiefScrutineer }) {
-            throw Refusal.invalid("official.chiefExists", "总监票人已有一名", field: "role")
-        }
-        let record = OfficialRecord(electionID: election.id, memberID: memberID, role: role, approval: text, recordedBy: actor, recordedAt: AuditLog.timestamp())
         try await data.write { data in
+            if let candidacy = try await data.candidacies.find(election: election.id, member: memberID), candidacy.stage.isActive {
+                throw Refusal.invalid("official.isCandidate", "\(member.record.name)是本次选举的人选（\(candidacy.stage.rawValue)），不能担任\(role.rawValue)", field: "memberId")
+            }
+            let officials = try await data.meetings.officials(of: election.id)
+            if let existing = officials.first(where: { $0.memberID == memberID }) {
+                throw Refusal.invalid("official.duplicate", "\(member.record.name)已是\(existing.role.rawValue)", field: "memberId")
+            }
+            if role == .chiefScrutineer, officials.contains(where: { $0.role == .chiefScrutineer }) {
+                throw Refusal.invalid("official.chiefExists", "总监票人已有一名", field: "role")
+            }
+            let record = OfficialRecord(electionID: election.id, memberID: memberID, role: role, approval: text, recordedBy: actor, recordedAt: AuditLog.timestamp())
             try await data.meetings.insert(record)
             try await AuditLog.append(.officialAppointed, actor: actor, object: "election:\(election.id) member:\(memberID)（\(member.record.name)）",
                                       after: "\(role.rawValue)：\(text)", in: data)
