@@ -23,11 +23,13 @@ public enum MeetingAttendance {
     /// Members beyond this are not read for one meeting: a members' meeting is a branch or a town, not a province.
     public static let maxVoters = 200_000
 
-    /// The full members who vote at this election's meeting, in 姓氏笔画 order.
-    static func voters(of election: ElectionRecord, in data: any DataStore) async throws -> [MemberRecord] {
+    /// The full members who vote at this election's meeting, in 姓氏笔画 order; with `text`,
+    /// only those the roster search finds for it (a name or an ID number).
+    static func voters(of election: ElectionRecord, matching text: String = "", in data: any DataStore) async throws -> [MemberRecord] {
         guard let organization = try await data.organizations.find(election.organizationID) else { return [] }
         var search = MemberSearch()
         search.status = .full
+        search.text = text
         var voters: [MemberRecord] = []
         var cursor: MemberCursor?
         repeat {
@@ -39,6 +41,15 @@ public enum MeetingAttendance {
             }
         } while cursor != nil
         return voters
+    }
+
+    /// Those of these members who vote at the meeting (full members of the election's organization
+    /// and below), read by id rather than by listing the meeting.
+    static func voters(_ ids: [MemberID], of election: ElectionRecord, in data: any DataStore) async throws -> [MemberID: MemberRecord] {
+        guard let top = try await data.organizations.find(election.organizationID) else { return [:] }
+        let members = try await data.members.find(ids).filter { $0.standing == .full }
+        let inside = Set(try await data.organizations.find(Array(Set(members.map(\.organizationID)))).filter { $0.path.hasPrefix(top.path) }.map(\.id))
+        return Dictionary(members.filter { inside.contains($0.organizationID) }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The rule a profile sets, in words, for E.
@@ -90,7 +101,8 @@ public enum MeetingAttendance {
     public static func voter(matching query: String, in election: ElectionRecord, data: any DataStore) async throws -> MemberRecord {
         let text = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...40).contains(text.count) else { throw Refusal.invalid("checkIn.query.length", "请输入姓名或身份证号", field: "query") }
-        let matches = try await voters(of: election, in: data).filter { $0.record.idNumber == text.uppercased() || $0.record.name == text }
+        // The door reads the roster search's few matches, not every voter, and keeps the exact ones.
+        let matches = try await voters(of: election, matching: text, in: data).filter { $0.record.idNumber == text.uppercased() || $0.record.name == text }
         guard !matches.isEmpty else {
             throw Refusal.notFound("checkIn.notAVoter", "「\(text)」不是本次会议有选举权的党员（正式党员才有选举权）")
         }
@@ -104,7 +116,7 @@ public enum MeetingAttendance {
     public static func exclude(_ electionID: ElectionID, member memberID: MemberID, reason: ExclusionReason, approvedBy: String, meetingVote: String,
                                actor: String, scope: Scope, in data: any DataStore) async throws {
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
-        guard let member = try await voters(of: election, in: data).first(where: { $0.id == memberID }) else {
+        guard let member = try await voters([memberID], of: election, in: data)[memberID] else {
             throw Refusal.notFound("meeting.member.notAVoter", "这名党员不是本次会议有选举权的党员")
         }
         let approval = approvedBy.trimmingCharacters(in: .whitespacesAndNewlines), vote = meetingVote.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -10,7 +10,7 @@ public enum MeetingOfficials {
     public static func appoint(_ electionID: ElectionID, member memberID: MemberID, role: MeetingRole, approval: String, actor: String,
                                scope: Scope, in data: any DataStore) async throws {
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
-        guard let member = try await MeetingAttendance.voters(of: election, in: data).first(where: { $0.id == memberID }) else {
+        guard let member = try await MeetingAttendance.voters([memberID], of: election, in: data)[memberID] else {
             throw Refusal.notFound("meeting.member.notAVoter", "这名党员不是本次会议有选举权的党员")
         }
         let text = approval.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -34,7 +34,7 @@ public enum Rounds {
         guard !memberIDs.isEmpty, memberIDs.count <= DocumentRenderers.ballotCapacity, Set(memberIDs).count == memberIDs.count else {
             throw Refusal.invalid("round.candidates.count", "候选人应为1至\(DocumentRenderers.ballotCapacity)名（一张选票排得下），且不重复", field: "candidates")
         }
-        let voters = Dictionary(try await MeetingAttendance.voters(of: election, in: data).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let voters = try await MeetingAttendance.voters(memberIDs, of: election, in: data)
         var people: [MemberRecord] = []
         for id in memberIDs {
             guard let member = voters[id] else {
