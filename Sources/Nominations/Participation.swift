@@ -33,10 +33,10 @@ public enum Participation {
         public var meetsTarget: Bool? { share.map(Participation.meetsTarget) }
     }
 
-    /// Records (or corrects) a unit's report. The unit's own account or the department.
+    /// Records (or corrects) a unit's report, and gives the unit's row with it. The unit's own account or the department.
     @discardableResult
     public static func record(unit unitID: OrganizationID, in electionID: ElectionID, organizations: Int, members: Int, actor: String,
-                              scope: Scope, in data: any DataStore) async throws -> ParticipationRecord {
+                              scope: Scope, in data: any DataStore) async throws -> Unit {
         guard let row = try await units(electionID, scope: scope, in: data).first(where: { $0.unitID == unitID }) else {
             throw Refusal.notFound("participation.unit.unknown", "这个单位不参加这项选举，或不在您的管理范围内")
         }
@@ -56,22 +56,25 @@ public enum Participation {
             try await AuditLog.append(.participationRecorded, actor: actor, object: "election:\(electionID) unit:\(unitID)（\(row.unit)）",
                                       before: before, after: "\(organizations) 个组织（共 \(row.grassroots) 个）、\(members) 名党员参与推荐", in: data)
         }
-        return record
+        return Unit(unitID: row.unitID, unit: row.unit, grassroots: row.grassroots, memberCount: row.memberCount, report: record)
     }
 
     /// One row per unit with a quota that the scope sees, in the quota table's order.
+    /// The election's organizations and the members per organization are read once for all units.
     public static func units(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> [Unit] {
-        let quotas = try await ElectionOverview.quotas(electionID, scope: scope, in: data)
-        let reports = Dictionary(try await data.elections.participation(of: electionID).map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
-        var rows: [Unit] = []
-        for quota in quotas {
-            guard let unit = try await data.organizations.find(quota.unitID) else { continue }
-            let organizations = try await data.organizations.all(in: .subtree(path: unit.path))
-            let grassroots = organizations.filter { $0.id != unit.id && !$0.closed && grassrootsKinds.contains($0.kind) }.count
-            let members = try await data.members.count(inOrganizations: organizations.map(\.id))
-            rows.append(Unit(unitID: unit.id, unit: quota.unit, grassroots: grassroots, memberCount: members, report: reports[unit.id]))
+        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        let quotas = try await ElectionOverview.quotas(election.id, scope: scope, in: data)
+        guard !quotas.isEmpty, let top = try await data.organizations.find(election.organizationID) else { return [] }
+        let reports = Dictionary(try await data.elections.participation(of: election.id).map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
+        let organizations = try await data.organizations.all(in: .subtree(path: top.path))
+        let counts = try await data.members.countsByOrganization()
+        return quotas.compactMap { quota -> Unit? in
+            guard let unit = organizations.first(where: { $0.id == quota.unitID }) else { return nil }
+            let below = organizations.filter { $0.path.hasPrefix(unit.path) }
+            let grassroots = below.filter { $0.id != unit.id && !$0.closed && grassrootsKinds.contains($0.kind) }.count
+            return Unit(unitID: unit.id, unit: quota.unit, grassroots: grassroots, memberCount: below.reduce(0) { $0 + (counts[$1.id] ?? 0) },
+                        report: reports[unit.id])
         }
-        return rows
     }
 
     /// Exactly 95% meets the target (以上 includes it); compared as integers, not in floating point.

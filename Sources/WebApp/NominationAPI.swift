@@ -265,12 +265,8 @@ enum DocumentAPI {
         let access = try await Access.require(.nominate, for: req)
         let form = try req.content.decode(APIParticipationReport.self)
         let election: ElectionID = try pathID(req, "选举"), unit: OrganizationID = try NominationAPI.parameter(req, "unit", "单位")
-        try await Participation.record(unit: unit, in: election, organizations: form.organizations, members: form.members,
-                                       actor: access.user.username, scope: try access.scope, in: req.data)
-        guard let row = try await Participation.units(election, scope: try access.scope, in: req.data).first(where: { $0.unitID == unit }) else {
-            throw Refusal.notFound("participation.unit.unknown", "这个单位不参加这项选举，或不在您的管理范围内")
-        }
-        return APIParticipation(row)
+        return APIParticipation(try await Participation.record(unit: unit, in: election, organizations: form.organizations, members: form.members,
+                                                               actor: access.user.username, scope: try access.scope, in: req.data))
     }
 
     /// `…/documents/{notice|register|forms|report}.{pdf|xlsx}`, `?unit=` for one unit's.
