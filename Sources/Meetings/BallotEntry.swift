@@ -215,9 +215,7 @@ public enum BallotEntry {
     public static func batches(of round: RoundRecord, in data: any DataStore) async throws -> [(batch: BatchRecord, state: BatchState)] {
         var rows: [(BatchRecord, BatchState)] = []
         for batch in try await data.ballotEntry.batches(of: round.id) {
-            let (state, _) = try await load(round, batch: batch, in: data)
-            let s: BatchState = state.definitive != nil ? .definitive : state.finalised.count < 2 ? .open : state.differences.isEmpty ? .awaiting : .differing
-            rows.append((batch, s))
+            rows.append((batch, batchState(try await load(round, batch: batch, in: data).0)))
         }
         return rows
     }
@@ -230,5 +228,66 @@ public enum BallotEntry {
             all += ballots
         }
         return all
+    }
+}
+
+extension BallotEntry {
+    /// One entry of a batch as its counter sees it: their own keyings only, and the numbers
+    /// that differ from the other entry (never the other entry's values).
+    public struct EntryView: Sendable {
+        public let round: RoundRecord
+        public let batch: BatchRecord
+        public let entry: Int
+        public let owner: String?
+        public let finalised: Bool
+        public let mine: [Int: KeyedBallot]
+        public let differences: [Int]
+        /// The first number this entry has not keyed yet.
+        public var nextUnkeyed: Int? { (1...batch.size).first { mine[$0] == nil } }
+    }
+
+    public static func entryView(round roundID: RoundID, batch number: Int, entry n: Int, scope: Scope, in data: any DataStore) async throws -> EntryView {
+        let entry = try entryNumber(n)
+        let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+        let (state, entries) = try await load(round, batch: batch, in: data)
+        return EntryView(round: round, batch: batch, entry: n, owner: entries.first { $0.entry == n }?.account,
+                         finalised: state.finalised.contains(entry), mine: state.ballots[entry] ?? [:], differences: state.differences)
+    }
+
+    /// A differing ballot as the scrutineer compares it with the paper: both keyings.
+    public struct Difference: Sendable {
+        public let number: Int
+        public let first: KeyedBallot
+        public let second: KeyedBallot
+    }
+
+    /// The batch for the scrutineer: its state, both counters, and each differing ballot's two keyings.
+    public static func review(round roundID: RoundID, batch number: Int, scope: Scope, in data: any DataStore) async throws
+        -> (round: RoundRecord, batch: BatchRecord, state: BatchState, counters: [Int: String], differences: [Difference]) {
+        let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+        let (state, entries) = try await load(round, batch: batch, in: data)
+        let differences = state.differences.compactMap { n -> Difference? in
+            guard let a = state.ballots[.first]?[n], let b = state.ballots[.second]?[n] else { return nil }
+            return Difference(number: n, first: a, second: b)
+        }
+        return (round, batch, batchState(state), Dictionary(entries.map { ($0.entry, $0.account) }, uniquingKeysWith: { a, _ in a }), differences)
+    }
+
+    static func batchState(_ state: DoubleEntryBatch) -> BatchState {
+        state.definitive != nil ? .definitive : state.finalised.count < 2 ? .open : state.differences.isEmpty ? .awaiting : .differing
+    }
+
+    /// A keyed ballot in words, candidates in the ballot's order: 「○ 张三　× 李四（另选 王五）」.
+    public static func describe(_ ballot: KeyedBallot, candidates: [RoundRecord.Candidate]) -> String {
+        switch ballot {
+        case .invalid(let reason): return "无效票（\(reason)）"
+        case .marked(let marks, let writeIns):
+            let parts = candidates.compactMap { c -> String? in
+                guard let mark = marks[c.id] else { return nil }
+                let writeIn = writeIns.first { $0.under == c.id }.map { "（另选 \($0.name)）" } ?? ""
+                return (mark == .for ? "○ " : "× ") + c.name + writeIn
+            }
+            return parts.isEmpty ? "全部弃权" : parts.joined(separator: "　")
+        }
     }
 }

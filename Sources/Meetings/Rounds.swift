@@ -78,6 +78,11 @@ public enum Rounds {
         }
     }
 
+    /// The rounds of one election the scope sees, in order.
+    public static func list(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> [RoundRecord] {
+        try await data.meetings.rounds(of: try await ElectionSetup.find(electionID, scope: scope, in: data).id).sorted { $0.number < $1.number }
+    }
+
     /// The rounds of every election the scope sees, election by election.
     public static func list(scope: Scope, in data: any DataStore) async throws -> [(round: RoundRecord, election: ElectionRecord)] {
         var all: [(RoundRecord, ElectionRecord)] = []

@@ -120,6 +120,7 @@ enum ElectionPages {
         CandidatePages.register(routes)
         SlatePages.register(routes)
         MeetingPages.register(routes)
+        RoundPages.register(routes)
     }
 
     static func listPage(_ req: Request, _ access: Access, error: String?) async throws -> Response {

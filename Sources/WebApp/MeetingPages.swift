@@ -13,6 +13,8 @@ struct MeetingPage: Encodable {
     let excluded: [Excluded], officers: [Officer]
     let reasons: [String], roles: [String]
     let canRun: Bool
+    struct Round: Encodable { let id: String; let number: Int; let kind: String; let seats: Int; let state: String }
+    let rounds: [Round]
     let message: String?, error: String?
 }
 
@@ -46,7 +48,10 @@ enum MeetingPages {
                                                    meetingVote: $0.exclusion.meetingVote) },
             officers: officers.map { .init(name: $0.member.record.name, role: $0.official.role.rawValue, approval: $0.official.approval) },
             reasons: ExclusionReason.allCases.map(\.rawValue), roles: MeetingRole.allCases.map(\.rawValue),
-            canRun: access.can(.runMeeting), message: message, error: error), status: error == nil ? .ok : .badRequest)
+            canRun: access.can(.runMeeting),
+            rounds: try await Rounds.list(election.id, scope: scope, in: req.data).map { .init(id: $0.id.description, number: $0.number, kind: Rounds.label($0.kind),
+                                                                                       seats: $0.seats, state: $0.lifecycle.state.rawValue) },
+            message: message, error: error), status: error == nil ? .ok : .badRequest)
     }
 
     @Sendable static func show(_ req: Request) async throws -> Response {

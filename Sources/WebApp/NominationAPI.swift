@@ -44,6 +44,7 @@ enum NominationAPI {
         DocumentAPI.register(signedIn)
         MeetingAPI.register(signedIn)
         RoundAPI.register(signedIn)
+        RoundAPI.registerDocuments(signedIn)
     }
 
     static func parameter<Tag>(_ req: Request, _ name: String, _ what: String) throws -> TypedID<Tag> {

@@ -156,12 +156,19 @@ enum RoundAPI {
     }
 
     @Sendable static func step(_ req: Request) async throws -> APIRound {
-        let form = try req.content.decode(APIRoundStep.self)
+        let round = try await take(try req.content.decode(APIRoundStep.self), round: try roundID(req), req)
+        return APIRound(round, batches: try await BallotEntry.batches(of: round, in: req.data))
+    }
+
+    /// One lifecycle step, for the API and the round page alike.
+    static func take(_ form: APIRoundStep, round id: RoundID, _ req: Request) async throws -> RoundRecord {
         // The chief scrutineer signs as a scrutineer; every other step is the meeting's desk.
         let signsAsScrutineer = form.step == "sign" && form.as == "chiefScrutineer"
         let access = try await Access.require(signsAsScrutineer ? .resolveEntries : .runMeeting, for: req)
         func number(_ value: Int?, _ field: String) throws -> Int {
-            guard let value else { throw Refusal.invalid("round.step.\(field)Missing", "这一步须给出 \(field)", field: field) }
+            guard let value else {
+                throw Refusal.invalid("round.step.\(field)Missing", "这一步须给出\(field == "issued" ? "发出选票数（issued）" : "收回选票数（returned）")", field: field)
+            }
             return value
         }
         let step: Rounds.Step
@@ -181,8 +188,7 @@ enum RoundAPI {
         case "reopen": step = .reopen(reason: form.reason ?? "")
         default: throw Refusal.invalid("round.step.unknown", "step 应为 freeze、open、collect、revote、count、finish、sign、announce、reopen 之一", field: "step")
         }
-        let round = try await Rounds.take(step, round: try roundID(req), actor: access.user.username, scope: try access.scope, in: req.data)
-        return APIRound(round, batches: try await BallotEntry.batches(of: round, in: req.data))
+        return try await Rounds.take(step, round: id, actor: access.user.username, scope: try access.scope, in: req.data)
     }
 
     /// `?count=` ballots numbered from 1 (default: as many as were issued, or present), `?spare=true` for the spare set.
