@@ -86,6 +86,14 @@ import Documents
         ("GET /api/v1/rounds/\(UUID())/batches/1/differences", [.notFound, .notFound, .forbidden, .forbidden, .notFound, .notFound]),
         ("GET /api/v1/rounds/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .notFound, .notFound]),
         ("GET /api/v1/rounds/\(UUID())/ballots.pdf", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/rounds/\(UUID())/report.pdf", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .notFound]),
+        ("GET /rounds", [.ok, .ok, .ok, .forbidden, .ok, .ok]),
+        ("GET /rounds/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .notFound, .notFound]),
+        ("GET /rounds/\(UUID())/report", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .notFound]),
+        ("GET /rounds/\(UUID())/report.xlsx", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .notFound]),
+        ("GET /rounds/\(UUID())/projector", [.notFound, .notFound, .notFound, .forbidden, .notFound, .notFound]),
+        ("GET /rounds/\(UUID())/batches/1/entries/1", [.notFound, .notFound, .forbidden, .forbidden, .notFound, .forbidden]),
+        ("GET /rounds/\(UUID())/batches/1", [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .notFound]),
         ("GET /elections", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/ELECTION", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/TOWNELECTION", [.ok, .ok, .notFound, .notFound, .notFound, .notFound]),
@@ -143,6 +151,12 @@ import Documents
         ("POST /api/v1/rounds/\(UUID())/batches/1/entries/1/finalise", [:], [.notFound, .notFound, .forbidden, .forbidden, .notFound, .forbidden]),
         ("POST /api/v1/rounds/\(UUID())/batches/1/resolve", ["number": "1"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .badRequest]),
         ("POST /api/v1/rounds/\(UUID())/follow-up", [:], [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /rounds/\(UUID())/steps", ["step": "freeze"], [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /rounds/\(UUID())/follow-up", [:], [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
+        ("POST /rounds/\(UUID())/batches/1/entries/1/ballots/1", ["invalid": "on", "reason": "撕毁"], [.notFound, .notFound, .forbidden, .forbidden, .notFound, .forbidden]),
+        ("POST /rounds/\(UUID())/batches/1/entries/1/finalise", [:], [.notFound, .notFound, .forbidden, .forbidden, .notFound, .forbidden]),
+        ("POST /rounds/\(UUID())/batches/1/resolve", ["number": "1", "decision": "keep.1"], [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .notFound]),
+        ("POST /elections/ELECTION/meeting/rounds", ["kind": "不存在"], [.seeOther, .seeOther, .seeOther, .forbidden, .forbidden, .forbidden]),
         ("POST /audit/backup", [:], [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("PUT /api/v1/elections/ELECTION/units/OWNORG/participation", ["organizations": "不是数"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/units/OTHERORG/participation", ["organizations": "-1", "members": "0"], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
@@ -289,7 +303,7 @@ import Documents
                     #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
                 }
             }
-            #expect(writeRoutes.count == 57)   // every non-GET route, the election pages and API included
+            #expect(writeRoutes.count == 63)   // every non-GET route, the election pages and API included
             #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()

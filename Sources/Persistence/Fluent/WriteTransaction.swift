@@ -16,7 +16,14 @@ extension Database {
         }
         await WriteQueue.sqlite.acquire()
         do {
-            let result = try await transaction(body)
+            let result = try await transaction { db in
+                // Take the write lock before the first read (what BEGIN IMMEDIATE does): a write
+                // outside the queue (a session's expiry, a login attempt) committed between our
+                // first read and our first write would otherwise fail the upgrade at once
+                // (SQLITE_BUSY_SNAPSHOT, "database is locked"), where now we wait (busy_timeout).
+                try await (db as! any SQLDatabase).raw("UPDATE _fluent_migrations SET name = name WHERE 0").run()
+                return try await body(db)
+            }
             await WriteQueue.sqlite.release()
             return result
         } catch {
