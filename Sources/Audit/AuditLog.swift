@@ -42,6 +42,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case ballotKeyed = "ballot.keyed"
     case entryFinalised = "entry.finalised"
     case entryResolved = "entry.resolved"
+    case seatsReduced = "round.seatsReduced"
 }
 
 extension AuditAction {
@@ -86,6 +87,7 @@ extension AuditAction {
         case .ballotKeyed: return "录入选票"
         case .entryFinalised: return "提交一次录入"
         case .entryResolved: return "监票人裁定录入差异"
+        case .seatsReduced: return "减少应选名额的决定"
         }
     }
 }

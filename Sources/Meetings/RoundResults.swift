@@ -90,7 +90,9 @@ extension RoundResults {
         if let tie = r.tieBreak {
             s.next.append("重新投票：\(tie.candidates.count) 人票数相等，争 \(tie.seats) 个名额（\(names(tie.candidates, round)))。")
         }
-        if r.shortfall > 0 {
+        if let reduction = round.seatReduction {
+            s.next.append("会议决定不再另行选举，减少 \(reduction.seats) 个名额：\(reduction.vote)" + (reduction.agreed.map { "（同意 \($0) 人）" } ?? "") + "。")
+        } else if r.shortfall > 0 {
             s.next.append("差额：当选 \(r.elected.count) 名，差 \(r.shortfall) 名" + (r.supplementary.map { "，另行选举候选人 \(names($0.candidates, round))" } ?? "") + "。")
         }
         let sum = result.batchSizes.reduce(0, +)

@@ -104,7 +104,12 @@ public enum Rounds {
         let report = try await RoundResults.report(roundID, scope: scope, in: data).report
         let kind: RoundKind, contest: SeatContest
         if let tie = report.tieBreak { (kind, contest) = (.tieBreak, tie) }
-        else if let supplementary = report.supplementary { (kind, contest) = (.supplementary, supplementary) }
+        else if let supplementary = report.supplementary {
+            if let reduction = round.seatReduction {
+                throw Refusal.invalid("round.followUp.reduced", "会议已决定减少 \(reduction.seats) 个名额、不再另行选举（\(reduction.vote)）")
+            }
+            (kind, contest) = (.supplementary, supplementary)
+        }
         else { throw Refusal.invalid("round.followUp.none", "本轮已选足，没有需要重新投票或另行选举的名额") }
         let ids = round.candidates.map(\.id)
         let members = try contest.candidates.map { label -> MemberID in
@@ -114,6 +119,49 @@ public enum Rounds {
             return id
         }
         return try await create(election.id, kind: kind, seats: contest.seats, candidates: members, actor: actor, scope: scope, in: data)
+    }
+
+    /// The meeting decides not to hold the supplementary election and to reduce the seats by the
+    /// shortfall (RULES §6). The software records the decision and its vote, never makes it: a
+    /// members' meeting needs more than half of those present to agree; for a congress the
+    /// presidium decides, and its decision is recorded as stated.
+    @discardableResult
+    public static func reduceSeats(_ roundID: RoundID, vote: String, agreed: Int?, actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
+        let text = vote.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(text.count) else {
+            throw Refusal.invalid("round.reduce.voteMissing", "请写明会议的表决情况或主席团的决定（1至200字）", field: "vote")
+        }
+        return try await data.write { data in
+            let found = try await find(roundID, scope: scope, in: data)
+            var round = found.round
+            let election = found.election
+            guard [.counted, .signed, .announced].contains(round.lifecycle.state) else {
+                throw Refusal.invalid("round.followUp.notCounted", "计票结束后才能决定减少名额")
+            }
+            guard round.seatReduction == nil else { throw Refusal.invalid("round.reduce.already", "减少名额的决定已经记录") }
+            let report = try await RoundResults.report(roundID, scope: scope, in: data).report
+            guard report.shortfall > 0, report.tieBreak == nil else {
+                throw Refusal.invalid("round.reduce.noShortfall", "本轮没有未选足的名额，无须减少名额")
+            }
+            let present = round.lifecycle.present ?? 0
+            if election.profile == .basic {
+                guard let agreed else { throw Refusal.invalid("round.reduce.agreedMissing", "党员大会决定减少名额须填写同意的人数", field: "agreed") }
+                guard (0...present).contains(agreed) else {
+                    throw Refusal.invalid("round.reduce.agreedOutOfRange", "同意的人数应在0至实到会人数（\(present)）之间", field: "agreed")
+                }
+                guard 2 * agreed > present else {
+                    throw Refusal.invalid("round.reduce.notAgreed",
+                                          "同意减少名额的须超过到会党员的半数（实到会 \(present) 人，须至少 \(present / 2 + 1) 人），现 \(agreed) 人：不能减少名额，应另行选举",
+                                          field: "agreed")
+                }
+            }
+            round.seatReduction = SeatReduction(seats: report.shortfall, vote: text, agreed: agreed, decidedBy: actor, decidedAt: AuditLog.timestamp())
+            try await data.meetings.update(round)
+            try await AuditLog.append(.seatsReduced, actor: actor, object: "round:\(round.id)（\(election.name) 第 \(round.number) 轮）",
+                                      before: "应选 \(round.seats) 名，当选 \(report.elected.count) 名",
+                                      after: "不再另行选举，减少 \(report.shortfall) 个名额；\(text)" + (agreed.map { "（同意 \($0) 人）" } ?? ""), in: data)
+            return round
+        }
     }
 
     /// What the ballot says, as one text; its SHA-256 is printed on every ballot.

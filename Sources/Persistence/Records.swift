@@ -195,12 +195,29 @@ public struct RoundRecord: Sendable, Equatable {
     /// Signatures given before both are in: the chief scrutineer's and the chair's accounts.
     public var pendingScrutineer: String?
     public var pendingChair: String?
+    /// The meeting's decision to reduce the seats instead of a supplementary election (RULES §6).
+    public var seatReduction: SeatReduction?
     public var createdBy: String
     public var createdAt: String
     public init(id: RoundID = RoundID(UUID()), electionID: ElectionID, number: Int, kind: RoundKind, seats: Int, candidates: [Candidate],
                 lifecycle: RoundLifecycle = RoundLifecycle(), createdBy: String, createdAt: String) {
         self.id = id; self.electionID = electionID; self.number = number; self.kind = kind; self.seats = seats; self.candidates = candidates
         self.lifecycle = lifecycle; self.createdBy = createdBy; self.createdAt = createdAt
+    }
+}
+
+/// A meeting's decision not to hold the supplementary election and to reduce the seats, with its vote.
+public struct SeatReduction: Sendable, Equatable, Codable {
+    /// How many seats are given up (at most the shortfall).
+    public let seats: Int
+    /// The vote as the meeting recorded it (basic: how many voters agreed; local: the presidium's decision).
+    public let vote: String
+    /// For a members' meeting: how many agreed, checked against more than half of those present.
+    public let agreed: Int?
+    public let decidedBy: String
+    public let decidedAt: String
+    public init(seats: Int, vote: String, agreed: Int?, decidedBy: String, decidedAt: String) {
+        self.seats = seats; self.vote = vote; self.agreed = agreed; self.decidedBy = decidedBy; self.decidedAt = decidedAt
     }
 }
 

@@ -16,6 +16,8 @@ struct ReportPage: Encodable {
     let officers: String, signedBy: String?
     let bars: [Bar], chartHeight: Int, thresholdX: Int?, thresholdLabel: String
     let canFollowUp: Bool
+    /// The shortfall may instead be met by reducing the seats (the meeting's decision, recorded here).
+    let canReduce: Bool
 }
 
 struct ProjectorPage: Encodable {
@@ -59,7 +61,8 @@ enum ResultPages {
             officers: "监票人：\(sheet.scrutineers.joined(separator: "、"))；计票人：\(sheet.counters.joined(separator: "、"))", signedBy: sheet.signedBy,
             bars: chart.bars, chartHeight: chart.height, thresholdX: chart.thresholdX,
             thresholdLabel: result.report.threshold.map { "过半数线 \($0) 票" } ?? "",
-            canFollowUp: access.can(.runMeeting) && (result.report.tieBreak != nil || result.report.supplementary != nil)))
+            canFollowUp: access.can(.runMeeting) && (result.report.tieBreak != nil || (result.report.supplementary != nil && round.seatReduction == nil)),
+            canReduce: access.can(.runMeeting) && result.report.shortfall > 0 && result.report.tieBreak == nil && round.seatReduction == nil))
     }
 
     static func download(_ req: Request, _ format: RoundResults.DocumentFormat) async throws -> Response {

@@ -14,13 +14,15 @@ struct APIRound: Content {
     struct Batch: Content { let id: String; let ballots: Int; let state: String }
     let id: RoundID, election: ElectionID, number: Int, kind: RoundKind, state: RoundState, seats: Int, candidates: [Candidate]
     let ballotHash: String?, expected: Int?, present: Int?, issued: Int?, returned: Int?
+    /// The meeting's decision to reduce the seats instead of a supplementary election, if any.
+    let seatReduction: SeatReduction?
     /// The ballot batches keyed so far.
     let batches: [Batch]
     init(_ r: RoundRecord, batches: [(batch: BatchRecord, state: BallotEntry.BatchState)]) {
         id = r.id; election = r.electionID; number = r.number; kind = r.kind; state = r.lifecycle.state; seats = r.seats
         candidates = r.candidates.map { .init(id: $0.id, name: $0.name) }
         ballotHash = r.lifecycle.ballotHash; expected = r.lifecycle.expected; present = r.lifecycle.present; issued = r.lifecycle.issued
-        returned = r.lifecycle.returned
+        returned = r.lifecycle.returned; seatReduction = r.seatReduction
         self.batches = batches.map { .init(id: String($0.batch.number), ballots: $0.batch.size, state: $0.state.rawValue) }
     }
 }
@@ -48,6 +50,7 @@ struct APIDifferences: Content { let numbers: [Int] }
 struct APIResolve: Content { let number: Int; let keep: Int?; let reenter: Int? }
 extension BallotEntry.Body: Content {}
 
+struct APISeatReduction: Content { let vote: String; let agreed: Int? }
 struct APINewRound: Content { let kind: RoundKind; let seats: Int; let candidates: [MemberID] }
 struct APIRoundStep: Content {
     let step: String; let issued: Int?; let returned: Int?; let reason: String?
@@ -73,6 +76,16 @@ enum RoundAPI {
         signedIn.post("rounds", ":round", "batches", ":batch", "resolve", use: resolve)
         signedIn.get("rounds", ":round", "report", use: report)
         signedIn.post("rounds", ":round", "follow-up", use: followUp)
+        signedIn.post("rounds", ":round", "seat-reduction", use: reduceSeats)
+    }
+
+    /// The meeting's decision to reduce the seats instead of a supplementary election, with its vote.
+    @Sendable static func reduceSeats(_ req: Request) async throws -> APIRound {
+        let access = try await Access.require(.runMeeting, for: req)
+        let form = try req.content.decode(APISeatReduction.self)
+        let round = try await Rounds.reduceSeats(try roundID(req), vote: form.vote, agreed: form.agreed, actor: access.user.username,
+                                                 scope: try access.scope, in: req.data)
+        return APIRound(round, batches: try await BallotEntry.batches(of: round, in: req.data))
     }
 
     /// The tie-break or supplementary round the count calls for, computed from the report.

@@ -31,6 +31,7 @@ enum RoundPages {
         routes.get("rounds", ":round", use: show)
         routes.post("rounds", ":round", "steps", use: step)
         routes.post("rounds", ":round", "follow-up", use: followUp)
+        routes.post("rounds", ":round", "seat-reduction", use: reduceSeats)
         routes.get("rounds", ":round", "ballots.pdf", use: RoundAPI.ballots)
         routes.get("rounds", ":round", "batches", ":batch", "entries", ":entry", use: EntryPages.entry)
         routes.post("rounds", ":round", "batches", ":batch", "entries", ":entry", "ballots", ":number", use: EntryPages.key)
@@ -136,6 +137,23 @@ enum RoundPages {
             return "已设立\(title(round))：应选 \(round.seats) 名，候选人 \(round.candidates.map(\.name).joined(separator: "、"))"
         }
         return next.map { req.redirect(to: "/rounds/\($0.id)") } ?? response
+    }
+
+    @Sendable static func reduceSeats(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let access = try await Access.require(.runMeeting, for: req)
+        let id = try RoundAPI.roundID(req)
+        let form = try req.content.decode([String: String].self)
+        return try await onPage(req, back: "/rounds/\(id)/report") {
+            let agreed = try form["agreed"].flatMap { text -> Int? in
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                guard !trimmed.isEmpty else { return nil }
+                guard let n = Int(trimmed) else { throw Refusal.invalid("round.reduce.agreedOutOfRange", "同意的人数应是整数", field: "agreed") }
+                return n
+            }
+            let round = try await Rounds.reduceSeats(id, vote: form["vote"] ?? "", agreed: agreed, actor: access.user.username, scope: try access.scope, in: req.data)
+            return "已记录：不再另行选举，减少 \(round.seatReduction?.seats ?? 0) 个名额"
+        }
     }
 
     /// A round set up from the meeting page: candidates one to a line, by name or ID number.

@@ -64,32 +64,70 @@ import NameOrder
 /// From a count with a three-way tie for two seats to the signatures, the announcement and the
 /// tie-break round the report calls for.
 @Suite struct RoundFollowUpTests {
-    @Test func aTieAtTheLastSeatsBringsATieBreakComputedFromTheReport() async throws {
-        let t = try await MeetingTests.town()
-        let three = Array(t.voters.suffix(3)).map(\.id)
-        let round = try await Rounds.create(t.election.id, kind: .formal, seats: 2, candidates: three, actor: "chair", scope: .city, in: t.data)
+    /// Everyone checks in and votes; `returned` ballots come back, keyed twice as `ballot(n)` says
+    /// (n counting from 1 across the batches); the count is finished.
+    static func vote(_ t: MeetingTests.Town, _ round: RoundRecord, returned: Int, ballot: (Int) -> BallotEntry.Body) async throws {
         try await Rounds.take(.freeze, round: round.id, actor: "chair", scope: .city, in: t.data)
         for member in t.voters { try await MeetingAttendance.checkIn(t.election.id, query: member.record.idNumber, actor: "door", scope: .city, in: t.data) }
-        let returned = t.voters.count / 3 * 3
         try await Rounds.take(.open(issued: t.voters.count), round: round.id, actor: "chair", scope: .city, in: t.data)
         try await Rounds.take(.collect(returned: returned), round: round.id, actor: "chair", scope: .city, in: t.data)
         try await Rounds.take(.startCount, round: round.id, actor: "chair", scope: .city, in: t.data)
-        let c = round.candidates.map(\.id)
-        // A and B, A and C, B and C in turn: each has two thirds of the ballots, all tied for two seats.
-        let pairs = [[c[0], c[1]], [c[0], c[2]], [c[1], c[2]]]
-        var ballot = 0
+        var first = 0
         for batch in try await t.data.ballotEntry.batches(of: round.id) {
             for n in 1...batch.size {
-                let body = BallotEntry.Body(marks: Dictionary(uniqueKeysWithValues: pairs[(ballot + n - 1) % 3].map { ($0, "for") }))
                 for (entry, counter) in [(1, "a"), (2, "b")] {
-                    _ = try await BallotEntry.key(body, round: round.id, batch: batch.number, entry: entry, ballot: n, actor: counter, scope: .city, in: t.data)
+                    _ = try await BallotEntry.key(ballot(first + n), round: round.id, batch: batch.number, entry: entry, ballot: n, actor: counter, scope: .city, in: t.data)
                 }
             }
-            ballot += batch.size
+            first += batch.size
             try await BallotEntry.finalise(round: round.id, batch: batch.number, entry: 1, actor: "a", scope: .city, in: t.data)
             try await BallotEntry.finalise(round: round.id, batch: batch.number, entry: 2, actor: "b", scope: .city, in: t.data)
         }
         try await Rounds.take(.finishCount, round: round.id, actor: "chair", scope: .city, in: t.data)
+    }
+
+    /// A shortfall: the meeting may reduce the seats instead of a supplementary election, only
+    /// with more than half of those present agreeing (exactly half is refused), and only once;
+    /// the supplementary round is then refused and the report says what was decided.
+    @Test func aShortfallMayBeMetByReducingTheSeatsWithMoreThanHalfAgreeing() async throws {
+        let t = try await MeetingTests.town()
+        let round = try await Rounds.create(t.election.id, kind: .formal, seats: 2, candidates: Array(t.voters.suffix(3)).map(\.id), actor: "chair",
+                                            scope: .city, in: t.data)
+        let c = round.candidates.map(\.id)
+        // A on every ballot; B and C on one in three each: below half, one seat short.
+        try await Self.vote(t, round, returned: t.voters.count) { n in
+            BallotEntry.Body(marks: [c[0]: "for"].merging(n % 3 == 1 ? [c[1]: "for"] : n % 3 == 2 ? [c[2]: "for"] : [:]) { a, _ in a })
+        }
+        let report = try await RoundResults.report(round.id, scope: .city, in: t.data).report
+        #expect(report.shortfall == 1 && report.supplementary != nil && report.tieBreak == nil)
+        let present = t.voters.count
+        #expect(await refused("round.reduce.notAgreed") {
+            _ = try await Rounds.reduceSeats(round.id, vote: "大会举手表决", agreed: present / 2, actor: "chair", scope: .city, in: t.data)
+        })
+        #expect(await refused("round.reduce.agreedMissing") {
+            _ = try await Rounds.reduceSeats(round.id, vote: "大会举手表决", agreed: nil, actor: "chair", scope: .city, in: t.data)
+        })
+        let decided = try await Rounds.reduceSeats(round.id, vote: "大会举手表决", agreed: present / 2 + 1, actor: "chair", scope: .city, in: t.data)
+        #expect(decided.seatReduction?.seats == 1 && decided.seatReduction?.agreed == present / 2 + 1)
+        #expect(try await t.data.meetings.round(round.id)?.seatReduction == decided.seatReduction)
+        #expect(await refused("round.reduce.already") {
+            _ = try await Rounds.reduceSeats(round.id, vote: "再次表决", agreed: present, actor: "chair", scope: .city, in: t.data)
+        })
+        #expect(await refused("round.followUp.reduced") { _ = try await Rounds.followUp(round.id, actor: "chair", scope: .city, in: t.data) })
+        let sheet = RoundResults.sheet(try await RoundResults.report(round.id, scope: .city, in: t.data), auditHead: "")
+        #expect(sheet.next == ["会议决定不再另行选举，减少 1 个名额：大会举手表决（同意 \(present / 2 + 1) 人）。"])
+        #expect(try await t.data.audit.newest()?.action == AuditAction.seatsReduced.rawValue)
+    }
+
+    @Test func aTieAtTheLastSeatsBringsATieBreakComputedFromTheReport() async throws {
+        let t = try await MeetingTests.town()
+        let three = Array(t.voters.suffix(3)).map(\.id)
+        let round = try await Rounds.create(t.election.id, kind: .formal, seats: 2, candidates: three, actor: "chair", scope: .city, in: t.data)
+        let returned = t.voters.count / 3 * 3
+        let c = round.candidates.map(\.id)
+        // A and B, A and C, B and C in turn: each has two thirds of the ballots, all tied for two seats.
+        let pairs = [[c[0], c[1]], [c[0], c[2]], [c[1], c[2]]]
+        try await Self.vote(t, round, returned: returned) { BallotEntry.Body(marks: Dictionary(uniqueKeysWithValues: pairs[($0 - 1) % 3].map { ($0, "for") })) }
         let result = try await RoundResults.report(round.id, scope: .city, in: t.data)
         #expect(result.provisional && result.report.valid == returned && result.report.elected.isEmpty)
         #expect(result.report.results.filter { !$0.writeIn }.allSatisfy { $0.forVotes == returned * 2 / 3 })

@@ -425,19 +425,20 @@ extension FluentMeetings {
         row.id = r.id.uuid; row.electionID = r.electionID.uuid; row.number = r.number; row.kind = r.kind.rawValue; row.seats = r.seats
         row.candidates = String(decoding: try JSONEncoder().encode(r.candidates), as: UTF8.self)
         row.createdBy = r.createdBy; row.createdAt = r.createdAt
-        write(r.lifecycle, to: row)
-        row.pendingScrutineer = r.pendingScrutineer; row.pendingChair = r.pendingChair
+        try write(r, to: row)
         try await row.create(on: db)
     }
 
     func update(_ r: RoundRecord) async throws {
         guard let row = try await Round.find(r.id.uuid, on: db) else { return }
-        write(r.lifecycle, to: row)
-        row.pendingScrutineer = r.pendingScrutineer; row.pendingChair = r.pendingChair
+        try write(r, to: row)
         try await row.update(on: db)
     }
 
-    func write(_ l: RoundLifecycle, to row: Round) {
+    func write(_ r: RoundRecord, to row: Round) throws {
+        let l = r.lifecycle
+        row.pendingScrutineer = r.pendingScrutineer; row.pendingChair = r.pendingChair
+        row.seatReduction = try r.seatReduction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         row.state = l.state.rawValue; row.ballotHash = l.ballotHash; row.expected = l.expected; row.present = l.present
         row.issued = l.issued; row.returned = l.returned; row.chiefScrutineer = l.signedBy?.chiefScrutineer; row.chair = l.signedBy?.chair
     }
@@ -453,6 +454,7 @@ extension FluentMeetings {
                                                            issued: row.issued, returned: row.returned, signedBy: signed),
                                  createdBy: row.createdBy, createdAt: row.createdAt)
         record.pendingScrutineer = row.pendingScrutineer; record.pendingChair = row.pendingChair
+        record.seatReduction = try row.seatReduction.map { try JSONDecoder().decode(SeatReduction.self, from: Data($0.utf8)) }
         return record
     }
 }

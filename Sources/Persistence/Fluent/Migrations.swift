@@ -15,7 +15,7 @@ extension StoreMigration {
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry(), AddSeatReduction()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -383,6 +383,17 @@ struct CreateRounds: StoreMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(Round.schema).delete()
+    }
+}
+
+/// A round's decision to reduce the seats instead of a supplementary election.
+struct AddSeatReduction: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Round.schema).field("seat_reduction", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Round.schema).deleteField("seat_reduction").update()
     }
 }
 

@@ -172,6 +172,8 @@ public final class Round: Model, @unchecked Sendable {
     @OptionalField(key: "chair") public var chair: String?
     @OptionalField(key: "pending_scrutineer") public var pendingScrutineer: String?
     @OptionalField(key: "pending_chair") public var pendingChair: String?
+    /// `SeatReduction` as JSON.
+    @OptionalField(key: "seat_reduction") public var seatReduction: String?
     @Field(key: "created_by") public var createdBy: String
     @Field(key: "created_at") public var createdAt: String
     public init() {}

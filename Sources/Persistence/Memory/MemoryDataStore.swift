@@ -413,6 +413,7 @@ struct MemoryMeetings: MeetingClient {
         box.change { s in
             if let i = s.rounds.firstIndex(where: { $0.id == round.id }) {
                 s.rounds[i].lifecycle = round.lifecycle; s.rounds[i].pendingScrutineer = round.pendingScrutineer; s.rounds[i].pendingChair = round.pendingChair
+                s.rounds[i].seatReduction = round.seatReduction
             }
         }
     }
