@@ -136,6 +136,10 @@ public struct DoubleEntryBatch: Sendable, Equatable {
         }
     }
 
+    /// Restores an entry's recorded submission without re-checking it: a caller that loaded
+    /// only the ballots it needs (one keying) cannot check that every ballot is in.
+    public mutating func restoreFinalised(_ entry: EntryNumber) { finalised.insert(entry) }
+
     /// Restores a scrutineer's recorded decision without re-checking it (a later send-back may
     /// have reopened an entry since).
     public mutating func restoreKept(_ entry: EntryNumber, number: Int) { kept[number] = entry }

@@ -126,7 +126,14 @@ public enum BallotEntry {
         return try await data.write { data in
             let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
             let keyed = try self.ballot(body, round: round)
-            var (state, entries) = try await load(round, batch: batch, in: data)
+            // Keying one ballot needs only its own earlier keying in this entry and whether the
+            // entry is submitted, not the whole batch (this runs in the write queue on every key).
+            let entries = try await data.ballotEntry.entries(of: round.id, batch: number)
+            var state = try DoubleEntryBatch(size: batch.size)
+            if let earlier = try await data.ballotEntry.ballot(of: round.id, batch: number, entry: n, number: ballot), (1...batch.size).contains(ballot) {
+                try state.key(try parse(earlier.content, round: round), number: ballot, entry: entry)
+            }
+            if entries.contains(where: { $0.entry == n && $0.finalisedAt != nil }) { state.restoreFinalised(entry) }
             if let owner = entries.first(where: { $0.entry == n }), owner.account != actor {
                 throw Refusal.forbidden("entry.otherCounter", "第 \(number) 批的第 \(n) 次录入由另一名计票人进行")
             }

@@ -21,6 +21,9 @@ public enum MeetingOfficials {
             if let candidacy = try await data.candidacies.find(election: election.id, member: memberID), candidacy.stage.isActive {
                 throw Refusal.invalid("official.isCandidate", "\(member.record.name)是本次选举的人选（\(candidacy.stage.rawValue)），不能担任\(role.rawValue)", field: "memberId")
             }
+            if let round = try await data.meetings.rounds(of: election.id).first(where: { $0.candidates.contains { $0.id == memberID.description } }) {
+                throw Refusal.invalid("official.isCandidate", "\(member.record.name)是第 \(round.number) 轮的候选人，不能担任\(role.rawValue)", field: "memberId")
+            }
             let officials = try await data.meetings.officials(of: election.id)
             if let existing = officials.first(where: { $0.memberID == memberID }) {
                 throw Refusal.invalid("official.duplicate", "\(member.record.name)已是\(existing.role.rawValue)", field: "memberId")

@@ -55,6 +55,11 @@ public enum Rounds {
                 throw Refusal.invalid("round.candidates.notMoreThanSeats", "重新投票的人数应多于名额", field: "candidates")
             }
         }
+        // RULES §8: a scrutineer or counter of the meeting is never a candidate.
+        let officials = Set(try await data.meetings.officials(of: election.id).map(\.memberID))
+        if let official = people.first(where: { officials.contains($0.id) }) {
+            throw Refusal.invalid("round.candidate.isOfficial", "\(official.record.name)是本次会议的监票人或计票人，不能作为候选人", field: "candidates")
+        }
         let ordered = NameOrder(convention: election.nameOrder).sorted(people, by: \.record.name)
         let number = (try await data.meetings.rounds(of: election.id).map(\.number).max() ?? 0) + 1
         let round = RoundRecord(electionID: election.id, number: number, kind: kind, seats: seats,

@@ -212,6 +212,8 @@ public protocol BallotEntryClient: Sendable {
     func reopen(round: RoundID, batch: Int, entry: Int) async throws
     /// The current keyings of a batch (not superseded).
     func ballots(of round: RoundID, batch: Int) async throws -> [KeyedBallotRecord]
+    /// One ballot's current keying in one entry, if it has been keyed.
+    func ballot(of round: RoundID, batch: Int, entry: Int, number: Int) async throws -> KeyedBallotRecord?
     /// Every current keying of the round, for the count.
     func ballots(of round: RoundID) async throws -> [KeyedBallotRecord]
     func insert(_ ballot: KeyedBallotRecord) async throws

@@ -39,6 +39,17 @@ import Meetings
         out.append("current " + (try await e.ballots(of: round.id, batch: 1)).map { "\($0.number):\($0.content):\($0.keyedAt)" }.joined())
         out.append("round " + (try await e.ballots(of: round.id)).count.description)
         out.append("resolutions " + (try await e.resolutions(of: round.id, batch: 1)).map { "\($0.number):\($0.decision.rawValue):\($0.entry)" }.joined())
+        var one: [String] = []
+        for (number, entry) in [(1, 1), (1, 2), (2, 1)] {
+            one.append("\(number).\(entry)=\(try await e.ballot(of: round.id, batch: 1, entry: entry, number: number)?.keyedAt ?? "-")")
+        }
+        out.append("one " + one.joined(separator: ","))
+        // A seat reduction is kept with the round, as written.
+        var reduced = round
+        reduced.seatReduction = SeatReduction(seats: 1, vote: "大会举手表决", agreed: 101, decidedBy: "chair", decidedAt: "t5")
+        try await data.meetings.update(reduced)
+        let stored = try await data.meetings.round(round.id)?.seatReduction
+        out.append("reduction " + (stored.map { "\($0.seats):\($0.vote):\($0.agreed ?? -1):\($0.decidedBy):\($0.decidedAt)" } ?? "-"))
         return out
     }
 
@@ -46,6 +57,6 @@ import Meetings
         let (memory, sqlite) = try await onMemoryAndSQLite(Self.scenario)
         #expect(memory == sqlite)
         #expect(memory == ["second current keying refused", "entry claimed once", "batches 1:2,2:1", "entries 1:a:-", "current 1:{}:t2", "round 1",
-                           "resolutions 1:reenter:1"])
+                           "resolutions 1:reenter:1", "one 1.1=t2,1.2=-,2.1=-", "reduction 1:大会举手表决:101:chair:t5"])
     }
 }

@@ -495,6 +495,10 @@ struct FluentBallotEntry: BallotEntryClient {
     func ballots(of round: RoundID, batch: Int) async throws -> [KeyedBallotRecord] {
         try await KeyedBallotRow.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).filter(\.$supersededAt == nil).all().map(record)
     }
+    func ballot(of round: RoundID, batch: Int, entry: Int, number: Int) async throws -> KeyedBallotRecord? {
+        try await KeyedBallotRow.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).filter(\.$entry == entry)
+            .filter(\.$number == number).filter(\.$supersededAt == nil).first().map(record)
+    }
     func ballots(of round: RoundID) async throws -> [KeyedBallotRecord] {
         try await KeyedBallotRow.query(on: db).filter(\.$roundID == round.uuid).filter(\.$supersededAt == nil).all().map(record)
     }

@@ -458,6 +458,9 @@ struct MemoryBallotEntry: BallotEntryClient {
     func ballots(of round: RoundID, batch: Int) async throws -> [KeyedBallotRecord] {
         box.read { $0.keyedBallots.filter { $0.roundID == round && $0.batch == batch && $0.supersededAt == nil } }
     }
+    func ballot(of round: RoundID, batch: Int, entry: Int, number: Int) async throws -> KeyedBallotRecord? {
+        box.read { $0.keyedBallots.first { $0.roundID == round && $0.batch == batch && $0.entry == entry && $0.number == number && $0.supersededAt == nil } }
+    }
     func ballots(of round: RoundID) async throws -> [KeyedBallotRecord] {
         box.read { $0.keyedBallots.filter { $0.roundID == round && $0.supersededAt == nil } }
     }
