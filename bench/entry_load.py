@@ -18,6 +18,9 @@ parser.add_argument("binary")
 parser.add_argument("--postgres")
 parser.add_argument("--label", default="")
 parser.add_argument("--members", type=int, default=20000)
+parser.add_argument("--pace", type=float, default=0.0,
+                    help="seconds from one ballot's start to the next for each counter (0: no pause at all, the worst case)")
+parser.add_argument("--at-once", type=int, default=20, help="how many of the twenty counters key at the same time (1: one after another, the peer run)")
 args = parser.parse_args()
 work = tempfile.mkdtemp(prefix="xuanju-load-")
 env = dict(os.environ, XUANJU_ADMIN_PASSWORD="load-admin-password-1")
@@ -96,12 +99,18 @@ try:
     ballots = {(b, n): random_ballot() for b in batches for n in range(1, 51)}
     latencies, failures, lock = [], [], threading.Lock()
     start_line = threading.Barrier(20)
+    turns = threading.Semaphore(args.at_once)
+    rng_pause = random.Random(21)   # staggers the counters' starts within one pace
 
     def counter(username, batch, entry):
         try:
             api = API(base).sign_in(username, passwords[username], new_password=passwords[username] + "-x")
             start_line.wait()
+            turns.acquire()
+            next_start = time.perf_counter() + rng_pause.random() * args.pace
             for n in range(1, 51):
+                time.sleep(max(0.0, next_start - time.perf_counter()))
+                next_start += args.pace
                 started = time.perf_counter()
                 status, answer = api.call("PUT", f"/api/v1/rounds/{rid}/batches/{batch}/entries/{entry}/ballots/{n}", ballots[(batch, n)])
                 took = time.perf_counter() - started
@@ -110,6 +119,7 @@ try:
                     latencies.append(took)
             status, answer = api.call("POST", f"/api/v1/rounds/{rid}/batches/{batch}/entries/{entry}/finalise")
             assert status == 200, (status, answer)
+            turns.release()
         except BaseException as e:
             failures.append(repr(e))
             start_line.abort()
@@ -142,7 +152,8 @@ try:
     assert (report["valid"], report["invalid"], report["returned"]) == (valid, invalid, 500) and counted == tally, (report, tally)
     ordered = sorted(latencies)
     p50, p99 = statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.99) - 1] * 1000
-    print(f"{label}：20 名计票人同时录入 10 批（每批两次）共 {len(latencies)} 张，用时 {elapsed:.1f} 秒（{len(latencies) / elapsed:.0f} 张/秒）；"
+    pace = f"每人每 {args.pace:g} 秒一张，" if args.pace else "不停顿，"
+    print(f"{label}：20 名计票人{'同时' if args.at_once == 20 else f'每次 {args.at_once} 人'}{pace}录入 10 批（每批两次）共 {len(latencies)} 张，用时 {elapsed:.1f} 秒（{len(latencies) / elapsed:.0f} 张/秒）；"
           f"PUT 延迟 p50 {p50:.1f} ms，p99 {p99:.1f} ms，最长 {ordered[-1] * 1000:.1f} ms")
     print(f"{label}：无遗漏——10 批均已确定，计票（有效 {valid}，无效 {invalid}）与重新点票一致")
     print(f"load {label}: 1 passed, 0 failed")
