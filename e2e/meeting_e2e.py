@@ -127,6 +127,10 @@ try:
     driver.get(f"{base}/rounds/{rid}")
     step("另行选举这一轮在计票，4 批", lambda: "计票" in body() and "第 4 批" in body())
     shot("round-counting")
+    driver.get(f"{base}/rounds/{rid}/projector")
+    step("投影：计票中只显示已核对几批", lambda: "正在计票" in body() and "已核对 0 / 4 批" in body())
+    assert not any(n in body() for n in names), "宣布之前投影不应出现任何候选人的姓名"
+    shot("projector-counting")
     kind, pdf = download(f"/rounds/{rid}/ballots.pdf")
     text = pdf_text(pdf)
     assert kind == "application/pdf" and all(n in text for n in names) and "另行选举" in text, text[:800]
@@ -214,6 +218,8 @@ try:
     round_step(tie, "announce")
     driver.get(f"{base}/rounds/{tie}/report")
     step("重新投票的结果：E 当选", lambda: driver.find_element(By.ID, "elected").text == names[4])
+    driver.get(f"{base}/rounds/{rid}/projector")
+    step("投影：第 2 轮宣布后显示当选的四人（姓氏笔画为序）", lambda: all(n in body() for n in names[:4]) and names[4] not in body())
     shot("report-tie-break")
     driver.get(f"{base}/rounds/{tie}/projector")
     step("投影：宣布后显示当选者", lambda: names[4] in body() and "选举结果" in body())

@@ -23,10 +23,12 @@ public enum Rounds {
         }
     }
 
-    /// Sets up a round from members of the roster (the voters of the meeting who stand).
+    /// Sets up a round from members of the roster (the voters of the meeting who stand), in
+    /// 姓氏笔画 order; or, with `approvedOrder` (a secretary's or deputy's election), in the order
+    /// the higher organization approved, as given.
     @discardableResult
-    public static func create(_ electionID: ElectionID, kind: RoundKind, seats: Int, candidates memberIDs: [MemberID], actor: String, scope: Scope,
-                              in data: any DataStore) async throws -> RoundRecord {
+    public static func create(_ electionID: ElectionID, kind: RoundKind, seats: Int, candidates memberIDs: [MemberID], approvedOrder: Bool = false,
+                              actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
         guard (1...ElectionSetup.maxSeats).contains(seats) else {
             throw Refusal.invalid("round.seats.outOfRange", "应选名额应在1至\(ElectionSetup.maxSeats)之间", field: "seats")
@@ -60,14 +62,15 @@ public enum Rounds {
         if let official = people.first(where: { officials.contains($0.id) }) {
             throw Refusal.invalid("round.candidate.isOfficial", "\(official.record.name)是本次会议的监票人或计票人，不能作为候选人", field: "candidates")
         }
-        let ordered = NameOrder(convention: election.nameOrder).sorted(people, by: \.record.name)
+        let ordered = approvedOrder ? people : NameOrder(convention: election.nameOrder).sorted(people, by: \.record.name)
         let number = (try await data.meetings.rounds(of: election.id).map(\.number).max() ?? 0) + 1
         let round = RoundRecord(electionID: election.id, number: number, kind: kind, seats: seats,
                                 candidates: ordered.map { .init(id: $0.id.description, name: $0.record.name) }, createdBy: actor, createdAt: AuditLog.timestamp())
         try await data.write { data in
             try await data.meetings.insert(round)
             try await AuditLog.append(.roundCreated, actor: actor, object: "round:\(round.id)",
-                                      after: "\(election.name) 第 \(number) 轮（\(label(kind))）：应选 \(seats) 名，候选人 \(ordered.map(\.record.name).joined(separator: "、"))",
+                                      after: "\(election.name) 第 \(number) 轮（\(label(kind))）：应选 \(seats) 名，候选人"
+                                          + (approvedOrder ? "（按上级批准的顺序）" : "（按姓氏笔画为序）") + ordered.map(\.record.name).joined(separator: "、"),
                                       in: data)
         }
         return round

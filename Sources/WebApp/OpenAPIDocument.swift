@@ -219,7 +219,7 @@ enum OpenAPIDocument {
         ("RoundReport", .object([("type", .string("object")), ("description", .string("xuanju count --format json 的报告：quorum、counted、void、returned、valid、invalid、threshold、results、elected、tieBreak、shortfall、supplementary、problems、issued、scrutineers、counters；另加 provisional"))])),
         ("Resolve", object([("number", integer), ("keep", integer), ("reenter", integer)], required: ["number"])),
         ("SeatReduction", object([("vote", string("会议的表决情况或主席团的决定")), ("agreed", integer)], required: ["vote"])),
-        ("NewRound", object([("kind", string("formal、preliminary、tieBreak、supplementary")), ("seats", integer), ("candidates", array(uuid))])),
+        ("NewRound", object([("kind", string("formal、preliminary、tieBreak、supplementary")), ("seats", integer), ("candidates", array(uuid)), ("approvedOrder", boolean)])),
         ("RoundStep", object([("step", string("freeze、open、collect、revote、count（分批开始计票）、finish（各批确定后结束计票）、sign（as：chiefScrutineer 或 chair，两个不同账号都签后为监票人签字）、announce、reopen")),
                               ("issued", integer), ("returned", integer), ("reason", string()), ("as", string("chiefScrutineer、chair"))],
                              required: ["step"])),

@@ -51,7 +51,14 @@ struct APIResolve: Content { let number: Int; let keep: Int?; let reenter: Int? 
 extension BallotEntry.Body: Content {}
 
 struct APISeatReduction: Content { let vote: String; let agreed: Int? }
-struct APINewRound: Content { let kind: RoundKind; let seats: Int; let candidates: [MemberID] }
+struct APINewRound: Content {
+    let kind: RoundKind; let seats: Int; let candidates: [MemberID]
+    /// true: the candidates stand on the ballot in the order given (approved by the higher organization), not 姓氏笔画.
+    let approvedOrder: Bool?
+    init(kind: RoundKind, seats: Int, candidates: [MemberID], approvedOrder: Bool? = nil) {
+        self.kind = kind; self.seats = seats; self.candidates = candidates; self.approvedOrder = approvedOrder
+    }
+}
 struct APIRoundStep: Content {
     let step: String; let issued: Int?; let returned: Int?; let reason: String?
     /// For `sign`: "chiefScrutineer" or "chair".
@@ -164,7 +171,7 @@ enum RoundAPI {
         let access = try await Access.require(.runMeeting, for: req)
         let form = try req.content.decode(APINewRound.self)
         let round = try await Rounds.create(try pathID(req, "选举"), kind: form.kind, seats: form.seats, candidates: form.candidates,
-                                            actor: access.user.username, scope: try access.scope, in: req.data)
+                                            approvedOrder: form.approvedOrder ?? false, actor: access.user.username, scope: try access.scope, in: req.data)
         return try await APIRound(round, batches: []).encodeResponse(status: .created, for: req)
     }
 

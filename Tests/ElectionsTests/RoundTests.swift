@@ -34,6 +34,12 @@ import NameOrder
         let names = round.candidates.map(\.name)
         #expect(round.number == 1 && round.lifecycle.state == .draft && names.count == 54)
         #expect(names == NameOrder(convention: t.election.nameOrder).sorted(names))
+        // A secretary's election: the order the higher organization approved, as given (here the reverse of 姓氏笔画).
+        let approved = Array(round.candidates.prefix(3).reversed()).compactMap { MemberID($0.id) }
+        let secretary = try await Rounds.create(t.election.id, kind: .preliminary, seats: 1, candidates: approved, approvedOrder: true, actor: "chair",
+                                                scope: .city, in: t.data)
+        #expect(secretary.candidates.map(\.id) == approved.map(\.description) && secretary.candidates.map(\.name) == Array(names.prefix(3).reversed()))
+        #expect(try await t.data.audit.newest()?.after.contains("按上级批准的顺序") == true)
         #expect(await refused("round.ballot.notFrozen") { _ = try await Rounds.ballots(round.id, count: 1, spare: false, scope: .city, in: t.data) })
         let frozen = try await Rounds.take(.freeze, round: round.id, actor: "chair", scope: .city, in: t.data)
         let hash = try #require(frozen.lifecycle.ballotHash)
@@ -61,7 +67,7 @@ import NameOrder
         #expect(collected.lifecycle.state == .collected && collected.lifecycle.returned == needed)
         // The store gives back what was stored.
         #expect(try await t.data.meetings.round(round.id) == collected)
-        #expect(try await Rounds.list(scope: .city, in: t.data).map(\.round.id) == [round.id])
+        #expect(try await Rounds.list(scope: .city, in: t.data).map(\.round.id) == [round.id, secretary.id])
         // Another unit's administrator does not see the round.
         let others = try await t.data.organizations.all(in: .city).filter { $0.kind == .unitCommittee && !t.town.path.hasPrefix($0.path) }
         let stranger = Scope.subtree(path: try #require(others.first).path)
