@@ -66,3 +66,24 @@ def wait_until_up(base, seconds=60):
             pass
         time.sleep(0.1)
     raise AssertionError(f"服务器 {base} 没有在 {seconds} 秒内启动")
+
+
+def check_recount(report, ballots, ids, seats):
+    """Recounts the ballots as sent (no write-ins: a ballot with more for-marks than seats, or
+    declared invalid, is invalid; a candidate left out abstains) and checks the server's report
+    says the same: valid, invalid, and each candidate's for, against and abstain. Answers
+    (valid, invalid)."""
+    tally = {c: {"for": 0, "against": 0, "abstain": 0} for c in ids}
+    valid = invalid = 0
+    for body in ballots:
+        marks = body.get("marks")
+        if marks is None or list(marks.values()).count("for") > seats:
+            invalid += 1
+            continue
+        valid += 1
+        for c in ids:
+            tally[c][marks.get(c, "abstain")] += 1
+    counted = {r["id"]: {"for": r["for"], "against": r["against"], "abstain": r["abstain"]} for r in report["results"] if not r["writeIn"]}
+    assert (report["valid"], report["invalid"]) == (valid, invalid), (report["valid"], report["invalid"], valid, invalid)
+    assert counted == tally, (counted, tally)
+    return valid, invalid

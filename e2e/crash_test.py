@@ -8,7 +8,7 @@ A request that got no answer is sent again, as a real client would. Afterwards:
 - the count the server reports equals a recount, here, of the acknowledged ballots.
 Usage: crash_test.py XUANJU_BINARY SQLITE_DB DEMO_LOG [KILLS]"""
 import http.client, json, os, random, re, signal, sqlite3, subprocess, sys, threading, time
-from api import API, wait_until_up
+from api import API, check_recount, wait_until_up
 
 xuanju, db, demo_log = sys.argv[1:4]
 kills = int(sys.argv[4]) if len(sys.argv) > 4 else 6
@@ -167,19 +167,7 @@ subprocess.run([xuanju, "audit", "verify", "--db", db], check=True, capture_outp
 status, answer = send(admin, "POST", f"/api/v1/rounds/{rid}/steps", {"step": "finish"})
 assert status == 200 and answer["state"] == "已计票", (status, answer)
 status, report = send(admin, "GET", f"/api/v1/rounds/{rid}/report")
-tally = {c: {"for": 0, "against": 0, "abstain": 0} for c in ids}
-valid = invalid = 0
-for (b, n), body in ballots.items():
-    marks = body.get("marks")
-    if marks is None or sum(1 for m in marks.values() if m == "for") > seats:
-        invalid += 1
-        continue
-    valid += 1
-    for c in ids:
-        tally[c][marks.get(c, "abstain")] += 1
-counted = {r["id"]: {"for": r["for"], "against": r["against"], "abstain": r["abstain"]} for r in report["results"] if not r["writeIn"]}
-assert (report["valid"], report["invalid"]) == (valid, invalid), (report["valid"], report["invalid"], valid, invalid)
-assert counted == tally, (counted, tally)
+valid, invalid = check_recount(report, ballots.values(), ids, seats)
 server.send_signal(signal.SIGTERM)
 server.wait()
 print(f"crash test: {done_kills} 次 SIGKILL，{len(acknowledged)} 张已确认的选票各在一次，重试 {retries[0]} 次无重复；审计链完好；"

@@ -88,7 +88,8 @@ enum EntryPages {
             let answer = try await BallotEntry.key(body(form), round: id, batch: batch, entry: entry, ballot: number, actor: access.user.username,
                                                    scope: try access.scope, in: req.data)
             let view = try await BallotEntry.entryView(round: id, batch: batch, entry: entry, scope: try access.scope, in: req.data)
-            next = (number + 1...max(number + 1, view.batch.size)).first { view.mine[$0] == nil } ?? view.nextUnkeyed ?? number
+            let later = number < view.batch.size ? (number + 1...view.batch.size).first { view.mine[$0] == nil } : nil
+            next = later ?? view.nextUnkeyed ?? number
             let verdict = answer.valid ? "有效票" : "无效票（\(answer.reason ?? "")）"
             return "第 \(batch) 批第 \(number) 张已录入：\(verdict)" + (view.nextUnkeyed == nil ? "。本批已全部录入，核对无误后请提交。" : "")
         }
