@@ -88,7 +88,7 @@ extension RoundResults {
         // The count names candidates by id (two people may share a name); the sheet by name.
         s.elected = r.elected.map { names([$0], round) }
         if let tie = r.tieBreak {
-            s.next.append("重新投票：\(tie.candidates.count) 人票数相等，争 \(tie.seats) 个名额（\(names(tie.candidates, round)))。")
+            s.next.append("重新投票：\(tie.candidates.count) 人票数相等，争 \(tie.seats) 个名额（\(names(tie.candidates, round))）。")
         }
         if let reduction = round.seatReduction {
             s.next.append("会议决定不再另行选举，减少 \(reduction.seats) 个名额：\(reduction.vote)" + (reduction.agreed.map { "（同意 \($0) 人）" } ?? "") + "。")

@@ -7,6 +7,8 @@ import Demo
 import Elections
 import Meetings
 import NameOrder
+import Documents
+import PopplerSupport
 
 /// Rounds of voting on the demo town's meeting: set up with the margin checked, the ballot
 /// frozen under its hash, voting opened only with the quorum, a void round voted again.
@@ -101,6 +103,32 @@ import NameOrder
         try await Rounds.take(.finishCount, round: round.id, actor: "chair", scope: .city, in: t.data)
     }
 
+    /// 计票结果 (XLSX) read back: a row per candidate with the count's figures; 选举结果报告单 (PDF)
+    /// read back with pdftotext (when poppler-utils is installed): the figures, the tie and the
+    /// audit chain's head as it stood. Each issue is audited.
+    static func documentsSayTheCount(_ t: MeetingTests.Town, _ round: RoundRecord, returned: Int, names: [String]) async throws {
+        let xlsx = try await RoundResults.document(round.id, format: .xlsx, actor: "chair", scope: .city, in: t.data)
+        #expect(try await t.data.audit.newest()?.action == AuditAction.documentIssued.rawValue)
+        let rows = try XLSXWorkbook(data: xlsx, file: "count.xlsx").sheet(at: 0).rows.map { row in
+            row.cells.map { cell -> String in
+                switch cell { case .text(let s), .number(let s): return s; default: return "" }
+            }
+        }
+        #expect(rows.first == ["序号", "姓名", "赞成", "反对", "弃权", "合计", "结果"])
+        let people = rows.dropFirst().prefix(names.count)
+        #expect(Set(people.map { $0[1] }) == Set(names))
+        #expect(people.allSatisfy { $0[2] == String(returned * 2 / 3) && $0[3] == "0" && $0[4] == String(returned / 3) && $0[5] == String(returned)
+                                    && $0[6] == "票数相等，重新投票" })
+        guard Poppler.installed() else { return }
+        let head = try await AuditLog.head(in: t.data)
+        let pdf = try await RoundResults.document(round.id, format: .pdf, actor: "chair", scope: .city, in: t.data)
+        let text = try Poppler.text(pdf).components(separatedBy: .whitespacesAndNewlines).joined()
+        for expected in ["选举结果报告单", "收回选票R=\(returned)张；有效票\(returned)张，无效票0张", "重新投票：3人票数相等，争2个名额（",
+                         "各批选票", "=\(returned)张，等于收回选票R=\(returned)张", "审计链：\(head.anchor)", "总监票人（签字）", "会议主持人（签字）"] {
+            #expect(text.contains(expected), "\(expected)")
+        }
+    }
+
     /// A shortfall: the meeting may reduce the seats instead of a supplementary election, only
     /// with more than half of those present agreeing (exactly half is refused), and only once;
     /// the supplementary round is then refused and the report says what was decided.
@@ -158,6 +186,7 @@ import NameOrder
         #expect(signed.lifecycle.state == .signed && signed.lifecycle.signedBy?.chiefScrutineer == "scrutineer" && signed.lifecycle.signedBy?.chair == "chair")
         #expect(try await RoundResults.report(round.id, scope: .city, in: t.data).provisional == false)
         try await Rounds.take(.announce, round: round.id, actor: "chair", scope: .city, in: t.data)
+        try await Self.documentsSayTheCount(t, round, returned: returned, names: round.candidates.map(\.name))
         // The tie-break: the tied three for the two seats, not typed but taken from the report.
         let next = try await Rounds.followUp(round.id, actor: "chair", scope: .city, in: t.data)
         #expect(next.kind == .tieBreak && next.seats == 2 && next.number == 2 && Set(next.candidates.map(\.id)) == Set(c))
