@@ -89,23 +89,27 @@ enum ResultPages {
         let access = try await Access.require(.seeRounds, for: req)
         let scope = try access.scope
         let (round, election) = try await Rounds.find(try RoundAPI.roundID(req), scope: scope, in: req.data)
-        let state = round.lifecycle.state
-        let attendance = try await MeetingAttendance.summary(election.id, scope: scope, in: req.data)
-        let batches = try await BallotEntry.batches(of: round, in: req.data)
-        var elected: [String] = []
-        if state == .announced { elected = RoundResults.sheet(try await RoundResults.report(round.id, scope: scope, in: req.data), auditHead: "").elected }
-        let phase: String
-        switch state {
-        case .draft, .frozen: phase = "checkin"
-        case .voting, .collected, .void: phase = "voting"
-        case .counting, .counted, .signed: phase = "counting"
-        case .announced: phase = "result"
+        let l = round.lifecycle
+        // The page refreshes every five seconds: each phase reads only what it shows.
+        var phase = "checkin", expected = 0, present = 0, quorumMet = false, batches = 0, batchesDone = 0, elected: [String] = []
+        switch l.state {
+        case .draft, .frozen:
+            let attendance = try await MeetingAttendance.summary(election.id, scope: scope, in: req.data)
+            (expected, present, quorumMet) = (attendance.expected, attendance.present, attendance.quorumMet)
+        case .voting, .collected, .void:
+            // As voting opened: it opens only with the quorum met.
+            (phase, expected, present, quorumMet) = ("voting", l.expected ?? 0, l.present ?? 0, true)
+        case .counting, .counted, .signed:
+            let states = try await BallotEntry.batches(of: round, in: req.data)
+            (phase, batches, batchesDone) = ("counting", states.count, states.filter { $0.state == .definitive }.count)
+        case .announced:
+            phase = "result"
+            elected = RoundResults.sheet(try await RoundResults.report(round.id, scope: scope, in: req.data), auditHead: "").elected
         }
         return try await req.view.render("projector", ProjectorPage(
-            title: RoundPages.title(round), electionName: election.name, state: state.rawValue, roundID: round.id.description, phase: phase,
-            expected: round.lifecycle.expected ?? attendance.expected, present: round.lifecycle.present ?? attendance.present,
-            quorumMet: attendance.quorumMet, rule: attendance.rule, batches: batches.count,
-            batchesDone: batches.filter { $0.state == .definitive }.count, seats: round.seats, elected: elected)).encodeResponse(for: req)
+            title: RoundPages.title(round), electionName: election.name, state: l.state.rawValue, roundID: round.id.description, phase: phase,
+            expected: expected, present: present, quorumMet: quorumMet, rule: MeetingAttendance.rule(election.profile, expected: expected),
+            batches: batches, batchesDone: batchesDone, seats: round.seats, elected: elected)).encodeResponse(for: req)
     }
 }
 
