@@ -76,7 +76,9 @@ public struct DoubleEntryBatch: Sendable, Equatable {
         self.size = size
     }
 
-    func check(_ number: Int) throws(InputError) {
+    func check(_ number: Int) throws(InputError) { try Self.check(number, size: size) }
+
+    static func check(_ number: Int, size: Int) throws(InputError) {
         guard (1...size).contains(number) else {
             throw InputError(field: "number", code: "batch.number.outOfRange", message: "本批选票编号应在1至\(size)之间")
         }
@@ -84,14 +86,22 @@ public struct DoubleEntryBatch: Sendable, Equatable {
 
     @discardableResult
     public mutating func key(_ ballot: KeyedBallot, number: Int, entry: EntryNumber) throws(InputError) -> Keyed {
-        try check(number)
-        let previous = ballots[entry]![number]
-        if let previous, previous == ballot { return .unchanged }
-        guard !finalised.contains(entry) else {
+        let outcome = try Self.keying(ballot, number: number, size: size, over: ballots[entry]![number], entry: entry, finalised: finalised.contains(entry))
+        if outcome != .unchanged { ballots[entry]![number] = ballot }
+        return outcome
+    }
+
+    /// What keying `ballot` as `number` of a batch of `size` does over the entry's `earlier`
+    /// keying of it: the same again changes nothing; anything else is refused once the entry is
+    /// finalised. For a caller that holds only that one keying, not the whole batch.
+    public static func keying(_ ballot: KeyedBallot, number: Int, size: Int, over earlier: KeyedBallot?, entry: EntryNumber,
+                              finalised: Bool) throws(InputError) -> Keyed {
+        try check(number, size: size)
+        if let earlier, earlier == ballot { return .unchanged }
+        guard !finalised else {
             throw InputError(field: "entry", code: "entry.finalised", message: "第 \(entry.rawValue) 次录入已提交，不能再改")
         }
-        ballots[entry]![number] = ballot
-        return previous == nil ? .created : .replaced
+        return earlier == nil ? .created : .replaced
     }
 
     /// Ends an entry: every ballot of the batch must be keyed.
@@ -135,10 +145,6 @@ public struct DoubleEntryBatch: Sendable, Equatable {
             throw InputError(field: "number", code: "batch.noDifference", message: "第 \(number) 张两次录入一致，无须裁定")
         }
     }
-
-    /// Restores an entry's recorded submission without re-checking it: a caller that loaded
-    /// only the ballots it needs (one keying) cannot check that every ballot is in.
-    public mutating func restoreFinalised(_ entry: EntryNumber) { finalised.insert(entry) }
 
     /// Restores a scrutineer's recorded decision without re-checking it (a later send-back may
     /// have reopened an entry since).

@@ -86,30 +86,51 @@ public enum BallotEntry {
         try ballot(try JSONDecoder().decode(Body.self, from: Data(content.utf8)), round: round)
     }
 
-    /// The batch as its rows say: every current keying, the finalised entries, the decisions kept.
-    static func load(_ round: RoundRecord, batch: BatchRecord, in data: any DataStore) async throws -> (DoubleEntryBatch, [BatchEntryRecord]) {
+    /// A batch as its rows say: every current keying, the finalised entries, the decisions kept.
+    static func state(_ round: RoundRecord, batch: BatchRecord, ballots: [KeyedBallotRecord], entries: [BatchEntryRecord],
+                      resolutions: [ResolutionRecord]) throws -> DoubleEntryBatch {
         var state = try DoubleEntryBatch(size: batch.size)
-        for row in try await data.ballotEntry.ballots(of: round.id, batch: batch.number) {
+        for row in ballots {
             guard let entry = DoubleEntryBatch.EntryNumber(rawValue: row.entry) else { continue }
             try state.key(try parse(row.content, round: round), number: row.number, entry: entry)
         }
-        let entries = try await data.ballotEntry.entries(of: round.id, batch: batch.number)
         for e in entries where e.finalisedAt != nil { try state.finalise(DoubleEntryBatch.EntryNumber(rawValue: e.entry)!) }
-        for r in try await data.ballotEntry.resolutions(of: round.id, batch: batch.number) where r.decision == .keep {
+        for r in resolutions where r.decision == .keep {
             state.restoreKept(DoubleEntryBatch.EntryNumber(rawValue: r.entry)!, number: r.number)
         }
-        return (state, entries)
+        return state
     }
 
-    static func context(_ roundID: RoundID, batch number: Int, scope: Scope, in data: any DataStore) async throws -> (RoundRecord, BatchRecord) {
-        let round = try await Rounds.find(roundID, scope: scope, in: data).round
+    /// One batch, read by itself.
+    static func load(_ round: RoundRecord, batch: BatchRecord, in data: any DataStore) async throws -> (DoubleEntryBatch, [BatchEntryRecord]) {
+        let entries = try await data.ballotEntry.entries(of: round.id, batch: batch.number)
+        return (try state(round, batch: batch, ballots: try await data.ballotEntry.ballots(of: round.id, batch: batch.number), entries: entries,
+                          resolutions: try await data.ballotEntry.resolutions(of: round.id, batch: batch.number)), entries)
+    }
+
+    /// Every batch of the round in batch order, read with one query per table for the whole round
+    /// (the round page, the projector and the count read them all).
+    static func states(of round: RoundRecord, in data: any DataStore) async throws -> [(batch: BatchRecord, state: DoubleEntryBatch)] {
+        let ballots = Dictionary(grouping: try await data.ballotEntry.ballots(of: round.id), by: \.batch)
+        let entries = Dictionary(grouping: try await data.ballotEntry.entries(of: round.id), by: \.batch)
+        let resolutions = Dictionary(grouping: try await data.ballotEntry.resolutions(of: round.id), by: \.batch)
+        return try await data.ballotEntry.batches(of: round.id).map { batch in
+            (batch, try state(round, batch: batch, ballots: ballots[batch.number] ?? [], entries: entries[batch.number] ?? [],
+                              resolutions: resolutions[batch.number] ?? []))
+        }
+    }
+
+    /// The round (counting), its election and the batch.
+    static func context(_ roundID: RoundID, batch number: Int, scope: Scope, in data: any DataStore) async throws
+        -> (round: RoundRecord, election: ElectionRecord, batch: BatchRecord) {
+        let (round, election) = try await Rounds.find(roundID, scope: scope, in: data)
         guard round.lifecycle.state == .counting else {
             throw Refusal.invalid("round.notCounting", "本轮在「\(round.lifecycle.state.rawValue)」，不在计票")
         }
         guard let batch = try await data.ballotEntry.batches(of: round.id).first(where: { $0.number == number }) else {
             throw Refusal.notFound("batch.notFound", "本轮没有第 \(number) 批选票")
         }
-        return (round, batch)
+        return (round, election, batch)
     }
 
     static func entryNumber(_ n: Int) throws -> DoubleEntryBatch.EntryNumber {
@@ -124,16 +145,12 @@ public enum BallotEntry {
         let entry = try entryNumber(n)
         // Read, check and write in one transaction: a keying cannot slip in after the count ends.
         return try await data.write { data in
-            let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+            let (round, _, batch) = try await context(roundID, batch: number, scope: scope, in: data)
             let keyed = try self.ballot(body, round: round)
             // Keying one ballot needs only its own earlier keying in this entry and whether the
             // entry is submitted, not the whole batch (this runs in the write queue on every key).
             let entries = try await data.ballotEntry.entries(of: round.id, batch: number)
-            var state = try DoubleEntryBatch(size: batch.size)
-            if let earlier = try await data.ballotEntry.ballot(of: round.id, batch: number, entry: n, number: ballot), (1...batch.size).contains(ballot) {
-                try state.key(try parse(earlier.content, round: round), number: ballot, entry: entry)
-            }
-            if entries.contains(where: { $0.entry == n && $0.finalisedAt != nil }) { state.restoreFinalised(entry) }
+            let earlier = try await data.ballotEntry.ballot(of: round.id, batch: number, entry: n, number: ballot).map { try parse($0.content, round: round) }
             if let owner = entries.first(where: { $0.entry == n }), owner.account != actor {
                 throw Refusal.forbidden("entry.otherCounter", "第 \(number) 批的第 \(n) 次录入由另一名计票人进行")
             }
@@ -141,7 +158,10 @@ public enum BallotEntry {
                 throw Refusal.forbidden("entry.sameCounter", "同一批的两次录入须由两名不同的计票人进行")
             }
             let outcome: DoubleEntryBatch.Keyed
-            do { outcome = try state.key(keyed, number: ballot, entry: entry) } catch let error as InputError {
+            do {
+                outcome = try DoubleEntryBatch.keying(keyed, number: ballot, size: batch.size, over: earlier, entry: entry,
+                                                      finalised: entries.contains { $0.entry == n && $0.finalisedAt != nil })
+            } catch let error as InputError {
                 throw Refusal(error.code == "entry.finalised" ? .conflict : .invalid, code: error.code, message: error.message, field: error.field)
             }
             let validity = keyed.validity(seats: round.seats)
@@ -165,7 +185,7 @@ public enum BallotEntry {
     public static func finalise(round roundID: RoundID, batch number: Int, entry n: Int, actor: String, scope: Scope, in data: any DataStore) async throws -> [Int] {
         let entry = try entryNumber(n)
         return try await data.write { data in
-            let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+            let (round, _, batch) = try await context(roundID, batch: number, scope: scope, in: data)
             var (state, entries) = try await load(round, batch: batch, in: data)
             guard let owner = entries.first(where: { $0.entry == n }) else {
                 throw Refusal.invalid("entry.incomplete", "第 \(n) 次录入还没有开始")
@@ -182,7 +202,7 @@ public enum BallotEntry {
 
     /// The numbers of the ballots the two entries disagree on (no values).
     public static func differences(round roundID: RoundID, batch number: Int, scope: Scope, in data: any DataStore) async throws -> [Int] {
-        let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+        let (round, _, batch) = try await context(roundID, batch: number, scope: scope, in: data)
         return try await load(round, batch: batch, in: data).0.differences
     }
 
@@ -193,7 +213,7 @@ public enum BallotEntry {
     public static func resolve(round roundID: RoundID, batch number: Int, ballot: Int, _ decision: Decision, actor: String, scope: Scope,
                                in data: any DataStore) async throws -> [Int] {
         return try await data.write { data in
-            let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+            let (round, _, batch) = try await context(roundID, batch: number, scope: scope, in: data)
             var (state, _) = try await load(round, batch: batch, in: data)
             let now = AuditLog.timestamp()
             let record: ResolutionRecord
@@ -220,18 +240,18 @@ public enum BallotEntry {
 
     /// Each batch of the round with its state.
     public static func batches(of round: RoundRecord, in data: any DataStore) async throws -> [(batch: BatchRecord, state: BatchState)] {
-        var rows: [(BatchRecord, BatchState)] = []
-        for batch in try await data.ballotEntry.batches(of: round.id) {
-            rows.append((batch, batchState(try await load(round, batch: batch, in: data).0)))
-        }
-        return rows
+        try await states(of: round, in: data).map { ($0.batch, batchState($0.state)) }
     }
 
     /// The round's ballots once every batch is definitive, in batch and number order; nil before.
     public static func definitiveBallots(of round: RoundRecord, in data: any DataStore) async throws -> [KeyedBallot]? {
+        definitive(try await states(of: round, in: data))
+    }
+
+    static func definitive(_ states: [(batch: BatchRecord, state: DoubleEntryBatch)]) -> [KeyedBallot]? {
         var all: [KeyedBallot] = []
-        for batch in try await data.ballotEntry.batches(of: round.id) {
-            guard let ballots = try await load(round, batch: batch, in: data).0.definitive else { return nil }
+        for (_, state) in states {
+            guard let ballots = state.definitive else { return nil }
             all += ballots
         }
         return all
@@ -243,9 +263,12 @@ extension BallotEntry {
     /// that differ from the other entry (never the other entry's values).
     public struct EntryView: Sendable {
         public let round: RoundRecord
+        public let election: ElectionRecord
         public let batch: BatchRecord
         public let entry: Int
-        public let owner: String?
+        /// The accounts keying the batch, by entry (1, 2): this entry's and the other's.
+        public let owners: [Int: String]
+        public var owner: String? { owners[entry] }
         public let finalised: Bool
         public let mine: [Int: KeyedBallot]
         public let differences: [Int]
@@ -255,9 +278,9 @@ extension BallotEntry {
 
     public static func entryView(round roundID: RoundID, batch number: Int, entry n: Int, scope: Scope, in data: any DataStore) async throws -> EntryView {
         let entry = try entryNumber(n)
-        let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+        let (round, election, batch) = try await context(roundID, batch: number, scope: scope, in: data)
         let (state, entries) = try await load(round, batch: batch, in: data)
-        return EntryView(round: round, batch: batch, entry: n, owner: entries.first { $0.entry == n }?.account,
+        return EntryView(round: round, election: election, batch: batch, entry: n, owners: owners(entries),
                          finalised: state.finalised.contains(entry), mine: state.ballots[entry] ?? [:], differences: state.differences)
     }
 
@@ -270,14 +293,18 @@ extension BallotEntry {
 
     /// The batch for the scrutineer: its state, both counters, and each differing ballot's two keyings.
     public static func review(round roundID: RoundID, batch number: Int, scope: Scope, in data: any DataStore) async throws
-        -> (round: RoundRecord, batch: BatchRecord, state: BatchState, counters: [Int: String], differences: [Difference]) {
-        let (round, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+        -> (round: RoundRecord, election: ElectionRecord, batch: BatchRecord, state: BatchState, counters: [Int: String], differences: [Difference]) {
+        let (round, election, batch) = try await context(roundID, batch: number, scope: scope, in: data)
         let (state, entries) = try await load(round, batch: batch, in: data)
         let differences = state.differences.compactMap { n -> Difference? in
             guard let a = state.ballots[.first]?[n], let b = state.ballots[.second]?[n] else { return nil }
             return Difference(number: n, first: a, second: b)
         }
-        return (round, batch, batchState(state), Dictionary(entries.map { ($0.entry, $0.account) }, uniquingKeysWith: { a, _ in a }), differences)
+        return (round, election, batch, batchState(state), owners(entries), differences)
+    }
+
+    static func owners(_ entries: [BatchEntryRecord]) -> [Int: String] {
+        Dictionary(entries.map { ($0.entry, $0.account) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func batchState(_ state: DoubleEntryBatch) -> BatchState {

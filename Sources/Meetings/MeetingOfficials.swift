@@ -40,7 +40,11 @@ public enum MeetingOfficials {
 
     /// The officers with their people, chief scrutineer first, then scrutineers, then counters.
     public static func list(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> [(official: OfficialRecord, member: MemberRecord)] {
-        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        try await list(of: try await ElectionSetup.find(electionID, scope: scope, in: data), in: data)
+    }
+
+    /// The same, for an election already found within the caller's scope.
+    static func list(of election: ElectionRecord, in data: any DataStore) async throws -> [(official: OfficialRecord, member: MemberRecord)] {
         let officials = try await data.meetings.officials(of: election.id)
         let members = Dictionary(try await data.members.find(officials.map(\.memberID)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let order = MeetingRole.allCases

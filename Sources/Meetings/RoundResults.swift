@@ -36,16 +36,17 @@ public enum RoundResults {
 
     public static func report(_ roundID: RoundID, scope: Scope, in data: any DataStore) async throws -> Result {
         let (round, election) = try await Rounds.find(roundID, scope: scope, in: data)
-        guard [.counting, .counted, .signed, .announced].contains(round.lifecycle.state),
-              let keyed = try await BallotEntry.definitiveBallots(of: round, in: data) else {
-            throw Refusal.invalid("round.report.notReady", "各批选票两次录入一致（或经裁定）后才有计票结果（本轮在「\(round.lifecycle.state.rawValue)」）")
-        }
+        let notReady = Refusal.invalid("round.report.notReady", "各批选票两次录入一致（或经裁定）后才有计票结果（本轮在「\(round.lifecycle.state.rawValue)」）")
+        guard [.counting, .counted, .signed, .announced].contains(round.lifecycle.state) else { throw notReady }
+        // The batches are read once, for the ballots and for their sizes.
+        let batches = try await BallotEntry.states(of: round, in: data)
+        guard let keyed = BallotEntry.definitive(batches) else { throw notReady }
         let index = Dictionary(uniqueKeysWithValues: round.candidates.enumerated().map { ($1.id, $0) })
         var input = RoundInput(profile: election.profile, kind: round.kind, seats: round.seats, candidates: round.candidates.map(\.name),
                                expected: round.lifecycle.expected ?? 0, present: round.lifecycle.present ?? 0, issued: round.lifecycle.issued,
                                marginRatio: election.marginRatio, ballots: keyed.map { ballot($0, index: index) })
         input.candidateIDs = round.candidates.map(\.id)
-        let officials = try await MeetingOfficials.list(election.id, scope: scope, in: data)
+        let officials = try await MeetingOfficials.list(of: election, in: data)
         input.scrutineers = officials.filter { $0.official.role != .counter }.map(\.member.record.name)
         input.counters = officials.filter { $0.official.role == .counter }.map(\.member.record.name)
         let report: RoundReport
@@ -56,7 +57,7 @@ public enum RoundResults {
         }
         var reasons: [String: Int] = [:]
         for ballot in keyed { if let reason = ballot.validity(seats: round.seats).reason { reasons[reason, default: 0] += 1 } }
-        let sizes = try await data.ballotEntry.batches(of: round.id).sorted { $0.number < $1.number }.map(\.size)
+        let sizes = batches.map(\.batch.size)
         return Result(report: report, provisional: ![.signed, .announced].contains(round.lifecycle.state), round: round, election: election,
                       invalidReasons: reasons.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }, batchSizes: sizes)
     }

@@ -207,6 +207,8 @@ public protocol BallotEntryClient: Sendable {
     func batches(of round: RoundID) async throws -> [BatchRecord]
     func insert(_ batches: [BatchRecord]) async throws
     func entries(of round: RoundID, batch: Int) async throws -> [BatchEntryRecord]
+    /// Every batch's entries, for reading the whole round at once.
+    func entries(of round: RoundID) async throws -> [BatchEntryRecord]
     func insert(_ entry: BatchEntryRecord) async throws
     func finalise(round: RoundID, batch: Int, entry: Int, at: String) async throws
     func reopen(round: RoundID, batch: Int, entry: Int) async throws
@@ -219,6 +221,7 @@ public protocol BallotEntryClient: Sendable {
     func insert(_ ballot: KeyedBallotRecord) async throws
     func supersede(round: RoundID, batch: Int, entry: Int, number: Int, at: String) async throws
     func resolutions(of round: RoundID, batch: Int) async throws -> [ResolutionRecord]
+    func resolutions(of round: RoundID) async throws -> [ResolutionRecord]
     func insert(_ resolution: ResolutionRecord) async throws
 }
 

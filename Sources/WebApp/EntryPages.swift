@@ -37,7 +37,6 @@ enum EntryPages {
         let id = try RoundAPI.roundID(req)
         let batchNumber = try RoundAPI.number(req, "batch", "批次"), entryNumber = try RoundAPI.number(req, "entry", "录入")
         let view = try await BallotEntry.entryView(round: id, batch: batchNumber, entry: entryNumber, scope: try access.scope, in: req.data)
-        let (election) = try await Rounds.find(id, scope: try access.scope, in: req.data).election
         let asked = req.query[Int.self, at: "ballot"].flatMap { (1...view.batch.size).contains($0) ? $0 : nil }
         let number = asked ?? view.nextUnkeyed ?? 1
         var marks: [String: String] = [:], writeIns: [String: String] = [:], invalidReason: String?
@@ -48,14 +47,14 @@ enum EntryPages {
         case .invalid(let reason)?: invalidReason = reason
         case nil: break
         }
-        let other = try await BallotEntry.entryView(round: id, batch: batchNumber, entry: entryNumber == 1 ? 2 : 1, scope: try access.scope, in: req.data).owner
+        let other = view.owners[entryNumber == 1 ? 2 : 1]
         let blocked: String?
         if let owner = view.owner, owner != access.user.username { blocked = "第 \(entryNumber) 次录入由账号 \(owner) 进行" }
         else if other == access.user.username { blocked = "您已进行本批的另一次录入；同一批的两次录入须由两名不同的计票人进行" }
         else { blocked = nil }
         let differs = Set(view.differences)
         return try await req.render("entry", access, EntryPage(
-            roundID: id.description, roundTitle: RoundPages.title(view.round), electionName: election.name,
+            roundID: id.description, roundTitle: RoundPages.title(view.round), electionName: view.election.name,
             batch: batchNumber, entry: entryNumber, size: view.batch.size, number: number, seats: view.round.seats,
             candidates: view.round.candidates.map { .init(id: $0.id, name: $0.name, mark: marks[$0.id] ?? "", writeIn: writeIns[$0.id] ?? "") },
             invalid: invalidReason != nil, invalidReason: invalidReason ?? "",
@@ -112,10 +111,9 @@ enum EntryPages {
         let id = try RoundAPI.roundID(req)
         let batchNumber = try RoundAPI.number(req, "batch", "批次")
         let review = try await BallotEntry.review(round: id, batch: batchNumber, scope: try access.scope, in: req.data)
-        let election = try await Rounds.find(id, scope: try access.scope, in: req.data).election
         let candidates = review.round.candidates
         return try await req.render("review", access, ReviewPage(
-            roundID: id.description, roundTitle: RoundPages.title(review.round), electionName: election.name, batch: batchNumber,
+            roundID: id.description, roundTitle: RoundPages.title(review.round), electionName: review.election.name, batch: batchNumber,
             size: review.batch.size, state: review.state.rawValue,
             counters: review.counters.sorted { $0.key < $1.key }.map { "第 \($0.key) 次：账号 \($0.value)" },
             rows: review.differences.map { .init(number: $0.number, first: BallotEntry.describe($0.first, candidates: candidates),

@@ -473,7 +473,13 @@ struct FluentBallotEntry: BallotEntryClient {
         }
     }
     func entries(of round: RoundID, batch: Int) async throws -> [BatchEntryRecord] {
-        try await BatchEntry.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).sort(\.$entry).all()
+        try await entries(BatchEntry.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch))
+    }
+    func entries(of round: RoundID) async throws -> [BatchEntryRecord] {
+        try await entries(BatchEntry.query(on: db).filter(\.$roundID == round.uuid))
+    }
+    func entries(_ query: QueryBuilder<BatchEntry>) async throws -> [BatchEntryRecord] {
+        try await query.sort(\.$batch).sort(\.$entry).all()
             .map { BatchEntryRecord(roundID: RoundID($0.roundID), batch: $0.batch, entry: $0.entry, account: $0.account, finalisedAt: $0.finalisedAt) }
     }
     func insert(_ e: BatchEntryRecord) async throws {
@@ -513,7 +519,13 @@ struct FluentBallotEntry: BallotEntryClient {
             .filter(\.$number == number).filter(\.$supersededAt == nil).set(\.$supersededAt, to: at).update()
     }
     func resolutions(of round: RoundID, batch: Int) async throws -> [ResolutionRecord] {
-        try await BatchResolution.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).sort(\.$decidedAt).all().compactMap { r in
+        try await resolutions(BatchResolution.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch))
+    }
+    func resolutions(of round: RoundID) async throws -> [ResolutionRecord] {
+        try await resolutions(BatchResolution.query(on: db).filter(\.$roundID == round.uuid))
+    }
+    func resolutions(_ query: QueryBuilder<BatchResolution>) async throws -> [ResolutionRecord] {
+        try await query.sort(\.$decidedAt).all().compactMap { r in
             guard let decision = ResolutionRecord.Decision(rawValue: r.decision) else { return nil }
             return ResolutionRecord(roundID: RoundID(r.roundID), batch: r.batch, number: r.number, decision: decision, entry: r.entry,
                                     decidedBy: r.decidedBy, decidedAt: r.decidedAt)

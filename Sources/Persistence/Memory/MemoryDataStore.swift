@@ -412,8 +412,7 @@ struct MemoryMeetings: MeetingClient {
     func update(_ round: RoundRecord) async throws {
         box.change { s in
             if let i = s.rounds.firstIndex(where: { $0.id == round.id }) {
-                s.rounds[i].lifecycle = round.lifecycle; s.rounds[i].pendingScrutineer = round.pendingScrutineer; s.rounds[i].pendingChair = round.pendingChair
-                s.rounds[i].seatReduction = round.seatReduction
+                s.rounds[i] = round
             }
         }
     }
@@ -432,7 +431,10 @@ struct MemoryBallotEntry: BallotEntryClient {
         }
     }
     func entries(of round: RoundID, batch: Int) async throws -> [BatchEntryRecord] {
-        box.read { $0.batchEntries.filter { $0.roundID == round && $0.batch == batch }.sorted { $0.entry < $1.entry } }
+        try await entries(of: round).filter { $0.batch == batch }
+    }
+    func entries(of round: RoundID) async throws -> [BatchEntryRecord] {
+        box.read { $0.batchEntries.filter { $0.roundID == round }.sorted { ($0.batch, $0.entry) < ($1.batch, $1.entry) } }
     }
     func insert(_ entry: BatchEntryRecord) async throws {
         try box.change { s in
@@ -480,7 +482,10 @@ struct MemoryBallotEntry: BallotEntryClient {
         }
     }
     func resolutions(of round: RoundID, batch: Int) async throws -> [ResolutionRecord] {
-        box.read { $0.resolutions.filter { $0.roundID == round && $0.batch == batch } }
+        try await resolutions(of: round).filter { $0.batch == batch }
+    }
+    func resolutions(of round: RoundID) async throws -> [ResolutionRecord] {
+        box.read { $0.resolutions.filter { $0.roundID == round } }
     }
     func insert(_ resolution: ResolutionRecord) async throws { box.change { $0.resolutions.append(resolution) } }
 }
