@@ -51,15 +51,15 @@ public enum NominationProgress {
                             opinionsHeard: heard.reduce(0, +), opinionsNeeded: reported.count * VettingDepartment.allCases.count,
                             stage: mine.map(\.candidacy.stage).min { NominationStage.path.firstIndex(of: $0)! < NominationStage.path.firstIndex(of: $1)! },
                             deadlines: deadlines.map { d in
-                                let met: Bool
+                                let judged = { (met: Bool) -> DeadlineState in met ? .met : (today > d.due ? .overdue : .pending) }
+                                let state: DeadlineState
                                 switch d.milestone {
-                                case .preliminaryList: met = reported.count >= quota.places
-                                case .inspection: met = reported.count >= quota.places && complete >= quota.places
-                                case .decided: met = proposed.count >= quota.places
-                                case .untracked:
-                                    return Deadline(step: d.step, due: d.due, milestone: d.milestone, state: .untracked)
+                                case .preliminaryList: state = judged(reported.count >= quota.places)
+                                case .inspection: state = judged(reported.count >= quota.places && complete >= quota.places)
+                                case .decided: state = judged(proposed.count >= quota.places)
+                                case .untracked: state = .untracked
                                 }
-                                return Deadline(step: d.step, due: d.due, milestone: d.milestone, state: met ? .met : (today > d.due ? .overdue : .pending))
+                                return Deadline(step: d.step, due: d.due, milestone: d.milestone, state: state)
                             }))
         }
         return rows.sorted { $0.unit.compare($1.unit, options: .numeric) == .orderedAscending }

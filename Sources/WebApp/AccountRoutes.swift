@@ -43,13 +43,12 @@ enum AccountRoutes {
         let path = DatabaseBackup.defaultPath(besides: database)
         let result: DatabaseBackup.Result
         do {
-            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
             result = try await DatabaseBackup.sqlite(req.db, to: path)
         } catch {
             return try await audit(req, notice: "备份失败：\(error)", failed: true)
         }
         try await AuditLog.append(.databaseBackedUp, actor: access.user.username, object: "database",
-                                  after: "\(result.path)（\(result.bytes) 字节），完整性检查：\(result.integrity)", in: req.data)
+                                  after: result.summary, in: req.data)
         return try await audit(req, notice: "已备份到 \(result.path)（\(result.bytes / 1024) KB），完整性检查：\(result.integrity)", failed: !result.ok)
     }
 

@@ -16,13 +16,12 @@ struct Backup: AsyncParsableCommand {
         guard case .sqlite(let path) = target else { throw CommandError("备份命令用于 SQLite；PostgreSQL 请用 pg_dump") }
         guard FileManager.default.fileExists(atPath: path) else { throw CommandError("数据库文件 \(path) 不存在") }
         let destination = out ?? DatabaseBackup.defaultPath(besides: path)
-        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: destination).deletingLastPathComponent().path, withIntermediateDirectories: true)
         let store = try XuanjuStore(target: target)
         let result: DatabaseBackup.Result
         do {
             result = try await DatabaseBackup.sqlite(store.database, to: destination)
             try await AuditLog.append(.databaseBackedUp, actor: "命令行", object: "database",
-                                      after: "\(result.path)（\(result.bytes) 字节），完整性检查：\(result.integrity)", in: store.data)
+                                      after: result.summary, in: store.data)
         } catch let error as ConfigurationError {
             await store.shutdown()
             throw CommandError(error.message)

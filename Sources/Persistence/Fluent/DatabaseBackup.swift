@@ -12,6 +12,8 @@ public enum DatabaseBackup {
         /// What `PRAGMA integrity_check` said of the copy: "ok", or the problems it found.
         public let integrity: String
         public var ok: Bool { integrity == "ok" }
+        /// As the audit log records it.
+        public var summary: String { "\(path)（\(bytes) 字节），完整性检查：\(integrity)" }
     }
 
     public static func sqlite(_ database: any Database, to path: String) async throws -> Result {
@@ -20,6 +22,9 @@ public enum DatabaseBackup {
         }
         guard !FileManager.default.fileExists(atPath: path) else { throw ConfigurationError("备份文件 \(path) 已存在，不覆盖") }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw ConfigurationError("备份目录 \(folder) 无法创建：\(error.localizedDescription)")
+        }
         guard FileManager.default.isWritableFile(atPath: folder) else { throw ConfigurationError("备份目录 \(folder) 不存在或不可写") }
         // The file name goes in as an SQL string literal (VACUUM INTO takes no bound parameter everywhere).
         let literal = "'" + path.replacingOccurrences(of: "'", with: "''") + "'"
