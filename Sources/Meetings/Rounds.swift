@@ -207,16 +207,27 @@ public enum Rounds {
         var round = found.round
         let election = found.election
         let before = round.lifecycle.state
-        if case .sign(let asScrutineer) = step {
+        // The round's row and its audit row, in the transaction the caller holds.
+        func record(_ round: RoundRecord, _ after: String) async throws {
+            try await data.meetings.update(round)
+            try await AuditLog.append(.roundStep, actor: actor, object: "round:\(round.id)（\(election.name) 第 \(round.number) 轮）", before: before.rawValue,
+                                      after: after, in: data)
+        }
+        let action: RoundAction
+        switch step {
+        case .sign(let asScrutineer):
             // A signature waits for the other one; the lifecycle checks the two accounts differ.
             guard before == .counted else { throw Refusal.invalid("round.action.notAllowed", "本轮在「\(before.rawValue)」，不能签字") }
             if asScrutineer { round.pendingScrutineer = actor } else { round.pendingChair = actor }
             if round.pendingScrutineer == round.pendingChair {
                 throw Refusal.invalid("round.signoff.sameAccount", "总监票人和会议主持人须是两个不同的账号")
             }
-        }
-        let action: RoundAction
-        switch step {
+            guard let scrutineer = round.pendingScrutineer, let chair = round.pendingChair else {
+                // The first of the two signatures: recorded, the round stays counted.
+                try await record(round, "\(asScrutineer ? "总监票人" : "会议主持人")签字，待另一方签字")
+                return round
+            }
+            action = .signOff(chiefScrutineer: scrutineer, chair: chair)
         case .freeze:
             let hash = SHA256.hash(data: Data(definition(round, election: election).utf8)).map { String(format: "%02x", $0) }.joined()
             action = .freezeBallot(hash: hash)
@@ -229,34 +240,17 @@ public enum Rounds {
         case .finishCount: action = .finishCount(allBatchesDefinitive: try await BallotEntry.definitiveBallots(of: round, in: data) != nil)
         case .reopen(let reason): action = .reopen(reason: reason)
         case .announce: action = .announce
-        case .sign:
-            action = .signOff(chiefScrutineer: round.pendingScrutineer ?? "", chair: round.pendingChair ?? "")
-        }
-        if case .sign = step, round.pendingScrutineer == nil || round.pendingChair == nil {
-            // The first of the two signatures: recorded, the round stays counted.
-            let signed = round
-            try await data.write { data in
-                try await data.meetings.update(signed)
-                try await AuditLog.append(.roundStep, actor: actor, object: "round:\(signed.id)（\(election.name) 第 \(signed.number) 轮）", before: before.rawValue,
-                                          after: "\(signed.pendingScrutineer == actor ? "总监票人" : "会议主持人")签字，待另一方签字", in: data)
-            }
-            return signed
         }
         do { try round.lifecycle.apply(action) } catch { throw Refusal.invalid(error.code, error.message, field: error.field) }
         if case .reopen = step { round.pendingScrutineer = nil; round.pendingChair = nil }
-        let changed = round
         // The returned ballots in numbered bundles of at most 50, made once, when counting first begins.
-        let returned = round.lifecycle.returned ?? 0, size = BallotEntry.batchSize
-        let batches = action == .startCount ? stride(from: 0, to: returned, by: size).enumerated().map { i, start in
-            BatchRecord(roundID: changed.id, number: i + 1, size: min(size, returned - start))
-        } : []
-        try await data.write { data in
-            try await data.meetings.update(changed)
-            if !batches.isEmpty, try await data.ballotEntry.batches(of: changed.id).isEmpty { try await data.ballotEntry.insert(batches) }
-            try await AuditLog.append(.roundStep, actor: actor, object: "round:\(changed.id)（\(election.name) 第 \(changed.number) 轮）",
-                                      before: before.rawValue, after: "\(action.name)：\(changed.lifecycle.state.rawValue)" + details(changed.lifecycle, action), in: data)
+        if action == .startCount, try await data.ballotEntry.batches(of: round.id).isEmpty {
+            let returned = round.lifecycle.returned ?? 0, size = BallotEntry.batchSize, id = round.id
+            let batches = stride(from: 0, to: returned, by: size).enumerated().map { i, start in BatchRecord(roundID: id, number: i + 1, size: min(size, returned - start)) }
+            if !batches.isEmpty { try await data.ballotEntry.insert(batches) }
         }
-        return changed
+        try await record(round, "\(action.name)：\(round.lifecycle.state.rawValue)" + details(round.lifecycle, action))
+        return round
     }
 
     static func details(_ l: RoundLifecycle, _ action: RoundAction) -> String {
