@@ -82,17 +82,15 @@ enum EntryPages {
         let batch = try RoundAPI.number(req, "batch", "批次"), entry = try RoundAPI.number(req, "entry", "录入"), number = try RoundAPI.number(req, "number", "选票")
         let form = try req.content.decode([String: String].self)
         guard form.count <= 2 * 200 + 4 else { throw WebRefusal(.badRequest, "request.body", "表单字段过多") }
-        var next = number
-        let response = try await RoundPages.onPage(req, back: path(id, batch, entry) + "?ballot=\(number)") {
+        return try await RoundPages.onPage(req, back: path(id, batch, entry) + "?ballot=\(number)") {
             let answer = try await BallotEntry.key(body(form), round: id, batch: batch, entry: entry, ballot: number, actor: access.user.username,
                                                    scope: try access.scope, in: req.data)
             let view = try await BallotEntry.entryView(round: id, batch: batch, entry: entry, scope: try access.scope, in: req.data)
             let later = number < view.batch.size ? (number + 1...view.batch.size).first { view.mine[$0] == nil } : nil
-            next = later ?? view.nextUnkeyed ?? number
             let verdict = answer.valid ? "有效票" : "无效票（\(answer.reason ?? "")）"
-            return "第 \(batch) 批第 \(number) 张已录入：\(verdict)" + (view.nextUnkeyed == nil ? "。本批已全部录入，核对无误后请提交。" : "")
+            return ("第 \(batch) 批第 \(number) 张已录入：\(verdict)" + (view.nextUnkeyed == nil ? "。本批已全部录入，核对无误后请提交。" : ""),
+                    path(id, batch, entry) + "?ballot=\(later ?? view.nextUnkeyed ?? number)")
         }
-        return next == number ? response : req.redirect(to: path(id, batch, entry) + "?ballot=\(next)")
     }
 
     @Sendable static func finalise(_ req: Request) async throws -> Response {

@@ -106,12 +106,19 @@ enum RoundPages {
 
     /// Runs a step from a page's form; success or refusal is told on the page it returns to.
     static func onPage(_ req: Request, back: String, _ body: () async throws -> String) async throws -> Response {
+        try await onPage(req, back: back) { (try await body(), back) }
+    }
+
+    /// The same, for a step that leads somewhere else when it succeeds (`then`); back when refused.
+    static func onPage(_ req: Request, back: String, _ body: () async throws -> (message: String, then: String)) async throws -> Response {
         do {
-            Chrome.flash(req, try await body())
+            let (message, then) = try await body()
+            Chrome.flash(req, message)
+            return req.redirect(to: then)
         } catch let refusal as Refusal where refusal.kind != .forbidden && refusal.kind != .notFound {
             Chrome.flashRefusal(req, refusal.message)
+            return req.redirect(to: back)
         }
-        return req.redirect(to: back)
     }
 
     @Sendable static func step(_ req: Request) async throws -> Response {
@@ -130,13 +137,10 @@ enum RoundPages {
         try CSRF.verify(req)
         let access = try await Access.require(.runMeeting, for: req)
         let id = try RoundAPI.roundID(req)
-        var next: RoundRecord?
-        let response = try await onPage(req, back: "/rounds/\(id)") {
+        return try await onPage(req, back: "/rounds/\(id)") {
             let round = try await Rounds.followUp(id, actor: access.user.username, scope: try access.scope, in: req.data)
-            next = round
-            return "已设立\(title(round))：应选 \(round.seats) 名，候选人 \(round.candidates.map(\.name).joined(separator: "、"))"
+            return ("已设立\(title(round))：应选 \(round.seats) 名，候选人 \(round.candidates.map(\.name).joined(separator: "、"))", "/rounds/\(round.id)")
         }
-        return next.map { req.redirect(to: "/rounds/\($0.id)") } ?? response
     }
 
     @Sendable static func reduceSeats(_ req: Request) async throws -> Response {
@@ -159,8 +163,7 @@ enum RoundPages {
     /// A round set up from the meeting page: candidates one to a line, by name or ID number.
     @Sendable static func create(_ req: Request) async throws -> Response {
         let (access, form, electionID) = try await electionForm(req, .runMeeting, [String: String].self)
-        var made: RoundRecord?
-        let response = try await onPage(req, back: "/elections/\(electionID)/meeting") {
+        return try await onPage(req, back: "/elections/\(electionID)/meeting") {
             guard let kind = RoundKind(rawValue: form["kind"] ?? "") else {
                 throw Refusal.invalid("round.kind.unknown", "请选择正式选举、预选、重新投票或另行选举", field: "kind")
             }
@@ -173,11 +176,8 @@ enum RoundPages {
             var ids: [MemberID] = []
             for line in lines { ids.append(try await MeetingAttendance.voter(matching: line, in: election, data: req.data).id) }
             let round = try await Rounds.create(electionID, kind: kind, seats: seats, candidates: ids, approvedOrder: form["approvedOrder"] == "on",
-                                                actor: access.user.username,
-                                                scope: try access.scope, in: req.data)
-            made = round
-            return "已设立\(title(round))"
+                                                actor: access.user.username, scope: try access.scope, in: req.data)
+            return ("已设立\(title(round))", "/rounds/\(round.id)")
         }
-        return made.map { req.redirect(to: "/rounds/\($0.id)") } ?? response
     }
 }
