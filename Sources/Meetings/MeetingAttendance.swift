@@ -84,10 +84,10 @@ public enum MeetingAttendance {
         let member = try await voter(matching: query, in: election, data: data)
         // Checked and written in one transaction: the same person at two doors at once is refused with a code, not a constraint error.
         try await data.write { data in
-            if let exclusion = try await data.meetings.exclusions(of: election.id).first(where: { $0.memberID == member.id }) {
+            if let exclusion = try await data.meetings.exclusions(of: election.id, member: member.id).first {
                 throw Refusal.invalid("checkIn.excluded", "\(member.record.name)已按「\(exclusion.reason.rawValue)」不计入应到会人数；本人到会的，请先撤销该记录", field: "query")
             }
-            if let earlier = try await data.meetings.checkIns(of: election.id).first(where: { $0.memberID == member.id }) {
+            if let earlier = try await data.meetings.checkIns(of: election.id, member: member.id).first {
                 throw Refusal.invalid("checkIn.duplicate", "\(member.record.name)已于 \(earlier.checkedInAt.prefix(19).replacingOccurrences(of: "T", with: " ")) 签到（UTC）", field: "query")
             }
             try await data.meetings.insert(CheckInRecord(electionID: election.id, memberID: member.id, checkedInBy: actor, checkedInAt: AuditLog.timestamp()))
@@ -126,10 +126,10 @@ public enum MeetingAttendance {
         let record = ExclusionRecord(electionID: election.id, memberID: memberID, reason: reason, approvedBy: approval, meetingVote: vote,
                                      recordedBy: actor, recordedAt: AuditLog.timestamp())
         try await data.write { data in
-            guard try await !data.meetings.checkIns(of: election.id).contains(where: { $0.memberID == memberID }) else {
+            guard try await data.meetings.checkIns(of: election.id, member: memberID).isEmpty else {
                 throw Refusal.invalid("exclusion.checkedIn", "\(member.record.name)已签到，不能不计入应到会人数", field: "memberId")
             }
-            guard try await !data.meetings.exclusions(of: election.id).contains(where: { $0.memberID == memberID }) else {
+            guard try await data.meetings.exclusions(of: election.id, member: memberID).isEmpty else {
                 throw Refusal.invalid("exclusion.duplicate", "\(member.record.name)已不计入应到会人数", field: "memberId")
             }
             try await data.meetings.insert(record)

@@ -187,10 +187,12 @@ public protocol ElectionClient: Sendable {
 /// The election meeting's attendance and officers. Each member once per election in each list
 /// (the database's unique constraints; the memory store refuses the same).
 public protocol MeetingClient: Sendable {
-    func exclusions(of election: ElectionID) async throws -> [ExclusionRecord]
+    /// The election's exclusions; with `member`, that member's only (at most one).
+    func exclusions(of election: ElectionID, member: MemberID?) async throws -> [ExclusionRecord]
     func insert(_ exclusion: ExclusionRecord) async throws
     func deleteExclusion(of member: MemberID, in election: ElectionID) async throws
-    func checkIns(of election: ElectionID) async throws -> [CheckInRecord]
+    /// The election's check-ins; with `member`, that member's only (at most one): the door asks of one person.
+    func checkIns(of election: ElectionID, member: MemberID?) async throws -> [CheckInRecord]
     func insert(_ checkIn: CheckInRecord) async throws
     func officials(of election: ElectionID) async throws -> [OfficialRecord]
     func insert(_ official: OfficialRecord) async throws
@@ -199,6 +201,11 @@ public protocol MeetingClient: Sendable {
     func insert(_ round: RoundRecord) async throws
     /// Stores the round's lifecycle (its state and what the steps recorded).
     func update(_ round: RoundRecord) async throws
+}
+
+extension MeetingClient {
+    public func exclusions(of election: ElectionID) async throws -> [ExclusionRecord] { try await exclusions(of: election, member: nil) }
+    public func checkIns(of election: ElectionID) async throws -> [CheckInRecord] { try await checkIns(of: election, member: nil) }
 }
 
 /// Ballot entry: batches, who keys each entry, every keying (kept, superseded rows included),

@@ -366,8 +366,10 @@ struct FluentCandidacies: CandidacyClient {
 struct FluentMeetings: MeetingClient {
     let db: any Database
 
-    func exclusions(of election: ElectionID) async throws -> [ExclusionRecord] {
-        try await MeetingExclusion.query(on: db).filter(\.$electionID == election.uuid).sort(\.$recordedAt).all().compactMap { row in
+    func exclusions(of election: ElectionID, member: MemberID?) async throws -> [ExclusionRecord] {
+        var query = MeetingExclusion.query(on: db).filter(\.$electionID == election.uuid)
+        if let member { query = query.filter(\.$memberID == member.uuid) }
+        return try await query.sort(\.$recordedAt).all().compactMap { row in
             guard let reason = ExclusionReason(rawValue: row.reason) else { return nil }
             return ExclusionRecord(electionID: ElectionID(row.electionID), memberID: MemberID(row.memberID), reason: reason, approvedBy: row.approvedBy,
                                    meetingVote: row.meetingVote, recordedBy: row.recordedBy, recordedAt: row.recordedAt)
@@ -385,8 +387,10 @@ struct FluentMeetings: MeetingClient {
         try await MeetingExclusion.query(on: db).filter(\.$electionID == election.uuid).filter(\.$memberID == member.uuid).delete()
     }
 
-    func checkIns(of election: ElectionID) async throws -> [CheckInRecord] {
-        try await MeetingCheckIn.query(on: db).filter(\.$electionID == election.uuid).sort(\.$checkedInAt).all().map {
+    func checkIns(of election: ElectionID, member: MemberID?) async throws -> [CheckInRecord] {
+        var query = MeetingCheckIn.query(on: db).filter(\.$electionID == election.uuid)
+        if let member { query = query.filter(\.$memberID == member.uuid) }
+        return try await query.sort(\.$checkedInAt).all().map {
             CheckInRecord(electionID: ElectionID($0.electionID), memberID: MemberID($0.memberID), checkedInBy: $0.checkedInBy, checkedInAt: $0.checkedInAt)
         }
     }

@@ -373,7 +373,9 @@ struct MemoryCandidacies: CandidacyClient {
 struct MemoryMeetings: MeetingClient {
     let box: MemoryDataStore.Box
 
-    func exclusions(of election: ElectionID) async throws -> [ExclusionRecord] { box.read { $0.exclusions.filter { $0.electionID == election } } }
+    func exclusions(of election: ElectionID, member: MemberID?) async throws -> [ExclusionRecord] {
+        box.read { $0.exclusions.filter { $0.electionID == election && (member == nil || $0.memberID == member) } }
+    }
     func insert(_ exclusion: ExclusionRecord) async throws {
         try box.change { s in
             try s.exclusions.appendUnique(exclusion, constraint: "meeting_exclusions.election_id, member_id") {
@@ -384,7 +386,9 @@ struct MemoryMeetings: MeetingClient {
     func deleteExclusion(of member: MemberID, in election: ElectionID) async throws {
         box.change { s in s.exclusions.removeAll { $0.electionID == election && $0.memberID == member } }
     }
-    func checkIns(of election: ElectionID) async throws -> [CheckInRecord] { box.read { $0.checkIns.filter { $0.electionID == election } } }
+    func checkIns(of election: ElectionID, member: MemberID?) async throws -> [CheckInRecord] {
+        box.read { $0.checkIns.filter { $0.electionID == election && (member == nil || $0.memberID == member) } }
+    }
     func insert(_ checkIn: CheckInRecord) async throws {
         try box.change { s in
             try s.checkIns.appendUnique(checkIn, constraint: "meeting_check_ins.election_id, member_id") {
