@@ -2,8 +2,11 @@
 """Browser test of election day (issue #13) on the demo's town meeting (泥城镇), in headless
 Chromium: an absentee checks in at the door (E and P change, a second check-in is refused);
 the supplementary round's ballots are printed; batch 1 is keyed twice through the entry form by
-two counters with one deliberate difference, which the second counter sees flagged (without the
-first entry's values) and a scrutineer settles by keeping entry 1; the other batches are keyed
+two counters with two deliberate differences (ballots 7 and 12), which neither counter sees —
+blind double entry, RULES §8 — until a scrutineer, once both are submitted, keeps entry 1 for
+ballot 7 and sends ballot 12 alone back to counter2, who re-keys only it (any other ballot of
+the submitted entry is refused) and the scrutineer sees what the re-key changed; the count then
+equals the hand tally of the paper ballots below; the other batches are keyed
 through the API; the count ends with two candidates tied for the last seat; the tie-break round
 is set up from the report, voted, counted and signed off by the chief scrutineer and the chair;
 the 选举结果报告单 is downloaded and `pdftotext` reads the right numbers back.
@@ -92,8 +95,9 @@ def key_by_api(api, round_id, batch, entry, first, size, ids, design):
         status, answer = api.call("PUT", f"/api/v1/rounds/{round_id}/batches/{batch}/entries/{entry}/ballots/{n}", design(first + n - 1, ids))
         assert status == 200, (batch, entry, n, status, answer)
     status, answer = api.call("POST", f"/api/v1/rounds/{round_id}/batches/{batch}/entries/{entry}/finalise")
-    assert status == 200, (status, answer)
-    return answer["numbers"]
+    assert status == 200 and answer == {"batch": batch, "entry": entry, "finalised": True}, (status, answer)
+    status, detail = api.call("GET", f"/api/v1/rounds/{round_id}")
+    return next(b["state"] for b in detail["batches"] if b["id"] == str(batch))
 
 
 try:
@@ -136,7 +140,8 @@ try:
     assert kind == "application/pdf" and all(n in text for n in names) and "另行选举" in text, text[:800]
     print(f"选票 PDF：{text.count(chr(12))} 页，候选人 {'、'.join(names)}")
 
-    # Batch 1 keyed twice in the browser; counter2 marks ballot 7's E against instead of for.
+    # Batch 1 keyed twice in the browser; counter2 misreads two ballots: 7 (E × instead of ○)
+    # and 12 (F × instead of ○). Neither counter is told anything: blind double entry.
     browser.log_in("counter1", passwords["counter1"], one_time=True)
     key_in_browser(rid, 1, 1, range(1, 51), ids)
     driver.get(f"{base}/rounds/{rid}/batches/1/entries/1")
@@ -144,34 +149,65 @@ try:
     click_confirmed(driver.find_element(By.ID, "finalise"))
     step("counter1 提交第 1 批", lambda: "已提交第 1 批第 1 次录入" in body())
     browser.log_in("counter2", passwords["counter2"], one_time=True)
-    changed = {7: {"marks": {ids[0]: "for", ids[1]: "for", ids[2]: "for", ids[4]: "against", ids[5]: "for"}}}
+    A, B, C, D, E, F = ids
+    changed = {7: {"marks": {A: "for", B: "for", C: "for", E: "against", F: "for"}},
+               12: {"marks": {A: "for", B: "for", C: "for", E: "for", F: "against"}}}
     key_in_browser(rid, 1, 2, range(1, 51), ids, change=changed)
     driver.get(f"{base}/rounds/{rid}/batches/1/entries/2")
-    step("第二名计票人看到第 7 张不一致，看不到第一次的内容", lambda: "与另一次录入不一致：第 7 张" in driver.find_element(By.ID, "differences").text)
+    step("第二名计票人看不到任何差异", lambda: "不一致" not in body() and not driver.find_elements(By.ID, "differences")
+         and "cell keyed differs" not in driver.page_source)
     driver.get(f"{base}/rounds/{rid}/batches/1/entries/2?ballot=7")
-    assert driver.find_element(By.CSS_SELECTOR, f"input[name='mark.{ids[4]}'][value='against']").is_selected(), "第 7 张应显示本次录入的标记，不是第一次的"
+    assert driver.find_element(By.CSS_SELECTOR, f"input[name='mark.{E}'][value='against']").is_selected(), "第 7 张应显示本次录入的标记，不是第一次的"
     driver.get(f"{base}/rounds/{rid}/batches/1/entries/2")
-    shot("entry-difference")
+    shot("entry-blind")
     driver.find_element(By.ID, "finalise").click()
     WebDriverWait(driver, 10).until(lambda d: d.switch_to.alert).accept()
-    step("counter2 提交，第 7 张交监票人裁定", lambda: "与另一次录入不一致的：第 7 张" in body())
+    step("counter2 提交，不告诉其是否一致", lambda: "两次录入都提交后由监票人核对" in body() and "第 7 张" not in body() and "第 12 张" not in body())
+    c2 = API(base).sign_in("counter2", passwords["counter2"] + "-mine")
+    status, answer = c2.call("GET", f"/api/v1/rounds/{rid}/batches/1/differences")
+    assert status == 403, ("计票人不能查看差异", status, answer)
+    browser.log_in("counter1", passwords["counter1"] + "-mine")
+    driver.get(f"{base}/rounds/{rid}/batches/1/entries/1")
+    step("第一名计票人在两次都提交后也看不到差异", lambda: "不一致" not in body() and "已提交" in body())
 
     # Batches 2–4 by the API, two counters each.
     c1 = API(base).sign_in("counter1", passwords["counter1"] + "-mine")
-    c2 = API(base).sign_in("counter2", passwords["counter2"] + "-mine")
     for batch, size in [(2, 50), (3, 50), (4, 31)]:
-        key_by_api(c1, rid, batch, 1, (batch - 1) * 50 + 1, size, ids, ballot)
-        assert key_by_api(c2, rid, batch, 2, (batch - 1) * 50 + 1, size, ids, ballot) == []
+        assert key_by_api(c1, rid, batch, 1, (batch - 1) * 50 + 1, size, ids, ballot) == "录入中"
+        assert key_by_api(c2, rid, batch, 2, (batch - 1) * 50 + 1, size, ids, ballot) == "已确定"
     status, answer = c1.call("GET", "/api/v1/members")
     assert status == 403 and answer["code"] == "access.role", (status, answer)
 
-    # The scrutineer compares ballot 7 with the paper and keeps entry 1.
+    # The scrutineer compares ballots 7 and 12 with the paper: keeps entry 1 for 7, sends 12 back to counter2.
     browser.log_in("scrutineer", passwords["scrutineer"], one_time=True)
     driver.get(f"{base}/rounds/{rid}/batches/1")
-    step("监票人看到第 7 张的两次录入", lambda: "第 7 张" in body() and f"× {names[4]}" in body() and f"○ {names[4]}" in body())
+    step("监票人看到第 7、12 张的两次录入", lambda: "第 7 张" in body() and "第 12 张" in body() and f"× {names[4]}" in body()
+         and f"× {names[5]}" in body() and "有差异" in body())
     shot("review-difference")
-    driver.find_element(By.CSS_SELECTOR, "button[value='keep.1']").click()
-    step("以第 1 次为准，本批无差异", lambda: "本批已无差异" in body())
+    driver.find_element(By.XPATH, "//tr[td[1][normalize-space()='第 7 张']]//button[@value='keep.1']").click()
+    step("第 7 张以第 1 次为准，尚有 1 张", lambda: "第 7 张：以第 1 次录入为准" in body() and "尚有 1 张不一致" in body())
+    driver.get(f"{base}/rounds/{rid}/batches/1")
+    driver.find_element(By.XPATH, "//tr[td[1][normalize-space()='第 12 张']]//button[@value='reenter.2']").click()
+    step("第 12 张退回第 2 次录入", lambda: "退回第 2 次录入" in body())
+    driver.get(f"{base}/rounds/{rid}/batches/1")
+    step("监票人页面：待重录", lambda: "待重录" in body() and "第 12 张退回第 2 次录入重录：待重录" in body())
+
+    # counter2 re-keys ballot 12 alone, blind: the form shows nothing of either keying.
+    status, answer = c2.call("PUT", f"/api/v1/rounds/{rid}/batches/1/entries/2/ballots/13", {"marks": {}})
+    assert status == 409 and answer["code"] == "entry.finalised", ("已提交的录入中只有退回的那一张可以重录", status, answer)
+    browser.log_in("counter2", passwords["counter2"] + "-mine")
+    driver.get(f"{base}/rounds/{rid}/batches/1/entries/2")
+    step("计票人看到退回重录的第 12 张", lambda: "监票人退回重录：第 12 张" in driver.find_element(By.ID, "sent-back").text
+         and "第 12 张（监票人退回重录）" in body())
+    assert not any(e.is_selected() for e in driver.find_elements(By.CSS_SELECTOR, "input[type=radio][value=for], input[type=radio][value=against]")), \
+        "重录的表单不应带出此前任何一次的标记"
+    shot("entry-rekey")
+    key_in_browser(rid, 1, 2, [12], ids)   # now as the paper says
+    step("重录后", lambda: "第 1 批第 12 张已重录：有效票" in body())
+    browser.log_in("scrutineer", passwords["scrutineer"] + "-mine")
+    driver.get(f"{base}/rounds/{rid}/batches/1")
+    step("监票人看到重录改变了第 12 张，本批已确定", lambda: "已确定" in body() and f"第 12 张退回第 2 次录入重录：重录后改变" in body())
+    shot("review-rekeyed")
 
     # The count: the last seat is tied; the chief scrutineer and the chair sign.
     browser.log_in("admin", admin_password)
@@ -191,6 +227,12 @@ try:
     browser.log_in("admin", admin_password)
     round_step(rid, "announce")
     driver.get(f"{base}/rounds/{rid}/report")
+    # The count equals the paper: ballot 7 as entry 1 had it, ballot 12 as re-keyed (the hand tally above).
+    status, report = admin.call("GET", f"/api/v1/rounds/{rid}/report")
+    counted = {r["name"]: (r["for"], r["against"], r["abstain"]) for r in report["results"] if not r["writeIn"]}
+    # By hand from ballot(): 160 valid; D is against on 161 (invalid), so A–C 160/0/0, D 120/0/40, E 100/60/0, F 100/60/0.
+    assert counted == dict(zip(names, [(160, 0, 0), (160, 0, 0), (160, 0, 0), (120, 0, 40), (100, 60, 0), (100, 60, 0)])), counted
+    assert (report["valid"], report["invalid"]) == (160, 21), (report["valid"], report["invalid"])
     click_confirmed(driver.find_element(By.CSS_SELECTOR, "form[action$='/follow-up'] button"))
     step("设立了重新投票这一轮", lambda: "重新投票" in body() and "草稿" in body())
     tie = driver.current_url.rsplit("/", 1)[1]
@@ -209,7 +251,7 @@ try:
         return {"marks": {E: "for"}} if i <= 100 else {"marks": {F: "for"}} if i <= 180 else {"marks": {}}
     for batch, size in [(1, 50), (2, 50), (3, 50), (4, 33)]:
         key_by_api(c1, tie, batch, 1, (batch - 1) * 50 + 1, size, [E, F], tie_ballot)
-        assert key_by_api(c2, tie, batch, 2, (batch - 1) * 50 + 1, size, [E, F], tie_ballot) == []
+        assert key_by_api(c2, tie, batch, 2, (batch - 1) * 50 + 1, size, [E, F], tie_ballot) == "已确定"
     round_step(tie, "finish")
     round_step(tie, "sign")
     browser.log_in("scrutineer", passwords["scrutineer"] + "-mine")

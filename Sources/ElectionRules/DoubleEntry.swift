@@ -19,15 +19,33 @@ public enum KeyedBallot: Sendable, Equatable {
         }
     }
 
-    /// Whether the ballot counts (RULES §4): invalid as declared, or when its for-marks, counted
-    /// write-ins included, exceed the seats. A write-in counts only under an against-mark.
-    public func validity(seats: Int) -> (valid: Bool, reason: String?) {
+    /// The ballot as the count reads it, candidates by their place in `index` (their place on the
+    /// ballot; an id not in it is left out).
+    public func ballot(index: [String: Int]) -> Ballot {
         switch self {
-        case .invalid(let reason): return (false, reason)
+        case .invalid(let reason): return .declaredInvalid(reason: reason)
         case .marked(let marks, let writeIns):
-            let fors = marks.values.filter { $0 == .for }.count
-            let counted = writeIns.filter { marks[$0.under] == .against }.count
-            return fors + counted > seats ? (false, "赞成 \(fors + counted) 人，多于应选 \(seats) 名") : (true, nil)
+            var ballot = BallotMarks(for: marks.filter { $0.value == .for }.compactMap { index[$0.key] }.sorted(),
+                                     against: marks.filter { $0.value == .against }.compactMap { index[$0.key] }.sorted())
+            ballot.placedWriteIns = writeIns.compactMap { w in index[w.under].map { PlacedWriteIn(under: $0, name: w.name) } }
+            return .marked(ballot)
+        }
+    }
+
+    /// Whether the ballot counts (RULES §4), decided by the one rule the count applies
+    /// (`BallotRules.evaluate`): entry, review, count and report cannot disagree. A keyed ballot
+    /// carries no unreadable mark, so the options' `partialInvalid` never applies here.
+    public func validity(seats: Int) -> (valid: Bool, reason: String?) {
+        // Validity depends on how many are chosen, not on who: any one place per id will do.
+        let ids: [String]
+        switch self {
+        case .invalid: ids = []
+        case .marked(let marks, let writeIns): ids = Array(Set(marks.keys).union(writeIns.map(\.under))).sorted()
+        }
+        let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
+        switch BallotRules.evaluate(ballot(index: index), seats: seats, options: RuleOptions()) {
+        case .valid: return (true, nil)
+        case .invalid(let reason): return (false, reason)
         }
     }
 }
@@ -50,11 +68,12 @@ public enum WriteInName {
 }
 
 /// One numbered batch (a bundle of paper ballots with its count), keyed twice by different
-/// counters. The second entry is told which ballots differ, never the first entry's values;
-/// what still differs once both are finalised goes to a scrutineer, who keeps one entry's
-/// ballot or sends one entry back to be keyed again from the paper. Nothing is overwritten
-/// silently: a keyed ballot changes only while its entry is open, and every change is the
-/// caller's to record. Only a batch whose ballots all agree (or are resolved) counts.
+/// counters, blind (RULES §8): neither entry learns anything of the other while it is open —
+/// `differences` is empty until both are finalised. Then a scrutineer keeps one entry's ballot
+/// for a differing number, or sends that one ballot back to one counter: the entry stays
+/// finalised, that ballot alone is keyed again from the paper (blind as before), and the rest
+/// of the entry cannot change. Nothing is overwritten silently: every change is the caller's to
+/// record. Only a batch whose ballots all agree (or are settled) counts.
 public struct DoubleEntryBatch: Sendable, Equatable {
     public enum EntryNumber: Int, Sendable, CaseIterable { case first = 1, second = 2 }
 
@@ -93,12 +112,13 @@ public struct DoubleEntryBatch: Sendable, Equatable {
 
     /// What keying `ballot` as `number` of a batch of `size` does over the entry's `earlier`
     /// keying of it: the same again changes nothing; anything else is refused once the entry is
-    /// finalised. For a caller that holds only that one keying, not the whole batch.
+    /// finalised — except a ballot the scrutineer sent back, which a finalised entry lacks and
+    /// may key once more. For a caller that holds only that one keying, not the whole batch.
     public static func keying(_ ballot: KeyedBallot, number: Int, size: Int, over earlier: KeyedBallot?, entry: EntryNumber,
                               finalised: Bool) throws(InputError) -> Keyed {
         try check(number, size: size)
         if let earlier, earlier == ballot { return .unchanged }
-        guard !finalised else {
+        guard !finalised || earlier == nil else {
             throw InputError(field: "entry", code: "entry.finalised", message: "第 \(entry.rawValue) 次录入已提交，不能再改")
         }
         return earlier == nil ? .created : .replaced
@@ -114,12 +134,24 @@ public struct DoubleEntryBatch: Sendable, Equatable {
         finalised.insert(entry)
     }
 
-    /// The numbers whose two keyings disagree (both keyed) and that no scrutineer has settled.
+    /// The numbers whose two keyings disagree and that no scrutineer has settled — only once
+    /// both entries are finalised; while either is open, nothing (the entry is blind).
     public var differences: [Int] {
-        (1...size).filter { n in
+        guard finalised.count == 2 else { return [] }
+        return (1...size).filter { n in
             guard kept[n] == nil, let a = ballots[.first]![n], let b = ballots[.second]![n] else { return false }
             return !a.agrees(with: b)
         }
+    }
+
+    /// The ballots sent back and not yet keyed again, by entry: a finalised entry's gaps.
+    public var sentBack: [EntryNumber: [Int]] {
+        var pending: [EntryNumber: [Int]] = [:]
+        for entry in finalised {
+            let gaps = (1...size).filter { ballots[entry]![$0] == nil }
+            if !gaps.isEmpty { pending[entry] = gaps }
+        }
+        return pending
     }
 
     /// A scrutineer keeps one entry's ballot for a differing number (both entries finalised).
@@ -128,12 +160,11 @@ public struct DoubleEntryBatch: Sendable, Equatable {
         kept[number] = entry
     }
 
-    /// A scrutineer sends one entry's ballot back to be keyed again from the paper: that
-    /// entry reopens for it (its other ballots stay as they are).
+    /// A scrutineer sends one entry's ballot back to be keyed again from the paper: only that
+    /// ballot; the entry stays finalised and its other ballots as they are.
     public mutating func reenter(_ entry: EntryNumber, number: Int) throws(InputError) {
         try checkResolvable(number)
         ballots[entry]![number] = nil
-        finalised.remove(entry)
     }
 
     func checkResolvable(_ number: Int) throws(InputError) {
@@ -146,14 +177,17 @@ public struct DoubleEntryBatch: Sendable, Equatable {
         }
     }
 
-    /// Restores a scrutineer's recorded decision without re-checking it (a later send-back may
-    /// have reopened an entry since).
-    public mutating func restoreKept(_ entry: EntryNumber, number: Int) { kept[number] = entry }
+    /// Restores a stored batch without re-checking what was checked when it happened: the
+    /// submitted entries (a send-back since leaves a gap in one) and the scrutineer's decisions.
+    public mutating func restore(finalised entries: Set<EntryNumber>, kept decisions: [Int: EntryNumber]) {
+        finalised = entries
+        kept = decisions
+    }
 
-    /// The batch's ballots once definitive — both entries finalised, every number agreeing or
-    /// settled — in number order; nil before.
+    /// The batch's ballots once definitive — both entries finalised, nothing sent back, every
+    /// number agreeing or settled — in number order; nil before.
     public var definitive: [KeyedBallot]? {
-        guard finalised.count == 2, differences.isEmpty else { return nil }
+        guard finalised.count == 2, sentBack.isEmpty, differences.isEmpty else { return nil }
         return (1...size).map { n in ballots[kept[n] ?? .first]![n]! }
     }
 }

@@ -5,6 +5,8 @@ public enum ContenderStatus: String, Codable, Sendable {
     case tie
     case belowThreshold = "below-threshold"
     case outranked
+    /// A write-in who may not be elected (not a full member of the unit, RULES §1): the seat is a shortfall.
+    case ineligible
 }
 
 /// One person in the result: a listed candidate or a write-in.

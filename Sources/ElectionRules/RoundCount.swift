@@ -26,6 +26,12 @@ public struct RoundInput: Sendable {
     public var standings: [MemberStanding?] = []
     /// How many candidates the round must list; `marginRatio` as a ratio unless set.
     public var margin: MarginRule
+    /// The round settles a preliminary election (its tie-break or supplementary round): the
+    /// threshold base stays E, as in the preliminary itself (RULES §7).
+    public var preliminaryStage = false
+    /// Write-ins who may not be elected, by normalised name (`WriteIn.normalized`), with the
+    /// reason: checked against the roster by the caller (only full members, RULES §1).
+    public var ineligibleWriteIns: [String: String] = [:]
 
     /// How the outcome names candidate `j`: the id, or the name.
     public func label(_ j: Int) -> String { candidateIDs?[j] ?? candidates[j] }
@@ -175,7 +181,8 @@ public enum RoundCounter {
                                      profile: input.profile, options: input.options)
         let quorum = QuorumReport(met: quorumMet, expected: input.expected, present: input.present)
         let returned = input.ballots.count
-        let base = Threshold.base(profile: input.profile, kind: input.kind, expected: input.expected, present: input.present)
+        let base = Threshold.base(profile: input.profile, kind: input.preliminaryStage ? .preliminary : input.kind,
+                                  expected: input.expected, present: input.present)
         let threshold: Int? = input.kind == .tieBreak ? nil : Threshold.smallestWinning(base: base)
 
         if input.kind == .supplementary, input.candidates.count < input.margin.supplementaryCandidates(shortfall: input.seats) {
@@ -226,11 +233,30 @@ public enum RoundCounter {
             ContenderResult(id: input.candidateIDs?[j], name: input.candidates[j], forVotes: tally.forVotes[j], againstVotes: tally.againstVotes[j],
                             abstain: tally.abstentions(j), writeIn: false, status: .belowThreshold)
         }
-        contenders += writeInOrder.map {
-            ContenderResult(name: $0, forVotes: writeInVotes[$0]!, againstVotes: 0, abstain: 0, writeIn: true, status: .belowThreshold)
+        var ineligible: [ContenderResult] = []
+        for name in writeInOrder {
+            let result = ContenderResult(name: name, forVotes: writeInVotes[name]!, againstVotes: 0, abstain: 0, writeIn: true, status: .belowThreshold)
+            // Not a contender at all: a seat such a person would win stays unfilled (a shortfall).
+            if let reason = input.ineligibleWriteIns[name] {
+                var shown = result
+                shown.status = .ineligible
+                ineligible.append(shown)
+                problems.append("另选的「\(name)」\(reason)，不能当选，其得票不计入当选")
+            } else {
+                contenders.append(result)
+            }
         }
-        let outcome = OutcomeRules.decide(contenders: contenders, seats: input.seats, threshold: threshold,
+        var outcome = OutcomeRules.decide(contenders: contenders, seats: input.seats, threshold: threshold,
                                           margin: input.margin, order: order)
+        if !ineligible.isEmpty {
+            // Shown in the table in for-vote order beside the others; stable, so equal votes keep their order.
+            var all = outcome.results
+            for person in ineligible {
+                all.insert(person, at: all.firstIndex { $0.forVotes < person.forVotes } ?? all.endIndex)
+            }
+            outcome = Outcome(results: all, elected: outcome.elected, tieBreak: outcome.tieBreak, shortfall: outcome.shortfall,
+                              supplementary: outcome.supplementary)
+        }
         if let tie = outcome.tieBreak {
             problems.append("得票并列，需对\(tie.candidates.joined(separator: "、"))重新投票，决定剩余\(tie.seats)个名额")
         }

@@ -44,6 +44,7 @@ extension RoundReport {
                 case .tie: label = "得票并列"
                 case .belowThreshold: label = "未过半数"
                 case .outranked: label = "得票未进入名额"
+                case .ineligible: label = "不能当选"
                 }
                 let name = r.name + (r.writeIn ? "（另选）" : "")
                 let pad = String(repeating: "　", count: max(0, 7 - name.count))

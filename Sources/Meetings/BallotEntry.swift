@@ -4,10 +4,10 @@ import Persistence
 import Audit
 import Elections
 
-/// Keying the paper ballots of a round that is being counted (issue #13 §4): numbered batches,
-/// each keyed twice by two different counters; the second told which ballots differ, never the
-/// first entry's values; a scrutineer keeps one entry or sends one back; only agreed batches
-/// count. Every keying is kept (a replaced one is marked superseded, never overwritten), and no
+/// Keying the paper ballots of a round that is being counted (issue #13 §4, RULES §8): numbered
+/// batches, each keyed twice by two different counters, blind — neither counter learns of any
+/// difference; once both entries are in, a scrutineer keeps one keying of a differing ballot or
+/// sends that one ballot back to one counter; only agreed batches count. Every keying is kept (a replaced one is marked superseded, never overwritten), and no
 /// ballot carries anything that links it to a voter.
 public enum BallotEntry {
     /// A ballot as the API and the form send it: marks per candidate id ("for" / "against"; a
@@ -35,7 +35,9 @@ public enum BallotEntry {
         public init(number: Int, entry: Int, valid: Bool, reason: String?) { self.number = number; self.entry = entry; self.valid = valid; self.reason = reason }
     }
 
-    public enum BatchState: String, Sendable { case open = "录入中", awaiting = "待核对", differing = "有差异", definitive = "已确定" }
+    public enum BatchState: String, Sendable {
+        case open = "录入中", awaiting = "待核对", differing = "有差异", rekeying = "待重录", definitive = "已确定"
+    }
 
     static func ballot(_ body: Body, round: RoundRecord) throws -> KeyedBallot {
         if let reason = body.invalid {
@@ -54,6 +56,10 @@ public enum BallotEntry {
             marks[id] = mark
         }
         let writeIns = body.writeIns ?? []
+        // RULES §6: on a tie-break ballot only the tied stand; nobody else can be written in.
+        guard writeIns.isEmpty || round.kind != .tieBreak else {
+            throw Refusal.invalid("ballot.writeIn.inTieBreak", "重新投票只在票数相等的人中进行，不能另选他人", field: "writeIns")
+        }
         guard writeIns.count <= round.candidates.count else { throw Refusal.invalid("ballot.writeIns.tooMany", "另选人多于候选人", field: "writeIns") }
         for w in writeIns {
             guard marks[w.under] == .against else {
@@ -94,10 +100,9 @@ public enum BallotEntry {
             guard let entry = DoubleEntryBatch.EntryNumber(rawValue: row.entry) else { continue }
             try state.key(try parse(row.content, round: round), number: row.number, entry: entry)
         }
-        for e in entries where e.finalisedAt != nil { try state.finalise(DoubleEntryBatch.EntryNumber(rawValue: e.entry)!) }
-        for r in resolutions where r.decision == .keep {
-            state.restoreKept(DoubleEntryBatch.EntryNumber(rawValue: r.entry)!, number: r.number)
-        }
+        var kept: [Int: DoubleEntryBatch.EntryNumber] = [:]
+        for r in resolutions where r.decision == .keep { kept[r.number] = DoubleEntryBatch.EntryNumber(rawValue: r.entry) }
+        state.restore(finalised: Set(entries.filter { $0.finalisedAt != nil }.compactMap { DoubleEntryBatch.EntryNumber(rawValue: $0.entry) }), kept: kept)
         return state
     }
 
@@ -180,9 +185,11 @@ public enum BallotEntry {
         }
     }
 
-    /// Ends an entry (its own counter): every ballot of the batch keyed. Answers the numbers that differ, once both are in.
+    /// Ends an entry (its own counter): every ballot of the batch keyed. Answers the batch's
+    /// state — never which ballots differ: the counter stays blind.
     @discardableResult
-    public static func finalise(round roundID: RoundID, batch number: Int, entry n: Int, actor: String, scope: Scope, in data: any DataStore) async throws -> [Int] {
+    public static func finalise(round roundID: RoundID, batch number: Int, entry n: Int, actor: String, scope: Scope,
+                                in data: any DataStore) async throws -> BatchState {
         let entry = try entryNumber(n)
         return try await data.write { data in
             let (round, _, batch) = try await context(roundID, batch: number, scope: scope, in: data)
@@ -191,16 +198,17 @@ public enum BallotEntry {
                 throw Refusal.invalid("entry.incomplete", "第 \(n) 次录入还没有开始")
             }
             guard owner.account == actor else { throw Refusal.forbidden("entry.otherCounter", "第 \(number) 批的第 \(n) 次录入由另一名计票人进行") }
-            guard owner.finalisedAt == nil else { return state.differences }
+            guard owner.finalisedAt == nil else { return batchState(state) }
             do { try state.finalise(entry) } catch let error as InputError { throw Refusal.invalid(error.code, error.message, field: error.field) }
             try await data.ballotEntry.finalise(round: round.id, batch: number, entry: n, at: AuditLog.timestamp())
             try await AuditLog.append(.entryFinalised, actor: actor, object: "round:\(round.id) batch:\(number) entry:\(n)",
                                       after: "提交第 \(n) 次录入（\(batch.size) 张）", in: data)
-            return state.differences
+            return batchState(state)
         }
     }
 
-    /// The numbers of the ballots the two entries disagree on (no values).
+    /// The numbers of the ballots the two entries disagree on (no values), for the scrutineers:
+    /// empty until both entries are finalised.
     public static func differences(round roundID: RoundID, batch number: Int, scope: Scope, in data: any DataStore) async throws -> [Int] {
         let (round, _, batch) = try await context(roundID, batch: number, scope: scope, in: data)
         return try await load(round, batch: batch, in: data).0.differences
@@ -223,9 +231,9 @@ public enum BallotEntry {
                     try state.keep(try entryNumber(n), number: ballot)
                     record = ResolutionRecord(roundID: round.id, batch: number, number: ballot, decision: .keep, entry: n, decidedBy: actor, decidedAt: now)
                 case .reenter(let n):
+                    // Only this ballot: the entry stays submitted, its other ballots cannot change.
                     try state.reenter(try entryNumber(n), number: ballot)
                     try await data.ballotEntry.supersede(round: round.id, batch: number, entry: n, number: ballot, at: now)
-                    try await data.ballotEntry.reopen(round: round.id, batch: number, entry: n)
                     record = ResolutionRecord(roundID: round.id, batch: number, number: ballot, decision: .reenter, entry: n, decidedBy: actor, decidedAt: now)
                 }
             } catch let error as InputError {
@@ -233,7 +241,7 @@ public enum BallotEntry {
             }
             try await data.ballotEntry.insert(record)
             try await AuditLog.append(.entryResolved, actor: actor, object: "round:\(round.id) batch:\(number) ballot:\(ballot)",
-                                      after: record.decision == .keep ? "以第 \(record.entry) 次录入为准" : "退回第 \(record.entry) 次录入重录", in: data)
+                                      after: record.decision == .keep ? "以第 \(record.entry) 次录入为准" : "退回第 \(record.entry) 次录入重录这一张", in: data)
             return state.differences
         }
     }
@@ -259,8 +267,8 @@ public enum BallotEntry {
 }
 
 extension BallotEntry {
-    /// One entry of a batch as its counter sees it: their own keyings only, and the numbers
-    /// that differ from the other entry (never the other entry's values).
+    /// One entry of a batch as its counter sees it: their own keyings only — nothing of the
+    /// other entry, not even whether it differs — and the ballots a scrutineer sent back to it.
     public struct EntryView: Sendable {
         public let round: RoundRecord
         public let election: ElectionRecord
@@ -271,7 +279,8 @@ extension BallotEntry {
         public var owner: String? { owners[entry] }
         public let finalised: Bool
         public let mine: [Int: KeyedBallot]
-        public let differences: [Int]
+        /// Ballots sent back to this entry and not yet keyed again.
+        public let sentBack: [Int]
         /// The first number this entry has not keyed yet.
         public var nextUnkeyed: Int? { (1...batch.size).first { mine[$0] == nil } }
     }
@@ -281,7 +290,7 @@ extension BallotEntry {
         let (round, election, batch) = try await context(roundID, batch: number, scope: scope, in: data)
         let (state, entries) = try await load(round, batch: batch, in: data)
         return EntryView(round: round, election: election, batch: batch, entry: n, owners: owners(entries),
-                         finalised: state.finalised.contains(entry), mine: state.ballots[entry] ?? [:], differences: state.differences)
+                         finalised: state.finalised.contains(entry), mine: state.ballots[entry] ?? [:], sentBack: state.sentBack[entry] ?? [])
     }
 
     /// A differing ballot as the scrutineer compares it with the paper: both keyings.
@@ -291,16 +300,45 @@ extension BallotEntry {
         public let second: KeyedBallot
     }
 
+    /// One ballot sent back and keyed again: the keying sent back and the new one (nil until
+    /// re-keyed) — so the scrutineer sees whether the re-key changed anything.
+    public struct Rekey: Sendable {
+        public let number: Int
+        public let entry: Int
+        public let before: KeyedBallot
+        public let after: KeyedBallot?
+        public var changed: Bool { after.map { !$0.agrees(with: before) } ?? false }
+    }
+
     /// The batch for the scrutineer: its state, both counters, and each differing ballot's two keyings.
     public static func review(round roundID: RoundID, batch number: Int, scope: Scope, in data: any DataStore) async throws
-        -> (round: RoundRecord, election: ElectionRecord, batch: BatchRecord, state: BatchState, counters: [Int: String], differences: [Difference]) {
+        -> (round: RoundRecord, election: ElectionRecord, batch: BatchRecord, state: BatchState, counters: [Int: String], differences: [Difference],
+            rekeys: [Rekey]) {
         let (round, election, batch) = try await context(roundID, batch: number, scope: scope, in: data)
         let (state, entries) = try await load(round, batch: batch, in: data)
         let differences = state.differences.compactMap { n -> Difference? in
             guard let a = state.ballots[.first]?[n], let b = state.ballots[.second]?[n] else { return nil }
             return Difference(number: n, first: a, second: b)
         }
-        return (round, election, batch, batchState(state), owners(entries), differences)
+        let sendBacks = Dictionary(grouping: try await data.ballotEntry.resolutions(of: round.id, batch: number).filter { $0.decision == .reenter },
+                                   by: \.number)
+        var rekeys: [Rekey] = []
+        for (n, sent) in sendBacks.sorted(by: { $0.key < $1.key }) {
+            rekeys += try await self.rekeys(of: round, batch: number, number: n, sendBacks: sent.sorted { $0.decidedAt < $1.decidedAt }, in: data)
+        }
+        return (round, election, batch, batchState(state), owners(entries), differences, rekeys)
+    }
+
+    /// Each send-back of one ballot: the keying the scrutineer sent back (superseded at the
+    /// decision) and the one keyed after it, if any yet.
+    static func rekeys(of round: RoundRecord, batch: Int, number: Int, sendBacks: [ResolutionRecord], in data: any DataStore) async throws -> [Rekey] {
+        let keyings = try await data.ballotEntry.keyings(of: round.id, batch: batch, number: number)
+        return try sendBacks.compactMap { sent -> Rekey? in
+            let mine = keyings.filter { $0.entry == sent.entry }
+            guard let before = mine.first(where: { $0.supersededAt == sent.decidedAt }) else { return nil }
+            let after = mine.filter { $0.keyedAt >= sent.decidedAt && $0.keyedAt > before.keyedAt }.min { $0.keyedAt < $1.keyedAt }
+            return Rekey(number: number, entry: sent.entry, before: try parse(before.content, round: round), after: try after.map { try parse($0.content, round: round) })
+        }
     }
 
     static func owners(_ entries: [BatchEntryRecord]) -> [Int: String] {
@@ -308,7 +346,10 @@ extension BallotEntry {
     }
 
     static func batchState(_ state: DoubleEntryBatch) -> BatchState {
-        state.definitive != nil ? .definitive : state.finalised.count < 2 ? .open : state.differences.isEmpty ? .awaiting : .differing
+        if state.definitive != nil { return .definitive }
+        if state.finalised.count < 2 { return .open }
+        if !state.sentBack.isEmpty { return .rekeying }
+        return state.differences.isEmpty ? .awaiting : .differing
     }
 
     /// A keyed ballot in words, candidates in the ballot's order: 「○ 张三　× 李四（另选 王五）」.

@@ -22,18 +22,6 @@ public enum RoundResults {
         public let batchSizes: [Int]
     }
 
-    /// The ballots as the count reads them: candidates by their place on the ballot.
-    static func ballot(_ keyed: KeyedBallot, index: [String: Int]) -> Ballot {
-        switch keyed {
-        case .invalid(let reason): return .declaredInvalid(reason: reason)
-        case .marked(let marks, let writeIns):
-            var ballot = BallotMarks(for: marks.filter { $0.value == .for }.compactMap { index[$0.key] }.sorted(),
-                                     against: marks.filter { $0.value == .against }.compactMap { index[$0.key] }.sorted())
-            ballot.placedWriteIns = writeIns.compactMap { w in index[w.under].map { PlacedWriteIn(under: $0, name: w.name) } }
-            return .marked(ballot)
-        }
-    }
-
     public static func report(_ roundID: RoundID, scope: Scope, in data: any DataStore) async throws -> Result {
         let (round, election) = try await Rounds.find(roundID, scope: scope, in: data)
         let notReady = Refusal.invalid("round.report.notReady", "各批选票两次录入一致（或经裁定）后才有计票结果（本轮在「\(round.lifecycle.state.rawValue)」）")
@@ -44,15 +32,22 @@ public enum RoundResults {
         let index = Dictionary(uniqueKeysWithValues: round.candidates.enumerated().map { ($1.id, $0) })
         var input = RoundInput(profile: election.profile, kind: round.kind, seats: round.seats, candidates: round.candidates.map(\.name),
                                expected: round.lifecycle.expected ?? 0, present: round.lifecycle.present ?? 0, issued: round.lifecycle.issued,
-                               marginRatio: election.marginRatio, ballots: keyed.map { ballot($0, index: index) })
+                               marginRatio: election.marginRatio, ballots: keyed.map { $0.ballot(index: index) })
         input.candidateIDs = round.candidates.map(\.id)
+        input.preliminaryStage = round.origin?.preliminaryStage ?? false
         let officials = try await MeetingOfficials.list(of: election, in: data)
         input.scrutineers = officials.filter { $0.official.role != .counter }.map(\.member.record.name)
         input.counters = officials.filter { $0.official.role == .counter }.map(\.member.record.name)
-        let report: RoundReport
+        let order = NameOrdering(NameOrder(convention: election.nameOrder))
+        var report: RoundReport
         do {
-            report = try RoundCounter.count(input, order: NameOrdering(NameOrder(convention: election.nameOrder)))
-        } catch {
+            report = try RoundCounter.count(input, order: order)
+            // RULES §1: only a full member of the unit can be elected. A write-in who would win or
+            // tie is checked against the roster; one who is not leaves the seat a shortfall.
+            let contenders = report.results.filter { $0.writeIn && [.elected, .tie].contains($0.status) }.map(\.name)
+            input.ineligibleWriteIns = try await ineligible(contenders, election: election, in: data)
+            if !input.ineligibleWriteIns.isEmpty { report = try RoundCounter.count(input, order: order) }
+        } catch let error as CountInputError {
             throw Refusal.invalid(error.code, error.message, field: error.field)
         }
         var reasons: [String: Int] = [:]
@@ -64,12 +59,26 @@ public enum RoundResults {
 }
 
 extension RoundResults {
+    /// Of these write-ins (normalised names), those no full member of the election's organization
+    /// is called, with the reason.
+    static func ineligible(_ names: [String], election: ElectionRecord, in data: any DataStore) async throws -> [String: String] {
+        var found: [String: String] = [:]
+        for name in names.prefix(200) {
+            let members = try await MeetingAttendance.voters(of: election, matching: name, in: data)
+            if !members.contains(where: { WriteIn.normalized($0.record.name) == name }) {
+                found[name] = "不是本单位的正式党员（名册中没有叫这个名字的正式党员）"
+            }
+        }
+        return found
+    }
+
     public static func status(_ status: ContenderStatus) -> String {
         switch status {
         case .elected: return "当选"
         case .tie: return "票数相等，重新投票"
         case .belowThreshold: return "赞成票未过半数"
         case .outranked: return "得票未进入名额"
+        case .ineligible: return "不是正式党员，不能当选"
         }
     }
 

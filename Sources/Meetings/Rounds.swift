@@ -26,9 +26,21 @@ public enum Rounds {
     /// Sets up a round from members of the roster (the voters of the meeting who stand), in
     /// 姓氏笔画 order; or, with `approvedOrder` (a secretary's or deputy's election), in the order
     /// the higher organization approved, as given.
+    /// A tie-break or supplementary round is never set up by hand: it follows a report (`followUp`).
     @discardableResult
     public static func create(_ electionID: ElectionID, kind: RoundKind, seats: Int, candidates memberIDs: [MemberID], approvedOrder: Bool = false,
                               actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
+        switch kind {
+        case .formal, .preliminary: break
+        case .tieBreak, .supplementary:
+            throw Refusal.invalid("round.kind.followUpOnly", "重新投票和另行选举须根据上一轮的计票结果设立（在上一轮的结果页面）", field: "kind")
+        }
+        return try await insert(electionID, kind: kind, seats: seats, candidates: memberIDs, approvedOrder: approvedOrder, origin: nil,
+                                actor: actor, scope: scope, in: data)
+    }
+
+    static func insert(_ electionID: ElectionID, kind: RoundKind, seats: Int, candidates memberIDs: [MemberID], approvedOrder: Bool,
+                       origin: RoundOrigin?, actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
         guard (1...ElectionSetup.maxSeats).contains(seats) else {
             throw Refusal.invalid("round.seats.outOfRange", "应选名额应在1至\(ElectionSetup.maxSeats)之间", field: "seats")
@@ -64,13 +76,16 @@ public enum Rounds {
         }
         let ordered = approvedOrder ? people : NameOrder(convention: election.nameOrder).sorted(people, by: \.record.name)
         let number = (try await data.meetings.rounds(of: election.id).map(\.number).max() ?? 0) + 1
-        let round = RoundRecord(electionID: election.id, number: number, kind: kind, seats: seats,
+        var round = RoundRecord(electionID: election.id, number: number, kind: kind, seats: seats,
                                 candidates: ordered.map { .init(id: $0.id.description, name: $0.record.name) }, createdBy: actor, createdAt: AuditLog.timestamp())
-        try await data.write { data in
+        round.origin = origin
+        let overridden = origin?.override.map { "；主持人调整候选人名单，理由：\($0)" } ?? ""
+        try await data.write { [round] data in
             try await data.meetings.insert(round)
             try await AuditLog.append(.roundCreated, actor: actor, object: "round:\(round.id)",
                                       after: "\(election.name) 第 \(number) 轮（\(label(kind))）：应选 \(seats) 名，候选人"
-                                          + (approvedOrder ? "（按上级批准的顺序）" : "（按姓氏笔画为序）") + ordered.map(\.record.name).joined(separator: "、"),
+                                          + (approvedOrder ? "（按上级批准的顺序）" : "（按姓氏笔画为序）") + ordered.map(\.record.name).joined(separator: "、")
+                                          + overridden,
                                       in: data)
         }
         return round
@@ -100,33 +115,59 @@ public enum Rounds {
         return all
     }
 
-    /// The round a count calls for next (RULES §6), its seats and candidates computed from the
-    /// report, not typed: a tie-break (重新投票) among those tied at the last seat, or a
-    /// supplementary election (另行选举) for the shortfall.
+    /// The round a count calls for next (RULES §6–7), once the report is signed, and once per
+    /// report: a tie-break (重新投票) among exactly those tied at the last seat, or a
+    /// supplementary election (另行选举) for the shortfall, its list computed from the report —
+    /// or, for a supplementary round only, the chair's own list with the reason recorded and
+    /// never fewer than seats + 1. A preliminary's follow-ups keep its threshold base E.
     @discardableResult
-    public static func followUp(_ roundID: RoundID, actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
-        let (round, election) = try await find(roundID, scope: scope, in: data)
-        guard [.counted, .signed, .announced].contains(round.lifecycle.state) else {
-            throw Refusal.invalid("round.followUp.notCounted", "计票结束后才能根据结果安排下一轮")
-        }
-        let report = try await RoundResults.report(roundID, scope: scope, in: data).report
-        let kind: RoundKind, contest: SeatContest
-        if let tie = report.tieBreak { (kind, contest) = (.tieBreak, tie) }
-        else if let supplementary = report.supplementary {
-            if let reduction = round.seatReduction {
-                throw Refusal.invalid("round.followUp.reduced", "会议已决定减少 \(reduction.seats) 个名额、不再另行选举（\(reduction.vote)）")
+    public static func followUp(_ roundID: RoundID, override: (candidates: [MemberID], reason: String)? = nil, actor: String, scope: Scope,
+                                in data: any DataStore) async throws -> RoundRecord {
+        // Read, checked and written in one transaction: two clicks cannot set up two follow-ups.
+        try await data.write { data in
+            let (round, election) = try await find(roundID, scope: scope, in: data)
+            guard [.signed, .announced].contains(round.lifecycle.state) else {
+                throw Refusal.invalid("round.followUp.notSigned", "总监票人和会议主持人签字后才能根据结果安排下一轮（本轮在「\(round.lifecycle.state.rawValue)」）")
             }
-            (kind, contest) = (.supplementary, supplementary)
-        }
-        else { throw Refusal.invalid("round.followUp.none", "本轮已选足，没有需要重新投票或另行选举的名额") }
-        let ids = round.candidates.map(\.id)
-        let members = try contest.candidates.map { label -> MemberID in
-            guard ids.contains(label), let id = MemberID(label) else {
-                throw Refusal.invalid("round.followUp.writeIn", "「\(label)」是另选人，不在名册的候选人之列：请由会议决定后手工设立下一轮")
+            if let earlier = try await data.meetings.rounds(of: election.id).first(where: { $0.origin?.round == round.id }) {
+                throw Refusal.invalid("round.followUp.exists", "已根据本轮结果设立了第 \(earlier.number) 轮（\(label(earlier.kind))），不能再设一次")
             }
-            return id
+            let report = try await RoundResults.report(roundID, scope: scope, in: data).report
+            let kind: RoundKind, contest: SeatContest
+            if let tie = report.tieBreak { (kind, contest) = (.tieBreak, tie) }
+            else if let supplementary = report.supplementary {
+                if let reduction = round.seatReduction {
+                    throw Refusal.invalid("round.followUp.reduced", "会议已决定减少 \(reduction.seats) 个名额、不再另行选举（\(reduction.vote)）")
+                }
+                (kind, contest) = (.supplementary, supplementary)
+            }
+            else { throw Refusal.invalid("round.followUp.none", "本轮已选足，没有需要重新投票或另行选举的名额") }
+            let ids = round.candidates.map(\.id)
+            var members = try contest.candidates.map { label -> MemberID in
+                guard ids.contains(label), let id = MemberID(label) else {
+                    throw Refusal.invalid("round.followUp.writeIn", "「\(label)」是另选人，不在名册的候选人之列：请由会议决定后另行处理")
+                }
+                return id
+            }
+            var reason: String?
+            if let override {
+                guard kind == .supplementary else {
+                    throw Refusal.invalid("round.followUp.tieListFixed", "重新投票只在票数相等的人中进行，名单由计票结果确定，不能调整", field: "candidates")
+                }
+                let text = override.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard (2...200).contains(text.count) else {
+                    throw Refusal.invalid("round.followUp.reasonMissing", "调整另行选举的候选人名单须写明理由（2至200字）", field: "reason")
+                }
+                guard override.candidates.count >= contest.seats + 1 else {
+                    throw Refusal.invalid("round.followUp.tooFew", "另行选举 \(contest.seats) 名，候选人至少 \(contest.seats + 1) 名，现 \(override.candidates.count) 名",
+                                          field: "candidates")
+                }
+                (members, reason) = (override.candidates, text)
+            }
+            let origin = RoundOrigin(round: round.id, preliminaryStage: round.kind == .preliminary || round.origin?.preliminaryStage == true, override: reason)
+            return try await insert(election.id, kind: kind, seats: contest.seats, candidates: members, approvedOrder: false, origin: origin,
+                                    actor: actor, scope: scope, in: data)
         }
-        return try await create(election.id, kind: kind, seats: contest.seats, candidates: members, actor: actor, scope: scope, in: data)
     }
 
     /// The meeting decides not to hold the supplementary election and to reduce the seats by the
@@ -237,7 +278,15 @@ public enum Rounds {
         case .collect(let returned): action = .collect(returned: returned)
         case .revote(let issued): action = .revote(issued: issued)
         case .startCount: action = .startCount
-        case .finishCount: action = .finishCount(allBatchesDefinitive: try await BallotEntry.definitiveBallots(of: round, in: data) != nil)
+        case .finishCount:
+            let definitive = try await BallotEntry.definitiveBallots(of: round, in: data) != nil
+            // The count must give a result before it can end: no signature or announcement without one.
+            if definitive {
+                do { _ = try await RoundResults.report(id, scope: scope, in: data) } catch let refusal as Refusal {
+                    throw Refusal(refusal.kind, code: refusal.code, message: "计票得不出结果，不能结束计票：\(refusal.message)", field: refusal.field)
+                }
+            }
+            action = .finishCount(allBatchesDefinitive: definitive)
         case .reopen(let reason): action = .reopen(reason: reason)
         case .announce: action = .announce
         }

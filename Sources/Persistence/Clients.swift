@@ -218,13 +218,14 @@ public protocol BallotEntryClient: Sendable {
     func entries(of round: RoundID) async throws -> [BatchEntryRecord]
     func insert(_ entry: BatchEntryRecord) async throws
     func finalise(round: RoundID, batch: Int, entry: Int, at: String) async throws
-    func reopen(round: RoundID, batch: Int, entry: Int) async throws
     /// The current keyings of a batch (not superseded).
     func ballots(of round: RoundID, batch: Int) async throws -> [KeyedBallotRecord]
     /// One ballot's current keying in one entry, if it has been keyed.
     func ballot(of round: RoundID, batch: Int, entry: Int, number: Int) async throws -> KeyedBallotRecord?
     /// Every current keying of the round, for the count.
     func ballots(of round: RoundID) async throws -> [KeyedBallotRecord]
+    /// Every keying of one ballot in both entries, superseded ones included: what a send-back changed.
+    func keyings(of round: RoundID, batch: Int, number: Int) async throws -> [KeyedBallotRecord]
     func insert(_ ballot: KeyedBallotRecord) async throws
     func supersede(round: RoundID, batch: Int, entry: Int, number: Int, at: String) async throws
     func resolutions(of round: RoundID, batch: Int) async throws -> [ResolutionRecord]

@@ -197,12 +197,28 @@ public struct RoundRecord: Sendable, Equatable {
     public var pendingChair: String?
     /// The meeting's decision to reduce the seats instead of a supplementary election (RULES §6).
     public var seatReduction: SeatReduction?
+    /// For a tie-break or supplementary round: the round whose report it follows.
+    public var origin: RoundOrigin?
     public var createdBy: String
     public var createdAt: String
     public init(id: RoundID = RoundID(UUID()), electionID: ElectionID, number: Int, kind: RoundKind, seats: Int, candidates: [Candidate],
                 lifecycle: RoundLifecycle = RoundLifecycle(), createdBy: String, createdAt: String) {
         self.id = id; self.electionID = electionID; self.number = number; self.kind = kind; self.seats = seats; self.candidates = candidates
         self.lifecycle = lifecycle; self.createdBy = createdBy; self.createdAt = createdAt
+    }
+}
+
+/// Where a follow-up round comes from (RULES §6–7): the report it follows (one follow-up per
+/// report), whether it settles a preliminary election (the threshold base stays E), and, for a
+/// supplementary list the chair changed, the recorded reason.
+public struct RoundOrigin: Sendable, Equatable, Codable {
+    public let round: RoundID
+    public let preliminaryStage: Bool
+    public let override: String?
+    public init(round: RoundID, preliminaryStage: Bool, override: String?) {
+        self.round = round
+        self.preliminaryStage = preliminaryStage
+        self.override = override
     }
 }
 

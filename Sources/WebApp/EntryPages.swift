@@ -6,13 +6,15 @@ import Meetings
 
 struct EntryPage: Encodable {
     struct Candidate: Encodable { let id: String; let name: String; let mark: String; let writeIn: String }
-    struct Cell: Encodable { let number: Int; let keyed: Bool; let differs: Bool; let current: Bool }
+    struct Cell: Encodable { let number: Int; let keyed: Bool; let sentBack: Bool; let current: Bool }
     let roundID: String, roundTitle: String, electionName: String
     let batch: Int, entry: Int, size: Int, number: Int, seats: Int
     let candidates: [Candidate]
     let invalid: Bool, invalidReason: String
     let keyed: Int, finalised: Bool, complete: Bool
-    let cells: [Cell], differences: [Int]
+    /// The ballot shown was sent back by a scrutineer: keyed again, blind, in a submitted entry.
+    let rekey: Bool
+    let cells: [Cell], sentBack: [Int]
     /// The account keying the other entry may not key this one.
     let blocked: String?
 }
@@ -22,6 +24,8 @@ struct ReviewPage: Encodable {
     let roundID: String, roundTitle: String, electionName: String
     let batch: Int, size: Int, state: String, counters: [String]
     let rows: [Row]
+    /// Every ballot sent back, with what its re-key did (or that it waits).
+    let rekeys: [String]
     let canResolve: Bool
 }
 
@@ -38,7 +42,7 @@ enum EntryPages {
         let batchNumber = try RoundAPI.number(req, "batch", "批次"), entryNumber = try RoundAPI.number(req, "entry", "录入")
         let view = try await BallotEntry.entryView(round: id, batch: batchNumber, entry: entryNumber, scope: try access.scope, in: req.data)
         let asked = req.query[Int.self, at: "ballot"].flatMap { (1...view.batch.size).contains($0) ? $0 : nil }
-        let number = asked ?? view.nextUnkeyed ?? 1
+        let number = asked ?? view.sentBack.first ?? view.nextUnkeyed ?? 1
         var marks: [String: String] = [:], writeIns: [String: String] = [:], invalidReason: String?
         switch view.mine[number] {
         case .marked(let m, let w)?:
@@ -52,15 +56,15 @@ enum EntryPages {
         if let owner = view.owner, owner != access.user.username { blocked = "第 \(entryNumber) 次录入由账号 \(owner) 进行" }
         else if other == access.user.username { blocked = "您已进行本批的另一次录入；同一批的两次录入须由两名不同的计票人进行" }
         else { blocked = nil }
-        let differs = Set(view.differences)
+        let sentBack = Set(view.sentBack)
         return try await req.render("entry", access, EntryPage(
             roundID: id.description, roundTitle: RoundPages.title(view.round), electionName: view.election.name,
             batch: batchNumber, entry: entryNumber, size: view.batch.size, number: number, seats: view.round.seats,
             candidates: view.round.candidates.map { .init(id: $0.id, name: $0.name, mark: marks[$0.id] ?? "", writeIn: writeIns[$0.id] ?? "") },
             invalid: invalidReason != nil, invalidReason: invalidReason ?? "",
-            keyed: view.mine.count, finalised: view.finalised, complete: view.nextUnkeyed == nil,
-            cells: (1...view.batch.size).map { .init(number: $0, keyed: view.mine[$0] != nil, differs: differs.contains($0), current: $0 == number) },
-            differences: view.differences, blocked: blocked))
+            keyed: view.mine.count, finalised: view.finalised, complete: view.nextUnkeyed == nil, rekey: view.finalised && sentBack.contains(number),
+            cells: (1...view.batch.size).map { .init(number: $0, keyed: view.mine[$0] != nil, sentBack: sentBack.contains($0), current: $0 == number) },
+            sentBack: view.sentBack, blocked: blocked))
     }
 
     /// One ballot from the form: `mark.<id>` = for / against / empty, `writeIn.<id>`, or `invalid` with `reason`.
@@ -88,6 +92,10 @@ enum EntryPages {
             let view = try await BallotEntry.entryView(round: id, batch: batch, entry: entry, scope: try access.scope, in: req.data)
             let later = number < view.batch.size ? (number + 1...view.batch.size).first { view.mine[$0] == nil } : nil
             let verdict = answer.valid ? "有效票" : "无效票（\(answer.reason ?? "")）"
+            if view.finalised {
+                return ("第 \(batch) 批第 \(number) 张已重录：\(verdict)" + (view.sentBack.isEmpty ? "。退回的选票已全部重录，由监票人核对。" : ""),
+                        path(id, batch, entry) + "?ballot=\(view.sentBack.first ?? number)")
+            }
             return ("第 \(batch) 批第 \(number) 张已录入：\(verdict)" + (view.nextUnkeyed == nil ? "。本批已全部录入，核对无误后请提交。" : ""),
                     path(id, batch, entry) + "?ballot=\(later ?? view.nextUnkeyed ?? number)")
         }
@@ -99,8 +107,9 @@ enum EntryPages {
         let id = try RoundAPI.roundID(req)
         let batch = try RoundAPI.number(req, "batch", "批次"), entry = try RoundAPI.number(req, "entry", "录入")
         return try await RoundPages.onPage(req, back: path(id, batch, entry)) {
-            let differing = try await BallotEntry.finalise(round: id, batch: batch, entry: entry, actor: access.user.username, scope: try access.scope, in: req.data)
-            return "已提交第 \(batch) 批第 \(entry) 次录入" + (differing.isEmpty ? "" : "；与另一次录入不一致的：第 \(differing.map(String.init).joined(separator: "、")) 张，请监票人裁定")
+            try await BallotEntry.finalise(round: id, batch: batch, entry: entry, actor: access.user.username, scope: try access.scope, in: req.data)
+            // Blind: the counter is not told whether the other entry agrees.
+            return "已提交第 \(batch) 批第 \(entry) 次录入；两次录入都提交后由监票人核对"
         }
     }
 
@@ -116,6 +125,13 @@ enum EntryPages {
             counters: review.counters.sorted { $0.key < $1.key }.map { "第 \($0.key) 次：账号 \($0.value)" },
             rows: review.differences.map { .init(number: $0.number, first: BallotEntry.describe($0.first, candidates: candidates),
                                                  second: BallotEntry.describe($0.second, candidates: candidates)) },
+            rekeys: review.rekeys.map { r in
+                let before = BallotEntry.describe(r.before, candidates: candidates)
+                let head = "第 \(r.number) 张退回第 \(r.entry) 次录入重录："
+                guard let after = r.after else { return head + "待重录（原为「\(before)」）" }
+                return head + (r.changed ? "重录后改变，由「\(before)」改为「\(BallotEntry.describe(after, candidates: candidates))」"
+                                         : "重录后未改变（仍为「\(before)」）")
+            },
             canResolve: review.state == .differing))
     }
 

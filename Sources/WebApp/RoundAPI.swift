@@ -47,10 +47,15 @@ struct APIRoundReport: Content {
 
 struct APIKeyed: Content { let number: Int; let entry: Int; let valid: Bool; let invalidReason: String? }
 struct APIDifferences: Content { let numbers: [Int] }
+/// A submitted entry — nothing about the other entry (the counter stays blind).
+struct APIFinalised: Content { let batch: Int; let entry: Int; let finalised: Bool }
 struct APIResolve: Content { let number: Int; let keep: Int?; let reenter: Int? }
 extension BallotEntry.Body: Content {}
 
 struct APISeatReduction: Content { let vote: String; let agreed: Int? }
+/// A supplementary list the chair sets instead of the computed one, with the reason (optional body of follow-up).
+struct APIFollowUp: Content { let candidates: [MemberID]; let reason: String }
+
 struct APINewRound: Content {
     let kind: RoundKind; let seats: Int; let candidates: [MemberID]
     /// true: the candidates stand on the ballot in the order given (approved by the higher organization), not 姓氏笔画.
@@ -98,7 +103,10 @@ enum RoundAPI {
     /// The tie-break or supplementary round the count calls for, computed from the report.
     @Sendable static func followUp(_ req: Request) async throws -> Response {
         let access = try await Access.require(.runMeeting, for: req)
-        let round = try await Rounds.followUp(try roundID(req), actor: access.user.username, scope: try access.scope, in: req.data)
+        // No body: the list the report computes. A body: the chair's supplementary list and its reason.
+        let override = (req.body.data?.readableBytes ?? 0) > 0 ? try req.content.decode(APIFollowUp.self) : nil
+        let round = try await Rounds.followUp(try roundID(req), override: override.map { ($0.candidates, $0.reason) }, actor: access.user.username,
+                                              scope: try access.scope, in: req.data)
         return try await APIRound(round, batches: []).encodeResponse(status: .created, for: req)
     }
 
@@ -125,16 +133,17 @@ enum RoundAPI {
         return APIKeyed(number: answer.number, entry: answer.entry, valid: answer.valid, invalidReason: answer.reason)
     }
 
-    @Sendable static func finalise(_ req: Request) async throws -> APIDifferences {
+    @Sendable static func finalise(_ req: Request) async throws -> APIFinalised {
         let access = try await Access.require(.enterBallots, for: req)
-        return APIDifferences(numbers: try await BallotEntry.finalise(round: try roundID(req), batch: try number(req, "batch", "批次"),
-                                                                      entry: try number(req, "entry", "录入"), actor: access.user.username,
-                                                                      scope: try access.scope, in: req.data))
+        let batch = try number(req, "batch", "批次"), entry = try number(req, "entry", "录入")
+        try await BallotEntry.finalise(round: try roundID(req), batch: batch, entry: entry, actor: access.user.username, scope: try access.scope, in: req.data)
+        return APIFinalised(batch: batch, entry: entry, finalised: true)
     }
 
-    /// The numbers of the ballots the two entries disagree on; never the entries' values.
+    /// The numbers of the ballots the two entries disagree on, for the scrutineers only (never
+    /// the entries' values; empty until both entries are submitted).
     @Sendable static func differences(_ req: Request) async throws -> APIDifferences {
-        let access = try await Access.require(anyOf: [.enterBallots, .resolveEntries], for: req)
+        let access = try await Access.require(.resolveEntries, for: req)
         return APIDifferences(numbers: try await BallotEntry.differences(round: try roundID(req), batch: try number(req, "batch", "批次"),
                                                                          scope: try access.scope, in: req.data))
     }

@@ -44,23 +44,54 @@ import RuleInput
         try batch.finalise(.first)
         #expect(Self.code { try batch.key(Self.againstAWithZhao, number: 1, entry: .first) } == "entry.finalised")
         #expect(try batch.key(Self.forA, number: 1, entry: .first) == .unchanged)   // the same again answers as before
-        // The second counter keys ballot 2 differently: flagged by number only.
+        // The second counter keys ballot 2 differently: blind — nothing differs while entry 2 is open.
         try batch.key(Self.forA, number: 1, entry: .second)
         try batch.key(Self.forA, number: 2, entry: .second)
-        #expect(batch.differences == [2])
+        #expect(batch.differences.isEmpty)
         try batch.key(.invalid(reason: "撕毁"), number: 3, entry: .second)
-        #expect(batch.definitive == nil)
+        #expect(batch.definitive == nil && batch.differences.isEmpty)
         #expect(Self.code { try batch.keep(.first, number: 2) } == "batch.notFinalised")
         try batch.finalise(.second)
         #expect(batch.definitive == nil && batch.differences == [2])
         #expect(Self.code { try batch.keep(.first, number: 1) } == "batch.noDifference")
-        // Sent back to the second counter, keyed again from the paper, finalised: now it agrees.
+        // Sent back to the second counter: only ballot 2; the entry stays submitted.
         try batch.reenter(.second, number: 2)
-        #expect(!batch.finalised.contains(.second) && batch.definitive == nil)
+        #expect(batch.finalised == [.first, .second] && batch.sentBack == [.second: [2]] && batch.definitive == nil && batch.differences.isEmpty)
+        #expect(Self.code { try batch.key(Self.againstAWithZhao, number: 1, entry: .second) } == "entry.finalised")
+        #expect(Self.code { try batch.key(Self.againstAWithZhao, number: 3, entry: .second) } == "entry.finalised")
         try batch.key(.marked(marks: [:], writeIns: []), number: 2, entry: .second)
-        try batch.finalise(.second)
-        #expect(batch.differences.isEmpty)
+        #expect(batch.sentBack.isEmpty && batch.differences.isEmpty)
+        // Re-keyed once: a second change of the same ballot is refused.
+        #expect(Self.code { try batch.key(Self.forA, number: 2, entry: .second) } == "entry.finalised")
         #expect(batch.definitive == [Self.forA, .marked(marks: [:], writeIns: []), .invalid(reason: "无法辨认")])
+    }
+
+    /// A ballot settled by "keep" cannot be changed by a later send-back of another one: the
+    /// send-back reopens that ballot alone (before, it reopened the whole entry).
+    @Test func aKeptBallotStaysKeptWhenAnotherIsSentBack() throws {
+        var batch = try DoubleEntryBatch(size: 2)
+        let blank = KeyedBallot.marked(marks: [:], writeIns: [])
+        try batch.key(Self.forA, number: 1, entry: .first)
+        try batch.key(Self.forA, number: 2, entry: .first)
+        try batch.key(blank, number: 1, entry: .second)
+        try batch.key(blank, number: 2, entry: .second)
+        try batch.finalise(.first)
+        try batch.finalise(.second)
+        #expect(batch.differences == [1, 2])
+        try batch.keep(.first, number: 1)
+        try batch.reenter(.second, number: 2)
+        #expect(Self.code { try batch.key(Self.againstAWithZhao, number: 1, entry: .second) } == "entry.finalised")
+        try batch.key(Self.forA, number: 2, entry: .second)
+        #expect(batch.definitive == [Self.forA, Self.forA])
+    }
+
+    /// The entry's validity and the count's are one rule: a person written twice is one choice.
+    @Test func entryValidityIsTheCountsValidity() {
+        let twice = KeyedBallot.marked(marks: ["a": .for, "b": .against, "c": .against],
+                                       writeIns: [.init(under: "b", name: "赵志刚"), .init(under: "c", name: "赵　志刚")])
+        // Seats 2: ○ a plus 赵志刚 (written twice, one person) is two choices — valid. Before, entry said three.
+        #expect(twice.validity(seats: 2).valid)
+        #expect(!twice.validity(seats: 1).valid)
     }
 
     @Test func aScrutineerKeepsOneEntry() throws {

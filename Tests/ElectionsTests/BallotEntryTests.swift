@@ -46,7 +46,7 @@ import Meetings
         // Too many for-marks: the server says invalid.
         let tooMany = try await BallotEntry.key(Self.body(round, for: c.prefix(46)), round: round.id, batch: last.number, entry: 1, ballot: 1,
                                                 actor: "a", scope: .city, in: t.data)
-        #expect(!tooMany.valid && tooMany.reason == "赞成 46 人，多于应选 45 名")
+        #expect(!tooMany.valid && tooMany.reason == "赞成（含另选）46人，多于应选45名")
         _ = try await BallotEntry.key(Self.body(round, for: c.prefix(1)), round: round.id, batch: last.number, entry: 1, ballot: 1, actor: "a", scope: .city, in: t.data)
         // The same counter cannot key the other entry; another counter cannot take over entry 1.
         #expect(await refused("entry.sameCounter") {
@@ -55,7 +55,7 @@ import Meetings
         #expect(await refused("entry.otherCounter") {
             _ = try await BallotEntry.key(Self.body(round, for: c.prefix(1)), round: round.id, batch: last.number, entry: 1, ballot: 1, actor: "b", scope: .city, in: t.data)
         })
-        #expect(try await BallotEntry.finalise(round: round.id, batch: last.number, entry: 1, actor: "a", scope: .city, in: t.data).isEmpty)
+        #expect(try await BallotEntry.finalise(round: round.id, batch: last.number, entry: 1, actor: "a", scope: .city, in: t.data) == .open)
         // Finalised: a different ballot is a conflict (409); the same one still answers as before.
         do {
             _ = try await BallotEntry.key(Self.body(round, for: c.prefix(2)), round: round.id, batch: last.number, entry: 1, ballot: 1, actor: "a", scope: .city, in: t.data)
@@ -63,24 +63,38 @@ import Meetings
         } catch let refusal as Refusal { #expect(refusal.kind == .conflict && refusal.code == "entry.finalised") }
         #expect(try await BallotEntry.key(Self.body(round, for: c.prefix(1)), round: round.id, batch: last.number, entry: 1, ballot: 1,
                                           actor: "a", scope: .city, in: t.data).valid)
-        // Counter b keys entry 2 with ballot 2 read differently: flagged by number only.
+        // Counter b keys entry 2 with ballot 2 read differently; nobody sees it while entry 2 is open.
         for n in 1...last.size {
             let ids = n == min(2, last.size) ? c.prefix(0) : c.prefix(n % 3)
             _ = try await BallotEntry.key(Self.body(round, for: ids), round: round.id, batch: last.number, entry: 2, ballot: n, actor: "b", scope: .city, in: t.data)
+            #expect(try await BallotEntry.differences(round: round.id, batch: last.number, scope: .city, in: t.data).isEmpty)
+            #expect(try await BallotEntry.entryView(round: round.id, batch: last.number, entry: 2, scope: .city, in: t.data).sentBack.isEmpty)
         }
         let flagged = min(2, last.size)
-        let differing = try await BallotEntry.finalise(round: round.id, batch: last.number, entry: 2, actor: "b", scope: .city, in: t.data)
+        let state = try await BallotEntry.finalise(round: round.id, batch: last.number, entry: 2, actor: "b", scope: .city, in: t.data)
         let expected = (flagged % 3 == 0) ? [] : [flagged]
-        #expect(differing == expected)
+        #expect(state == (expected.isEmpty ? .definitive : .differing))
+        #expect(try await BallotEntry.differences(round: round.id, batch: last.number, scope: .city, in: t.data) == expected)
         // Counting cannot end with batches open or differing.
         #expect(await refused("round.batches.pending") { _ = try await Rounds.take(.finishCount, round: round.id, actor: "chair", scope: .city, in: t.data) })
         if !expected.isEmpty {
-            // Sent back to entry 2, keyed again from the paper as entry 1 had it, finalised: agreed.
+            // Sent back to entry 2: that ballot only; the counter sees the number to re-key, nothing of entry 1.
             #expect(try await BallotEntry.resolve(round: round.id, batch: last.number, ballot: flagged, .reenter(2), actor: "scrutineer", scope: .city, in: t.data)
                     .isEmpty)
+            let view = try await BallotEntry.entryView(round: round.id, batch: last.number, entry: 2, scope: .city, in: t.data)
+            #expect(view.finalised && view.sentBack == [flagged] && view.mine[flagged] == nil)
+            if last.size > 1 {
+                let other = flagged == 1 ? 2 : 1
+                #expect(await refused("entry.finalised") {
+                    _ = try await BallotEntry.key(Self.body(round, for: c.prefix(4)), round: round.id, batch: last.number, entry: 2, ballot: other,
+                                                  actor: "b", scope: .city, in: t.data)
+                })
+            }
             _ = try await BallotEntry.key(Self.body(round, for: c.prefix(flagged % 3)), round: round.id, batch: last.number, entry: 2, ballot: flagged,
                                           actor: "b", scope: .city, in: t.data)
-            #expect(try await BallotEntry.finalise(round: round.id, batch: last.number, entry: 2, actor: "b", scope: .city, in: t.data).isEmpty)
+            // The scrutineer sees the re-key changed the ballot.
+            let review = try await BallotEntry.review(round: round.id, batch: last.number, scope: .city, in: t.data)
+            #expect(review.state == .definitive && review.rekeys.count == 1 && review.rekeys.first?.changed == true && review.rekeys.first?.number == flagged)
         }
         // The other batches: keyed alike by c and d, except one ballot the scrutineer settles by keeping entry 1.
         for batch in batches.dropLast() {

@@ -177,5 +177,5 @@ import Documents
                                                  "Store.AddPasswordChangeFlag", "Store.AddAccountDisabled", "Store.CreateSessions",
                                                  "Store.CreateLoginAttempts", "Store.CreateAuditCheckpoints", "Store.CreateColumnMaps",
                                                  "Store.AddElectionSetup", "Store.CreateCandidacies",
-                                                 "Store.CreateVetting", "Store.AddCandidacyCategory", "Store.CreateParticipation", "Store.CreateMeetingAttendance", "Store.CreateRounds", "Store.CreateBallotEntry", "Store.AddSeatReduction"])
+                                                 "Store.CreateVetting", "Store.AddCandidacyCategory", "Store.CreateParticipation", "Store.CreateMeetingAttendance", "Store.CreateRounds", "Store.CreateBallotEntry", "Store.AddSeatReduction", "Store.AddRoundOrigin"])
 }

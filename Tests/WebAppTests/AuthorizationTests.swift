@@ -83,7 +83,7 @@ import Documents
         ("GET /api/v1/elections/ELECTION/attendance", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/rounds", [.ok, .ok, .ok, .forbidden, .ok, .ok]),
         ("GET /api/v1/rounds/\(UUID())/report", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .notFound]),
-        ("GET /api/v1/rounds/\(UUID())/batches/1/differences", [.notFound, .notFound, .forbidden, .forbidden, .notFound, .notFound]),
+        ("GET /api/v1/rounds/\(UUID())/batches/1/differences", [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .notFound]),
         ("GET /api/v1/rounds/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .notFound, .notFound]),
         ("GET /api/v1/rounds/\(UUID())/ballots.pdf", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/rounds/\(UUID())/report.pdf", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .notFound]),

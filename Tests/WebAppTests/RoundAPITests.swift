@@ -103,16 +103,24 @@ import Meetings
             let sameCounter = try await put(counter1, entry: 2, number: 1, ballot(1), expect: .forbidden)
             #expect(sameCounter.contains("entry.sameCounter"))
             try await app.testing().test(.GET, "/api/v1/members", headers: counter1) { res in #expect(res.status == .forbidden) }   // counters never reach the roster
-            // Counter 2 reads ballot 2 differently.
+            // Counter 2 reads ballot 2 differently; neither counter is told, before or after submitting.
             for n in 1...size { _ = try await put(counter2, entry: 2, number: n, n == 2 ? ballot(3) : ballot(n), expect: .ok) }
+            try await app.testing().test(.GET, "/api/v1/rounds/\(round.id)/batches/1/differences", headers: scrutineer) { res in
+                let numbers = try res.content.decode(APIDifferences.self).numbers
+                #expect(numbers.isEmpty)   // neither entry submitted yet: blind
+            }
             for (headers, entry) in [(counter1, 1), (counter2, 2)] {
                 try await app.testing().test(.POST, "/api/v1/rounds/\(round.id)/batches/1/entries/\(entry)/finalise", headers: headers) { res in
                     #expect(res.status == .ok)
+                    #expect(!res.body.string.contains("numbers") && !res.body.string.contains("差异"), "\(res.body.string)")
                 }
+            }
+            try await app.testing().test(.GET, "/api/v1/rounds/\(round.id)/batches/1/differences", headers: counter2) { res in
+                #expect(res.status == .forbidden)   // counters never learn which ballots differ
             }
             let afterFinalise = try await put(counter1, entry: 1, number: 1, ballot(2), expect: .conflict)
             #expect(afterFinalise.contains("entry.finalised"))
-            try await app.testing().test(.GET, "/api/v1/rounds/\(round.id)/batches/1/differences", headers: counter2) { res in
+            try await app.testing().test(.GET, "/api/v1/rounds/\(round.id)/batches/1/differences", headers: scrutineer) { res in
                 let numbers = try res.content.decode(APIDifferences.self).numbers
                 #expect(numbers == [2])
                 #expect(!res.body.string.contains("for"))   // numbers only, never the other entry's marks

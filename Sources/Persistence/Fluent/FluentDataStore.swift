@@ -443,6 +443,7 @@ extension FluentMeetings {
         let l = r.lifecycle
         row.pendingScrutineer = r.pendingScrutineer; row.pendingChair = r.pendingChair
         row.seatReduction = try r.seatReduction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        row.origin = try r.origin.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         row.state = l.state.rawValue; row.ballotHash = l.ballotHash; row.expected = l.expected; row.present = l.present
         row.issued = l.issued; row.returned = l.returned; row.chiefScrutineer = l.signedBy?.chiefScrutineer; row.chair = l.signedBy?.chair
     }
@@ -459,6 +460,7 @@ extension FluentMeetings {
                                  createdBy: row.createdBy, createdAt: row.createdAt)
         record.pendingScrutineer = row.pendingScrutineer; record.pendingChair = row.pendingChair
         record.seatReduction = try row.seatReduction.map { try JSONDecoder().decode(SeatReduction.self, from: Data($0.utf8)) }
+        record.origin = try row.origin.map { try JSONDecoder().decode(RoundOrigin.self, from: Data($0.utf8)) }
         return record
     }
 }
@@ -494,10 +496,6 @@ struct FluentBallotEntry: BallotEntryClient {
         try await BatchEntry.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).filter(\.$entry == entry)
             .set(\.$finalisedAt, to: at).update()
     }
-    func reopen(round: RoundID, batch: Int, entry: Int) async throws {
-        try await BatchEntry.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).filter(\.$entry == entry)
-            .set(\.$finalisedAt, to: nil).update()
-    }
     func record(_ r: KeyedBallotRow) -> KeyedBallotRecord {
         KeyedBallotRecord(roundID: RoundID(r.roundID), batch: r.batch, entry: r.entry, number: r.number, content: r.content, keyedBy: r.keyedBy,
                           keyedAt: r.keyedAt, supersededAt: r.supersededAt)
@@ -511,6 +509,9 @@ struct FluentBallotEntry: BallotEntryClient {
     }
     func ballots(of round: RoundID) async throws -> [KeyedBallotRecord] {
         try await KeyedBallotRow.query(on: db).filter(\.$roundID == round.uuid).filter(\.$supersededAt == nil).all().map(record)
+    }
+    func keyings(of round: RoundID, batch: Int, number: Int) async throws -> [KeyedBallotRecord] {
+        try await KeyedBallotRow.query(on: db).filter(\.$roundID == round.uuid).filter(\.$batch == batch).filter(\.$number == number).all().map(record)
     }
     func insert(_ b: KeyedBallotRecord) async throws {
         let row = KeyedBallotRow()

@@ -15,7 +15,7 @@ extension StoreMigration {
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry(), AddSeatReduction()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry(), AddSeatReduction(), AddRoundOrigin()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -394,6 +394,17 @@ struct AddSeatReduction: StoreMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema(Round.schema).deleteField("seat_reduction").update()
+    }
+}
+
+/// A follow-up round's origin: the round whose report it follows.
+struct AddRoundOrigin: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Round.schema).field("origin", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Round.schema).deleteField("origin").update()
     }
 }
 

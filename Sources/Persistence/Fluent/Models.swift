@@ -174,6 +174,7 @@ public final class Round: Model, @unchecked Sendable {
     @OptionalField(key: "pending_chair") public var pendingChair: String?
     /// `SeatReduction` as JSON.
     @OptionalField(key: "seat_reduction") public var seatReduction: String?
+    @OptionalField(key: "origin") public var origin: String?
     @Field(key: "created_by") public var createdBy: String
     @Field(key: "created_at") public var createdAt: String
     public init() {}

@@ -454,13 +454,6 @@ struct MemoryBallotEntry: BallotEntryClient {
             }
         }
     }
-    func reopen(round: RoundID, batch: Int, entry: Int) async throws {
-        box.change { s in
-            for i in s.batchEntries.indices where s.batchEntries[i].roundID == round && s.batchEntries[i].batch == batch && s.batchEntries[i].entry == entry {
-                s.batchEntries[i].finalisedAt = nil
-            }
-        }
-    }
     func ballots(of round: RoundID, batch: Int) async throws -> [KeyedBallotRecord] {
         box.read { $0.keyedBallots.filter { $0.roundID == round && $0.batch == batch && $0.supersededAt == nil } }
     }
@@ -469,6 +462,9 @@ struct MemoryBallotEntry: BallotEntryClient {
     }
     func ballots(of round: RoundID) async throws -> [KeyedBallotRecord] {
         box.read { $0.keyedBallots.filter { $0.roundID == round && $0.supersededAt == nil } }
+    }
+    func keyings(of round: RoundID, batch: Int, number: Int) async throws -> [KeyedBallotRecord] {
+        box.read { $0.keyedBallots.filter { $0.roundID == round && $0.batch == batch && $0.number == number } }
     }
     func insert(_ ballot: KeyedBallotRecord) async throws {
         try box.change { s in
