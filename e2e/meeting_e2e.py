@@ -78,7 +78,7 @@ def ballot(i, ids):
     return {"invalid": "无法辨认"}
 
 
-def key_in_browser(round_id, batch, entry, numbers, ids, change=None):
+def key_in_browser(round_id, batch, entry, numbers, ids, change=None, said="已录入"):
     """Keys ballots through the entry form: a radio per candidate, then Enter's button."""
     for n in numbers:
         driver.get(f"{base}/rounds/{round_id}/batches/{batch}/entries/{entry}?ballot={n}")
@@ -87,7 +87,7 @@ def key_in_browser(round_id, batch, entry, numbers, ids, change=None):
             mark = wanted.get("marks", {}).get(candidate, "")
             driver.find_element(By.CSS_SELECTOR, f"input[name='mark.{candidate}'][value='{mark}']").click()
         driver.find_element(By.ID, "save").click()
-        step(f"第 {batch} 批第 {entry} 次录入第 {n} 张", lambda: f"第 {batch} 批第 {n} 张已录入：有效票" in body())
+        step(f"第 {batch} 批第 {entry} 次录入第 {n} 张", lambda: f"第 {batch} 批第 {n} 张{said}：有效票" in body())
 
 
 def key_by_api(api, round_id, batch, entry, first, size, ids, design):
@@ -202,8 +202,8 @@ try:
     assert not any(e.is_selected() for e in driver.find_elements(By.CSS_SELECTOR, "input[type=radio][value=for], input[type=radio][value=against]")), \
         "重录的表单不应带出此前任何一次的标记"
     shot("entry-rekey")
-    key_in_browser(rid, 1, 2, [12], ids)   # now as the paper says
-    step("重录后", lambda: "第 1 批第 12 张已重录：有效票" in body())
+    key_in_browser(rid, 1, 2, [12], ids, said="已重录")   # now as the paper says
+    step("重录后，退回的已全部重录", lambda: "退回的选票已全部重录" in body())
     browser.log_in("scrutineer", passwords["scrutineer"] + "-mine")
     driver.get(f"{base}/rounds/{rid}/batches/1")
     step("监票人看到重录改变了第 12 张，本批已确定", lambda: "已确定" in body() and f"第 12 张退回第 2 次录入重录：重录后改变" in body())
