@@ -47,7 +47,7 @@ let package = Package(
             .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Audit", dependencies: ["Core", "Persistence", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Audit", dependencies: ["Core", "ElectionRules", "Persistence", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Organizations", dependencies: ["Core", "Persistence", "Audit"]),
         .target(name: "Roster", dependencies: ["Core", "Persistence", "Audit", "Organizations", "Documents",
                                                .product(name: "Crypto", package: "swift-crypto")]),

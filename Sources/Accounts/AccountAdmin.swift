@@ -82,7 +82,7 @@ public enum AccountAdmin {
         guard (3...32).contains(username.count), username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
             throw Refusal.invalid("account.username.format", "用户名应为3至32个英文字母、数字或 . _ -", field: "username")
         }
-        let displayName = new.displayName.trimmingCharacters(in: .whitespaces)
+        let displayName = try HumanText.screened(new.displayName, field: "displayName", label: "姓名")
         guard !displayName.isEmpty, displayName.count <= 40 else {
             throw Refusal.invalid("account.displayName.length", "姓名不能为空，最多40个字", field: "displayName")
         }

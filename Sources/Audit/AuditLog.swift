@@ -1,6 +1,7 @@
 import Foundation
 import Crypto
 import Persistence
+import ElectionRules
 
 /// Every kind of audited event, defined in one place.
 public enum AuditAction: String, Sendable, CaseIterable {
@@ -103,6 +104,9 @@ public enum AuditLog {
     public static func append(_ action: AuditAction, actor: String, object: String,
                               before: String = "", after: String = "", in data: any DataStore) async throws -> AuditRecord {
         let at = timestamp()
+        // What is stored is what is hashed, on every database: a control or bidi character in a
+        // caller's text (even one refused elsewhere) is written out, never stored raw.
+        let (actor, object, before, after) = (HumanText.escaped(actor), HumanText.escaped(object), HumanText.escaped(before), HumanText.escaped(after))
         return try await data.audit.append { previous in
             var entry = AuditRecord(at: at, actor: actor, action: action.rawValue, object: object, before: before, after: after,
                                     prevHash: previous ?? genesisHash, hash: "")

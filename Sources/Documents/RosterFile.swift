@@ -297,7 +297,9 @@ public enum RosterFile {
         let dataRows = Array(nonEmpty.dropFirst())
         func cell(_ row: (number: Int, cells: [String]), _ field: Field) -> String {
             guard let i = position[field], i < row.cells.count else { return "" }
-            let text = row.cells[i].trimmed
+            // Stored in NFC (HumanText); ASCII is NFC already and needs no pass.
+            let raw = row.cells[i].trimmed
+            let text = raw.utf8.allSatisfy({ $0 < 0x80 }) ? raw : raw.precomposedStringWithCanonicalMapping
             // An exported CSV marks formula-like text with an apostrophe: read it back as written.
             if text.hasPrefix("'"), XLSXWriter.looksLikeFormula(String(text.dropFirst())) { return String(text.dropFirst()) }
             return text
@@ -328,6 +330,12 @@ public enum RosterFile {
                 rowProblems.append(FileInputError(file: file, row: row.number, column: heading(field), code: "roster.\(field).\(code)", message: message))
             }
             var record = RosterRecord()
+            // The one rule for stored text: no control or bidi characters, no stacked marks.
+            for column in columns {
+                if let problem = HumanText.problem(value(column.field), maxLength: 100_000) {
+                    report(column.field, String(problem.code.dropFirst("text.".count)), problem.message(heading(column.field)))
+                }
+            }
             for column in columns where column.required && value(column.field).isEmpty {
                 if !namedCells.contains("\(row.number)|\(heading(column.field))") { report(column.field, "required", "必填，不能为空") }
             }

@@ -89,7 +89,7 @@ public enum ElectionSetup {
             guard parts.count == 2 else {
                 throw Refusal.invalid("election.deadlines.line", "时间节点第 \(i + 1) 行应为「yyyy-MM-dd 步骤」", field: "deadlines", row: i + 1)
             }
-            deadlines.append(Deadline(step: parts[1].trimmingCharacters(in: .whitespaces), due: String(parts[0])))
+            deadlines.append(Deadline(step: try HumanText.screened(String(parts[1]), field: "deadlines", label: "时间节点第 \(i + 1) 行的步骤"), due: String(parts[0])))
         }
         return deadlines
     }
@@ -118,7 +118,7 @@ public enum ElectionSetup {
     @discardableResult
     public static func create(_ draft: Draft, actor: String, scope: Scope, in data: any DataStore) async throws -> ElectionRecord {
         guard scope == .city else { throw Refusal.forbidden("election.create.cityOnly", "选举由组织部设立") }
-        let name = draft.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = try HumanText.screened(draft.name, field: "name", label: "选举名称")
         guard (2...80).contains(name.count) else { throw Refusal.invalid("election.name.length", "选举名称应为2至80个字", field: "name") }
         guard (1...maxSeats).contains(draft.seats) else {
             throw Refusal.invalid("election.seats.outOfRange", "应选名额应在1至\(maxSeats)之间", field: "seats")

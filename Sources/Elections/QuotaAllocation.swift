@@ -70,7 +70,7 @@ public enum QuotaAllocation {
             guard (0...election.candidatePlaces).contains(override.places) else {
                 throw Refusal.invalid("quota.override.outOfRange", "名额应在0至\(election.candidatePlaces)之间", field: "\(field).places")
             }
-            let reason = override.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            let reason = try HumanText.screened(override.reason, field: "\(field).reason", label: "调整理由")
             guard (2...200).contains(reason.count) else {
                 throw Refusal.invalid("quota.override.reasonMissing", "调整名额须写明理由（2至200字）", field: "\(field).reason")
             }

@@ -44,7 +44,7 @@ public enum BallotEntry {
             guard body.marks == nil && body.writeIns == nil else {
                 throw Refusal.invalid("ballot.body.both", "无效票不再填写标记", field: "invalid")
             }
-            let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = try HumanText.screened(reason, field: "invalid", label: "无效的原因")
             guard (1...100).contains(text.count) else { throw Refusal.invalid("ballot.invalid.reason", "无效票须写明原因（1至100字）", field: "invalid") }
             return .invalid(reason: text)
         }
@@ -55,7 +55,9 @@ public enum BallotEntry {
             guard let mark = KeyedMark(rawValue: value) else { throw Refusal.invalid("ballot.mark.unknown", "标记应为 for 或 against", field: "marks") }
             marks[id] = mark
         }
-        let writeIns = body.writeIns ?? []
+        let writeIns = try (body.writeIns ?? []).prefix(round.candidates.count + 1).map {
+            Body.WriteIn(under: $0.under, name: try HumanText.screened($0.name, field: "writeIns", label: "另选人的姓名"))
+        }
         // RULES §6: on a tie-break ballot only the tied stand; nobody else can be written in.
         guard writeIns.isEmpty || round.kind != .tieBreak else {
             throw Refusal.invalid("ballot.writeIn.inTieBreak", "重新投票只在票数相等的人中进行，不能另选他人", field: "writeIns")

@@ -119,7 +119,8 @@ public enum MeetingAttendance {
         guard let member = try await voters([memberID], of: election, in: data)[memberID] else {
             throw Refusal.notFound("meeting.member.notAVoter", "这名党员不是本次会议有选举权的党员")
         }
-        let approval = approvedBy.trimmingCharacters(in: .whitespacesAndNewlines), vote = meetingVote.trimmingCharacters(in: .whitespacesAndNewlines)
+        let approval = try HumanText.screened(approvedBy, field: "approvedBy", label: "上级批准")
+        let vote = try HumanText.screened(meetingVote, field: "meetingVote", label: "会议表决情况")
         guard (2...200).contains(approval.count), (2...200).contains(vote.count) else {
             throw Refusal.invalid("exclusion.recordIncomplete", "不计入应到会人数须写明上级批准和会议表决情况（各2至200字）", field: "approvedBy")
         }

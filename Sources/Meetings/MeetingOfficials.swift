@@ -13,7 +13,7 @@ public enum MeetingOfficials {
         guard let member = try await MeetingAttendance.voters([memberID], of: election, in: data)[memberID] else {
             throw Refusal.notFound("meeting.member.notAVoter", "这名党员不是本次会议有选举权的党员")
         }
-        let text = approval.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try HumanText.screened(approval, field: "approval", label: "表决情况")
         guard (2...200).contains(text.count) else {
             throw Refusal.invalid("official.approvalMissing", "监票人、计票人须经会议通过：请写明表决情况（2至200字）", field: "approval")
         }

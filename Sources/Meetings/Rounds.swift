@@ -154,7 +154,7 @@ public enum Rounds {
                 guard kind == .supplementary else {
                     throw Refusal.invalid("round.followUp.tieListFixed", "重新投票只在票数相等的人中进行，名单由计票结果确定，不能调整", field: "candidates")
                 }
-                let text = override.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = try HumanText.screened(override.reason, field: "reason", label: "调整名单的理由")
                 guard (2...200).contains(text.count) else {
                     throw Refusal.invalid("round.followUp.reasonMissing", "调整另行选举的候选人名单须写明理由（2至200字）", field: "reason")
                 }
@@ -176,7 +176,7 @@ public enum Rounds {
     /// presidium decides, and its decision is recorded as stated.
     @discardableResult
     public static func reduceSeats(_ roundID: RoundID, vote: String, agreed: Int?, actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
-        let text = vote.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try HumanText.screened(vote, field: "vote", label: "表决情况或决定")
         guard (1...200).contains(text.count) else {
             throw Refusal.invalid("round.reduce.voteMissing", "请写明会议的表决情况或主席团的决定（1至200字）", field: "vote")
         }
@@ -287,7 +287,7 @@ public enum Rounds {
                 }
             }
             action = .finishCount(allBatchesDefinitive: definitive)
-        case .reopen(let reason): action = .reopen(reason: reason)
+        case .reopen(let reason): action = .reopen(reason: try HumanText.screened(reason, field: "reason", label: "重新打开的理由"))
         case .announce: action = .announce
         }
         do { try round.lifecycle.apply(action) } catch { throw Refusal.invalid(error.code, error.message, field: error.field) }

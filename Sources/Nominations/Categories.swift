@@ -39,7 +39,7 @@ public enum Categories {
         guard category.isEmpty || choices.contains(category) else {
             throw Refusal.invalid("category.unknown", "类别应为\(choices.joined(separator: "、"))之一", field: "category")
         }
-        let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try HumanText.screened(reason, field: "reason", label: "理由", multiline: true)
         guard category.isEmpty || (2...200).contains(text.count) else {
             throw Refusal.invalid("category.reasonMissing", "调整类别须写明理由（2至200字）", field: "reason")
         }

@@ -112,7 +112,7 @@ public enum ListPlanning {
     public static func reject(_ electionID: ElectionID, digest: String, reason: String, actor: String, scope: Scope, in data: any DataStore) async throws {
         guard scope == .city else { throw Refusal.forbidden("slate.cityOnly", "名单编排由组织部进行") }
         _ = try await ElectionSetup.find(electionID, scope: scope, in: data)
-        let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try HumanText.clean(reason, field: "reason", label: "理由", maxLength: 200, minLength: 0, multiline: true)
         try await AuditLog.append(.slateDecided, actor: actor, object: "election:\(electionID)", before: "方案 \(digest.prefix(12))",
                                   after: "未采纳" + (text.isEmpty ? "" : "：\(text.prefix(200))"), in: data)
     }

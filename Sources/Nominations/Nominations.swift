@@ -87,7 +87,7 @@ public enum Nominations {
         }
         try check(stage, scope: scope)
         let from = candidacy.stage
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = try HumanText.screened(reason, field: "reason", label: "理由", multiline: true)
         if stage.isActive {
             guard from.next == stage else {
                 throw Refusal.invalid("nomination.stage.order", "「\(entry.member.record.name)」在「\(from.rawValue)」，下一环节是\(from.next.map { "「\($0.rawValue)」" } ?? "（已结束）")", field: "stage")

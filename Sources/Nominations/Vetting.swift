@@ -45,7 +45,7 @@ public enum Vetting {
         guard open.contains(candidacy.stage) else {
             throw Refusal.invalid("vetting.stage", "「\(entry.member.record.name)」在「\(candidacy.stage.rawValue)」，考察意见在初步人选至研究审议期间记录", field: "department")
         }
-        let text = opinion.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try HumanText.screened(opinion, field: "opinion", label: "考察意见", multiline: true)
         guard (2...2_000).contains(text.count) else { throw Refusal.invalid("vetting.opinion.length", "意见应为2至2000字", field: "opinion") }
         guard let day = CalendarDate(text: date.trimmingCharacters(in: .whitespaces))?.description, day == date.trimmingCharacters(in: .whitespaces) else { throw Refusal.invalid("vetting.date.invalid", "日期应为 yyyy-MM-dd", field: "date") }
         guard attachments.count <= maxAttachments else {
@@ -53,7 +53,7 @@ public enum Vetting {
         }
         var files: [VettingOpinionRecord.Attachment] = []
         for (i, upload) in attachments.enumerated() {
-            let name = upload.name.trimmingCharacters(in: .whitespacesAndNewlines)
+            let name = try HumanText.screened(upload.name, field: "attachments[\(i)].name", label: "附件名称")
             guard (1...200).contains(name.count), !name.contains("/"), !name.contains("\\") else {
                 throw Refusal.invalid("vetting.attachment.name", "附件名称应为1至200个字，不含斜杠", field: "attachments[\(i)].name")
             }

@@ -94,7 +94,7 @@ public enum OrganizationEditor {
     }
 
     static func checkedName(_ name: String, in data: any DataStore) async throws -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = try HumanText.screened(name, field: "name", label: "党组织名称")
         guard trimmed.count >= 2, trimmed.count <= 60 else {
             throw Refusal.invalid("organization.name.length", "党组织名称应为2至60个字", field: "name")
         }
