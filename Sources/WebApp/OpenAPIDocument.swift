@@ -286,16 +286,20 @@ enum OpenAPIDocument {
         let error = JSON.object([("description", .string("见 error 字段")), ("content", content("Error"))])
         if op.body != nil || op.path.contains("{id}") || op.method != "get" { responses.append(("400", error)) }
         if op.signedIn { responses += [("401", error), ("403", error)] }
-        if op.path.contains("{id}") { responses.append(("404", error)) }
+        if op.path.contains("{") { responses.append(("404", error)) }
         if op.body == "RosterRecord" || op.body == "file" {
             responses.append(("422", .object([("description", .string("逐项列出的问题，没有写入")), ("content", content(op.body == "file" ? "ImportResult" : "Problems"))])))
         }
         var parameters: [JSON] = op.query.map { name, description in
             .object([("name", .string(name)), ("in", .string("query")), ("required", .bool(false)), ("description", .string(description)), ("schema", string())])
         }
-        if op.path.contains("{id}") {
-            parameters.insert(.object([("name", .string("id")), ("in", .string("path")), ("required", .bool(true)), ("schema", uuid)]), at: 0)
-        }
+        // Every {name} in the path is declared (OpenAPI requires it): numbers for the batch, the
+        // entry and the ballot, a file's name as text, ids otherwise.
+        let names = op.path.split(separator: "{").dropFirst().compactMap { $0.split(separator: "}").first.map(String.init) }
+        parameters.insert(contentsOf: names.map { name in
+            let schema = ["batch", "entry", "number"].contains(name) ? integer : name == "file" ? string() : uuid
+            return .object([("name", .string(name)), ("in", .string("path")), ("required", .bool(true)), ("schema", schema)])
+        }, at: 0)
         if op.signedIn && op.method != "get" {
             parameters.append(.object([("name", .string("X-CSRF-Token")), ("in", .string("header")), ("required", .bool(true)), ("schema", string())]))
         }
