@@ -10,6 +10,19 @@ public enum ApportionmentMethod: String, Codable, Sendable, CaseIterable {
     case adams
 }
 
+extension ApportionmentMethod {
+    /// How forms name the method.
+    public var label: String {
+        switch self {
+        case .hamilton: return "最大余额法（Hamilton）"
+        case .dhondt: return "最高平均数法（D'Hondt）"
+        case .sainteLague: return "圣拉古法（Sainte-Laguë）"
+        case .huntingtonHill: return "亨廷顿–希尔法（Huntington–Hill）"
+        case .adams: return "亚当斯法（Adams）"
+        }
+    }
+}
+
 public struct ApportionmentUnit: Sendable, Equatable {
     public var id: String
     public var name: String

@@ -12,6 +12,8 @@ public struct RoundResultSheet: Sendable {
         }
     }
     public var election = "", round = "", seats = 0
+    /// The rules the round was held under (office, margin, quorum, unreadable marks, order).
+    public var method: [String] = []
     public var expected = 0, present = 0, issued = 0, returned = 0, valid = 0, invalid = 0
     public var invalidReasons: [(reason: String, count: Int)] = []
     /// 「当选须得赞成票超过实到会人数（P = 182）的半数，即至少 92 票」, or that none applies.
@@ -45,7 +47,7 @@ extension DocumentRenderers {
     /// The figures in sentences: seats, E and P; I, R, valid and invalid with reasons; the threshold.
     public static func figures(_ s: RoundResultSheet) -> [String] {
         let reasons = s.invalidReasons.map { "\($0.reason) \($0.count) 张" }.joined(separator: "；")
-        return ["应选名额 \(s.seats) 名；应到会 E = \(s.present == 0 && s.expected == 0 ? "—" : String(s.expected)) 人，实到会 P = \(s.present) 人。",
+        return (s.method.isEmpty ? [] : ["选举办法：" + s.method.joined(separator: "；") + "。"]) + ["应选名额 \(s.seats) 名；应到会 E = \(s.present == 0 && s.expected == 0 ? "—" : String(s.expected)) 人，实到会 P = \(s.present) 人。",
                 "发出选票 I = \(s.issued) 张，收回选票 R = \(s.returned) 张；有效票 \(s.valid) 张，无效票 \(s.invalid) 张\(reasons.isEmpty ? "" : "（\(reasons)）")。",
                 s.threshold]
     }

@@ -1,9 +1,10 @@
 import Foundation
 import RuleInput
 
-/// A paper ballot as a counter keys it in (issue #13): per candidate ○ (for) or × (against) —
-/// a candidate left out abstains — with write-ins under an ×; or the whole ballot declared
-/// invalid with a reason. It carries no link to any voter.
+/// A paper ballot as a counter keys it in (issue #13): per candidate ○ (for), × (against) or a
+/// mark nobody can read (RULES §4, `partialInvalid` decides) — a candidate left out abstains —
+/// with write-ins under an ×; or the whole ballot declared invalid with a reason. It carries no
+/// link to any voter.
 public enum KeyedBallot: Sendable, Equatable {
     case marked(marks: [String: KeyedMark], writeIns: [KeyedWriteIn])
     case invalid(reason: String)
@@ -26,16 +27,17 @@ public enum KeyedBallot: Sendable, Equatable {
         case .invalid(let reason): return .declaredInvalid(reason: reason)
         case .marked(let marks, let writeIns):
             var ballot = BallotMarks(for: marks.filter { $0.value == .for }.compactMap { index[$0.key] }.sorted(),
-                                     against: marks.filter { $0.value == .against }.compactMap { index[$0.key] }.sorted())
+                                     against: marks.filter { $0.value == .against }.compactMap { index[$0.key] }.sorted(),
+                                     unreadable: marks.filter { $0.value == .unreadable }.compactMap { index[$0.key] }.sorted())
             ballot.placedWriteIns = writeIns.compactMap { w in index[w.under].map { PlacedWriteIn(under: $0, name: w.name) } }
             return .marked(ballot)
         }
     }
 
     /// Whether the ballot counts (RULES §4), decided by the one rule the count applies
-    /// (`BallotRules.evaluate`): entry, review, count and report cannot disagree. A keyed ballot
-    /// carries no unreadable mark, so the options' `partialInvalid` never applies here.
-    public func validity(seats: Int) -> (valid: Bool, reason: String?) {
+    /// (`BallotRules.evaluate`) with the election's options: entry, review, count and report
+    /// cannot disagree.
+    public func validity(seats: Int, options: RuleOptions = RuleOptions()) -> (valid: Bool, reason: String?) {
         // Validity depends on how many are chosen, not on who: any one place per id will do.
         let ids: [String]
         switch self {
@@ -43,14 +45,14 @@ public enum KeyedBallot: Sendable, Equatable {
         case .marked(let marks, let writeIns): ids = Array(Set(marks.keys).union(writeIns.map(\.under))).sorted()
         }
         let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
-        switch BallotRules.evaluate(ballot(index: index), seats: seats, options: RuleOptions()) {
+        switch BallotRules.evaluate(ballot(index: index), seats: seats, options: options) {
         case .valid: return (true, nil)
         case .invalid(let reason): return (false, reason)
         }
     }
 }
 
-public enum KeyedMark: String, Sendable, Codable, Equatable { case `for`, against }
+public enum KeyedMark: String, Sendable, Codable, Equatable { case `for`, against, unreadable }
 
 public struct KeyedWriteIn: Sendable, Equatable {
     public let under: String

@@ -20,7 +20,8 @@ public enum ElectionOverview {
     /// A unit sees its own quota row; the department every row and the total.
     public static func list(scope: Scope, in data: any DataStore) async throws -> [Row] {
         var rows: [Row] = []
-        for election in try await data.elections.all() {
+        // Only the elections the scope may open (the election's route answers 404 for the others).
+        for election in try await ElectionSetup.list(scope: scope, in: data) {
             let visible = try await quotas(election.id, scope: scope, in: data)
             let all = scope == .city ? visible : try await quotas(election.id, scope: .city, in: data)
             rows.append(Row(name: election.name, seats: election.seats, candidatePlaces: election.candidatePlaces, marginRatio: election.marginRatio,

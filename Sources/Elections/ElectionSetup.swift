@@ -26,6 +26,8 @@ public enum ElectionSetup {
         public var compositionJSON: String?
         /// The timeline: each step with the day it is due, in order.
         public var deadlines: [Deadline]
+        /// RULES §2 and §4 settings: `quorumStrict` (basic profile) and `partialInvalid`.
+        public var options = RuleOptions()
 
         public init(name: String, organizationID: OrganizationID, office: Office = .delegate, profile: RuleProfile, seats: Int,
                     marginRatio: Ratio, candidatePlaces: Int? = nil, referenceDate: String, nameOrder: NameConvention = .a,
@@ -146,6 +148,7 @@ public enum ElectionSetup {
             }
             settings["composition"] = list
         }
+        settings["options"] = ["quorumStrict": draft.options.quorumStrict, "partialInvalid": draft.options.partialInvalid.rawValue]
         let deadlines = try checked(draft.deadlines)
         if !deadlines.isEmpty { settings["deadlines"] = deadlines.map { ["step": $0.step, "due": $0.due, "milestone": $0.milestone.rawValue] } }
         guard try await data.elections.all().allSatisfy({ $0.name != name }) else {
@@ -161,6 +164,7 @@ public enum ElectionSetup {
             try await AuditLog.append(.electionCreated, actor: actor, object: "election:\(election.id)",
                                       after: "\(name)（\(organization.name)）：应选\(draft.seats)名，候选人\(places)名，差额比例不少于\(percent(draft.marginRatio))，"
                                           + "年龄计算日\(draft.referenceDate)，姓氏笔画约定\(draft.nameOrder.rawValue)，"
+                                          + "\(draft.options.quorumLabel(draft.profile))，无法辨认的标记：\(draft.options.partialInvalid.label)，"
                                           + "结构要求 \(requirementCount) 项，时间节点 \(deadlines.count) 个", in: data)
         }
         return election
@@ -185,6 +189,15 @@ public enum ElectionSetup {
         guard case .subtree(let path) = scope else { return true }
         guard let organization = try await data.organizations.find(election.organizationID) else { return false }
         return organization.path.hasPrefix(path) || path.hasPrefix(organization.path)
+    }
+
+    /// The election's RULES §2 and §4 settings; an election made before they were recorded has the defaults.
+    public static func options(of election: ElectionRecord) throws -> RuleOptions {
+        guard let stored = try settings(of: election)["options"] as? [String: Any] else { return RuleOptions() }
+        guard let strict = stored["quorumStrict"] as? Bool, let partial = (stored["partialInvalid"] as? String).flatMap(PartialInvalid.init(rawValue:)) else {
+            throw Refusal.invalid("election.settings.invalid", "选举「\(election.name)」的计票设置无法读取，请联系系统管理员")
+        }
+        return RuleOptions(quorumStrict: strict, partialInvalid: partial)
     }
 
     /// The settings object. This program wrote it: an unreadable one is an error, never an

@@ -52,7 +52,7 @@ public enum BallotEntry {
         var marks: [String: KeyedMark] = [:]
         for (id, value) in body.marks ?? [:] {
             guard ids.contains(id) else { throw Refusal.invalid("ballot.candidate.unknown", "本轮没有编号为「\(id.prefix(40))」的候选人", field: "marks") }
-            guard let mark = KeyedMark(rawValue: value) else { throw Refusal.invalid("ballot.mark.unknown", "标记应为 for 或 against", field: "marks") }
+            guard let mark = KeyedMark(rawValue: value) else { throw Refusal.invalid("ballot.mark.unknown", "标记应为 for、against 或 unreadable（无法辨认）", field: "marks") }
             marks[id] = mark
         }
         let writeIns = try (body.writeIns ?? []).prefix(round.candidates.count + 1).map {
@@ -152,7 +152,7 @@ public enum BallotEntry {
         let entry = try entryNumber(n)
         // Read, check and write in one transaction: a keying cannot slip in after the count ends.
         return try await data.write { data in
-            let (round, _, batch) = try await context(roundID, batch: number, scope: scope, in: data)
+            let (round, election, batch) = try await context(roundID, batch: number, scope: scope, in: data)
             let keyed = try self.ballot(body, round: round)
             // Keying one ballot needs only its own earlier keying in this entry and whether the
             // entry is submitted, not the whole batch (this runs in the write queue on every key).
@@ -171,7 +171,7 @@ public enum BallotEntry {
             } catch let error as InputError {
                 throw Refusal(error.code == "entry.finalised" ? .conflict : .invalid, code: error.code, message: error.message, field: error.field)
             }
-            let validity = keyed.validity(seats: round.seats)
+            let validity = keyed.validity(seats: round.seats, options: try ElectionSetup.options(of: election))
             let answer = Answer(number: ballot, entry: n, valid: validity.valid, reason: validity.reason)
             guard outcome != .unchanged else { return answer }
             let now = AuditLog.timestamp()
@@ -362,7 +362,11 @@ extension BallotEntry {
             let parts = candidates.compactMap { c -> String? in
                 guard let mark = marks[c.id] else { return nil }
                 let writeIn = writeIns.first { $0.under == c.id }.map { "（另选 \($0.name)）" } ?? ""
-                return (mark == .for ? "○ " : "× ") + c.name + writeIn
+                switch mark {
+                case .for: return "○ " + c.name + writeIn
+                case .against: return "× " + c.name + writeIn
+                case .unreadable: return "？" + c.name + "（无法辨认）"
+                }
             }
             return parts.isEmpty ? "全部弃权" : parts.joined(separator: "　")
         }

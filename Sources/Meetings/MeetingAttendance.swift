@@ -53,8 +53,9 @@ public enum MeetingAttendance {
     }
 
     /// The rule a profile sets, in words, for E.
-    public static func rule(_ profile: RuleProfile, expected e: Int) -> String {
+    public static func rule(_ profile: RuleProfile, expected e: Int, options: RuleOptions = RuleOptions()) -> String {
         switch profile {
+        case .basic where options.quorumStrict: return "到会须超过应到会人数的五分之四（至少 \(4 * e / 5 + 1) 人）"
         case .basic: return "到会须达应到会人数的五分之四（至少 \((4 * e + 4) / 5) 人）"
         case .localCongress: return "到会须超过应到会人数的一半（至少 \(e / 2 + 1) 人）"
         case .localPlenary: return "到会须超过应到会人数的三分之二（至少 \(2 * e / 3 + 1) 人）"
@@ -70,9 +71,10 @@ public enum MeetingAttendance {
         let excluded = voters.compactMap { m in exclusions[m.id].map { (m, $0) } }
         let expected = voters.count - excluded.count
         let p = present.intersection(voterIDs).count
+        let options = try ElectionSetup.options(of: election)
         return Summary(voters: voters.count, expected: expected, present: p,
-                       quorumMet: expected > 0 && Quorum.isMet(expected: expected, present: p, profile: election.profile),
-                       rule: rule(election.profile, expected: expected), excluded: excluded)
+                       quorumMet: expected > 0 && Quorum.isMet(expected: expected, present: p, profile: election.profile, options: options),
+                       rule: rule(election.profile, expected: expected, options: options), excluded: excluded)
     }
 
     /// Checks a voter in by ID number (exact) or name (when only one voter has it). A second

@@ -20,6 +20,8 @@ public enum RoundResults {
         public let invalidReasons: [(reason: String, count: Int)]
         /// The batches' sizes, in batch order: they add up to R.
         public let batchSizes: [Int]
+        /// The rules the round was held under, in words (`Rounds.method`).
+        public let method: [String]
     }
 
     public static func report(_ roundID: RoundID, scope: Scope, in data: any DataStore) async throws -> Result {
@@ -35,6 +37,8 @@ public enum RoundResults {
                                marginRatio: election.marginRatio, ballots: keyed.map { $0.ballot(index: index) })
         input.candidateIDs = round.candidates.map(\.id)
         input.preliminaryStage = round.origin?.preliminaryStage ?? false
+        input.options = try ElectionSetup.options(of: election)
+        input.margin = Rounds.marginRule(round.office, election: election)
         let officials = try await MeetingOfficials.list(of: election, in: data)
         input.scrutineers = officials.filter { $0.official.role != .counter }.map(\.member.record.name)
         input.counters = officials.filter { $0.official.role == .counter }.map(\.member.record.name)
@@ -51,10 +55,11 @@ public enum RoundResults {
             throw Refusal.invalid(error.code, error.message, field: error.field)
         }
         var reasons: [String: Int] = [:]
-        for ballot in keyed { if let reason = ballot.validity(seats: round.seats).reason { reasons[reason, default: 0] += 1 } }
+        for ballot in keyed { if let reason = ballot.validity(seats: round.seats, options: input.options).reason { reasons[reason, default: 0] += 1 } }
         let sizes = batches.map(\.batch.size)
         return Result(report: report, provisional: ![.signed, .announced].contains(round.lifecycle.state), round: round, election: election,
-                      invalidReasons: reasons.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }, batchSizes: sizes)
+                      invalidReasons: reasons.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }, batchSizes: sizes,
+                      method: try Rounds.method(round, election: election))
     }
 }
 
@@ -88,6 +93,7 @@ extension RoundResults {
         var s = RoundResultSheet()
         s.election = result.election.name
         s.round = "第\(round.number)轮（\(Rounds.label(round.kind))）"
+        s.method = result.method
         s.seats = round.seats
         (s.expected, s.present, s.issued, s.returned) = (r.quorum.expected, r.quorum.present, r.issued, r.returned)
         (s.valid, s.invalid, s.invalidReasons) = (r.valid, r.invalid, result.invalidReasons)

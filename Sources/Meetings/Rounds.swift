@@ -27,21 +27,43 @@ public enum Rounds {
     /// 姓氏笔画 order; or, with `approvedOrder` (a secretary's or deputy's election), in the order
     /// the higher organization approved, as given.
     /// A tie-break or supplementary round is never set up by hand: it follows a report (`followUp`).
+    /// `office` is what the round elects (the election's own by default): it sets the margin
+    /// (RULES §3), and only a secretary's or deputy's round keeps the approved order (§4).
     @discardableResult
-    public static func create(_ electionID: ElectionID, kind: RoundKind, seats: Int, candidates memberIDs: [MemberID], approvedOrder: Bool = false,
-                              actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
+    public static func create(_ electionID: ElectionID, kind: RoundKind, office: Office? = nil, seats: Int, candidates memberIDs: [MemberID],
+                              approvedOrder: Bool = false, actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
         switch kind {
         case .formal, .preliminary: break
         case .tieBreak, .supplementary:
             throw Refusal.invalid("round.kind.followUpOnly", "重新投票和另行选举须根据上一轮的计票结果设立（在上一轮的结果页面）", field: "kind")
         }
-        return try await insert(electionID, kind: kind, seats: seats, candidates: memberIDs, approvedOrder: approvedOrder, origin: nil,
+        return try await insert(electionID, kind: kind, office: office, seats: seats, candidates: memberIDs, approvedOrder: approvedOrder, origin: nil,
                                 actor: actor, scope: scope, in: data)
     }
 
-    static func insert(_ electionID: ElectionID, kind: RoundKind, seats: Int, candidates memberIDs: [MemberID], approvedOrder: Bool,
+    /// The office a round elects: as set, else the election's, else delegates.
+    public static func office(_ round: RoundRecord, election: ElectionRecord) -> Office { round.office ?? election.office ?? .delegate }
+
+    /// RULES §3 for a round of `office`: the election's own ratio for the office it was set up
+    /// for (a setting: the seed's province asked 21%), the rule book's default for any other —
+    /// 1–2 more for a standing committee, 等额 for secretaries whatever the election.
+    public static func marginRule(_ office: Office?, election: ElectionRecord) -> MarginRule {
+        let office = office ?? election.office ?? .delegate
+        switch office {
+        case .standing, .secretary: return MarginRule.default(for: office, profile: election.profile)
+        case .delegate, .committee, .alternate, .discipline:
+            return office == (election.office ?? .delegate) ? .ratio(election.marginRatio) : MarginRule.default(for: office, profile: election.profile)
+        }
+    }
+
+    static func insert(_ electionID: ElectionID, kind: RoundKind, office chosen: Office?, seats: Int, candidates memberIDs: [MemberID], approvedOrder: Bool,
                        origin: RoundOrigin?, actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        let office = chosen ?? election.office ?? .delegate
+        guard !approvedOrder || office == .secretary else {
+            throw Refusal.invalid("round.approvedOrder.secretaryOnly", "只有书记、副书记的选举按上级批准的顺序排列；\(office.label)的候选人按姓氏笔画为序",
+                                  field: "approvedOrder")
+        }
         guard (1...ElectionSetup.maxSeats).contains(seats) else {
             throw Refusal.invalid("round.seats.outOfRange", "应选名额应在1至\(ElectionSetup.maxSeats)之间", field: "seats")
         }
@@ -56,12 +78,12 @@ public enum Rounds {
             }
             people.append(member)
         }
-        // RULES §3: a formal round's candidates exceed the seats by the election's margin (进一法).
+        // RULES §3: a formal round lists as many candidates as the office's margin asks (进一法).
         if kind == .formal {
-            let fewest = Margin.minimumCandidates(seats: seats, ratio: election.marginRatio)
-            guard people.count >= fewest else {
-                throw Refusal.invalid("round.margin.tooSmall",
-                                      "应选 \(seats) 名、差额比例不少于\(ElectionSetup.percent(election.marginRatio))，候选人至少 \(fewest) 名，现 \(people.count) 名",
+            let rule = marginRule(office, election: election), allowed = rule.allowedCandidates(seats: seats)
+            guard allowed.contains(people.count) else {
+                let wanted = allowed.upperBound == Int.max ? "至少 \(allowed.lowerBound) 名" : allowed.count == 1 ? "应为 \(allowed.lowerBound) 名" : "应为 \(allowed.lowerBound) 至 \(allowed.upperBound) 名"
+                throw Refusal.invalid(people.count > allowed.upperBound ? "round.margin.tooMany" : "round.margin.tooSmall", "\(office.label)应选 \(seats) 名、\(rule.description)，候选人\(wanted)，现 \(people.count) 名",
                                       field: "candidates")
             }
         } else if kind != .preliminary {
@@ -79,11 +101,13 @@ public enum Rounds {
         var round = RoundRecord(electionID: election.id, number: number, kind: kind, seats: seats,
                                 candidates: ordered.map { .init(id: $0.id.description, name: $0.record.name) }, createdBy: actor, createdAt: AuditLog.timestamp())
         round.origin = origin
+        round.office = office
+        round.approvedOrder = approvedOrder
         let overridden = origin?.override.map { "；主持人调整候选人名单，理由：\($0)" } ?? ""
         try await data.write { [round] data in
             try await data.meetings.insert(round)
             try await AuditLog.append(.roundCreated, actor: actor, object: "round:\(round.id)",
-                                      after: "\(election.name) 第 \(number) 轮（\(label(kind))）：应选 \(seats) 名，候选人"
+                                      after: "\(election.name) 第 \(number) 轮（\(label(kind))，选举\(office.label)）：应选 \(seats) 名，候选人"
                                           + (approvedOrder ? "（按上级批准的顺序）" : "（按姓氏笔画为序）") + ordered.map(\.record.name).joined(separator: "、")
                                           + overridden,
                                       in: data)
@@ -165,7 +189,7 @@ public enum Rounds {
                 (members, reason) = (override.candidates, text)
             }
             let origin = RoundOrigin(round: round.id, preliminaryStage: round.kind == .preliminary || round.origin?.preliminaryStage == true, override: reason)
-            return try await insert(election.id, kind: kind, seats: contest.seats, candidates: members, approvedOrder: false, origin: origin,
+            return try await insert(election.id, kind: kind, office: round.office, seats: contest.seats, candidates: members, approvedOrder: false, origin: origin,
                                     actor: actor, scope: scope, in: data)
         }
     }
@@ -211,6 +235,23 @@ public enum Rounds {
                                       after: "不再另行选举，减少 \(report.shortfall) 个名额；\(text)" + (agreed.map { "（同意 \($0) 人）" } ?? ""), in: data)
             return round
         }
+    }
+
+    /// The rules this round is held under, in words: the office and its margin, the quorum, an
+    /// unreadable mark, the candidates' order. Shown on the round's page and printed on its report.
+    public static func method(_ round: RoundRecord, election: ElectionRecord) throws -> [String] {
+        let options = try ElectionSetup.options(of: election)
+        var lines = ["选举职务：\(office(round, election: election).label)；\(label(round.kind))"]
+        switch round.kind {
+        case .formal: lines.append("差额要求：\(marginRule(round.office, election: election).description)")
+        case .preliminary: lines.append("预选：得票超过应到会人数的半数方可成为正式候选人")
+        case .tieBreak: lines.append("重新投票：只在票数相等的人中进行，得票多者当选")
+        case .supplementary: lines.append("另行选举" + (round.origin?.override.map { "：主持人调整了候选人名单（\($0)）" } ?? "：候选人由上一轮结果产生"))
+        }
+        lines.append("法定人数：\(options.quorumLabel(election.profile))")
+        lines.append("一处标记无法辨认时：\(options.partialInvalid.label)")
+        lines.append("候选人排列：" + (round.approvedOrder ? "按上级批准的顺序" : "按姓氏笔画为序"))
+        return lines
     }
 
     /// What the ballot says, as one text; its SHA-256 is printed on every ballot.

@@ -199,6 +199,10 @@ public struct RoundRecord: Sendable, Equatable {
     public var seatReduction: SeatReduction?
     /// For a tie-break or supplementary round: the round whose report it follows.
     public var origin: RoundOrigin?
+    /// What the round elects (RULES §3 sets its margin); nil for rounds made before it was recorded.
+    public var office: Office?
+    /// The candidates stand in the order the higher organization approved (secretaries), not 姓氏笔画.
+    public var approvedOrder = false
     public var createdBy: String
     public var createdAt: String
     public init(id: RoundID = RoundID(UUID()), electionID: ElectionID, number: Int, kind: RoundKind, seats: Int, candidates: [Candidate],

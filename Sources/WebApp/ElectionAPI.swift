@@ -9,16 +9,23 @@ import NameOrder
 struct APIElection: Content {
     let id: ElectionID, name: String, organizationId: OrganizationID, office: Office?, profile: RuleProfile
     let seats: Int, candidatePlaces: Int, marginRatio: String, minimumCandidates: Int, referenceDate: String, nameOrder: NameConvention
-    init(_ e: ElectionRecord) {
+    /// RULES §2 and §4 settings.
+    let quorumStrict: Bool, partialInvalid: PartialInvalid
+    init(_ e: ElectionRecord) throws {
         id = e.id; name = e.name; organizationId = e.organizationID; office = e.office; profile = e.profile; seats = e.seats
         candidatePlaces = e.candidatePlaces; marginRatio = e.marginRatio.description
         minimumCandidates = Margin.minimumCandidates(seats: e.seats, ratio: e.marginRatio); referenceDate = e.referenceDate; nameOrder = e.nameOrder
+        let options = try ElectionSetup.options(of: e)
+        quorumStrict = options.quorumStrict
+        partialInvalid = options.partialInvalid
     }
 }
 
 struct APINewElection: Content {
     let name: String, organizationId: OrganizationID, office: Office?, profile: RuleProfile, seats: Int
     let marginRatio: String, candidatePlaces: Int?, referenceDate: String, nameOrder: NameConvention?
+    /// `5·P > 4·E` instead of `5·P ≥ 4·E` (basic profile); an unreadable mark: markOnly (default) or wholeBallot.
+    let quorumStrict: Bool?, partialInvalid: PartialInvalid?
     /// The timeline; `composition` (the requirements in the planner's JSON form) is read from the body as it is.
     let deadlines: [ElectionSetup.Deadline]?
 }
@@ -86,7 +93,7 @@ enum ElectionAPI {
 
     @Sendable static func one(_ req: Request) async throws -> APIElection {
         let access = try await Access.require(.viewElections, for: req)
-        return APIElection(try await ElectionSetup.find(try pathID(req, "选举"), scope: try access.scope, in: req.data))
+        return try APIElection(try await ElectionSetup.find(try pathID(req, "选举"), scope: try access.scope, in: req.data))
     }
 
     @Sendable static func create(_ req: Request) async throws -> Response {
@@ -101,10 +108,11 @@ enum ElectionAPI {
             }
             composition = String(decoding: try JSONSerialization.data(withJSONObject: list, options: [.sortedKeys]), as: UTF8.self)
         }
-        let draft = ElectionSetup.Draft(name: form.name, organizationID: form.organizationId, office: form.office ?? .delegate, profile: form.profile,
+        var draft = ElectionSetup.Draft(name: form.name, organizationID: form.organizationId, office: form.office ?? .delegate, profile: form.profile,
                                         seats: form.seats, marginRatio: margin, candidatePlaces: form.candidatePlaces,
                                         referenceDate: form.referenceDate, nameOrder: form.nameOrder ?? .a, compositionJSON: composition,
                                         deadlines: form.deadlines ?? [])
+        draft.options = RuleOptions(quorumStrict: form.quorumStrict ?? false, partialInvalid: form.partialInvalid ?? .markOnly)
         let election = try await ElectionSetup.create(draft, actor: access.user.username, scope: try access.scope, in: req.data)
         return try await APIElection(election).encodeResponse(status: .created, for: req)
     }

@@ -15,7 +15,9 @@ struct ElectionListPage: Encodable {
     struct Row: Encodable { let id: String; let name: String; let seats: Int; let places: Int; let margin: String; let minimum: Int; let referenceDate: String }
     let rows: [Row]
     let canManage: Bool
-    let profiles: [String], offices: [String]
+    /// Each setting offered as its code and its Chinese name.
+    struct Choice: Encodable { let value: String; let label: String }
+    let profiles: [Choice], offices: [Choice], partialInvalid: [Choice]
     /// What the setup form offers: the seed's composition targets (each may be left out, its
     /// share and level changed) and timeline.
     struct Target: Encodable { let id: String; let label: String; let kind: String; let percent: String; let mandatory: Bool }
@@ -39,7 +41,7 @@ struct ElectionPage: Encodable {
     let id: String, name: String, seats: Int, places: Int, margin: String, minimum: Int, referenceDate: String, nameOrder: String
     let quotas: [Quota], quotaTotal: Int, previewing: Bool
     let canManage: Bool, canNominate: Bool, seesNominations: Bool, canRunMeeting: Bool
-    struct Method: Encodable { let name: String; let selected: Bool }
+    struct Method: Encodable { let name: String; let label: String; let selected: Bool }
     let methods: [Method], base: Int, unitMinimum: Int
     struct ProgressRow: Encodable {
         struct Cell: Encodable { let step: String; let due: String; let state: String; let overdue: Bool; let met: Bool }
@@ -92,6 +94,7 @@ enum CompositionForm {
 struct ElectionForm: Content {
     var name: String, seats: String, marginRatio: String, candidatePlaces: String?, referenceDate: String
     var profile: String, office: String, nameOrder: String?
+    var quorumStrict: String?, partialInvalid: String?
     var composition: String?, deadlines: String?
 }
 
@@ -129,8 +132,9 @@ enum ElectionPages {
                                  minimum: Margin.minimumCandidates(seats: $0.seats, ratio: $0.marginRatio), referenceDate: $0.referenceDate)
         }
         return try await req.render("elections", access, ElectionListPage(
-            rows: rows, canManage: access.can(.manageElections), profiles: RuleProfile.allCases.map(\.rawValue),
-            offices: Office.allCases.map(\.rawValue), targets: CompositionForm.presetRows,
+            rows: rows, canManage: access.can(.manageElections), profiles: RuleProfile.allCases.map { .init(value: $0.rawValue, label: $0.label) },
+            offices: Office.allCases.map { .init(value: $0.rawValue, label: $0.label) },
+            partialInvalid: [PartialInvalid.markOnly, .wholeBallot].map { .init(value: $0.rawValue, label: $0.label) }, targets: CompositionForm.presetRows,
             timeline: ElectionSetup.seedTimeline.map { "\($0.due) \($0.step)" }.joined(separator: "\n"), error: error), status: error == nil ? .ok : .badRequest)
     }
 
@@ -151,11 +155,15 @@ enum ElectionPages {
             }
             // The department's elections are held by the city (the root of the tree it sees).
             guard let city = try await OrganizationLookup.city(in: req.data)?.id else { throw Refusal.invalid("election.organization.unknown", "还没有党组织") }
-            let draft = ElectionSetup.Draft(name: form.name, organizationID: city, office: office, profile: profile, seats: seats, marginRatio: margin,
+            guard let partial = PartialInvalid(rawValue: form.partialInvalid ?? PartialInvalid.markOnly.rawValue) else {
+                throw Refusal.invalid("election.partialInvalid.unknown", "请选择无法辨认的标记如何处理", field: "partialInvalid")
+            }
+            var draft = ElectionSetup.Draft(name: form.name, organizationID: city, office: office, profile: profile, seats: seats, marginRatio: margin,
                                             candidatePlaces: places, referenceDate: form.referenceDate.trimmingCharacters(in: .whitespaces),
                                             nameOrder: NameConvention(rawValue: form.nameOrder ?? "A") ?? .a,
                                             compositionJSON: try CompositionForm.json(from: try req.content.decode([String: String].self)),
                                             deadlines: try ElectionSetup.parseTimeline(form.deadlines ?? ""))
+            draft.options = RuleOptions(quorumStrict: form.quorumStrict == "on", partialInvalid: partial)
             let election = try await ElectionSetup.create(draft, actor: access.user.username, scope: try access.scope, in: req.data)
             Chrome.flash(req, "已设立「\(election.name)」：候选人名额 \(election.candidatePlaces) 名")
             return req.redirect(to: "/elections/\(election.id)")
@@ -230,7 +238,7 @@ enum ElectionPages {
             quotas: quotas, quotaTotal: quotas.map(\.places).reduce(0, +), previewing: preview != nil,
             canManage: access.can(.manageElections), canNominate: access.can(.nominate), seesNominations: sees,
             canRunMeeting: access.can(.runMeeting),
-            methods: ApportionmentMethod.allCases.map { .init(name: $0.rawValue, selected: $0 == plan.method) }, base: plan.base, unitMinimum: plan.minimum,
+            methods: ApportionmentMethod.allCases.map { .init(name: $0.rawValue, label: $0.label, selected: $0 == plan.method) }, base: plan.base, unitMinimum: plan.minimum,
             progress: progress,
             downloads: sees ? ElectionDocuments.Kind.allCases.flatMap { k in k.formats.map { .init(title: "\(k.title)（\($0.rawValue.uppercased())）", file: "\(k.rawValue).\($0.rawValue)") } } : [],
             overallShare: overallShare, steps: try ElectionSetup.deadlines(of: election).map { "\($0.step)（\($0.due)前；按「\($0.milestone.rawValue)」判断）" },

@@ -13,6 +13,9 @@ struct MeetingPage: Encodable {
     let excluded: [Excluded], officers: [Officer]
     let reasons: [String], roles: [String]
     let canRun: Bool
+    struct Choice: Encodable { let value: String; let label: String; let selected: Bool }
+    /// What a new round may elect, the election's own office first chosen.
+    let offices: [Choice]
     struct Round: Encodable { let id: String; let number: Int; let kind: String; let seats: Int; let state: String }
     let rounds: [Round]
     let message: String?, error: String?
@@ -49,6 +52,7 @@ enum MeetingPages {
             officers: officers.map { .init(name: $0.member.record.name, role: $0.official.role.rawValue, approval: $0.official.approval) },
             reasons: ExclusionReason.allCases.map(\.rawValue), roles: MeetingRole.allCases.map(\.rawValue),
             canRun: access.can(.runMeeting),
+            offices: Office.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == (election.office ?? .delegate)) },
             rounds: try await Rounds.list(election.id, scope: scope, in: req.data).map { .init(id: $0.id.description, number: $0.number, kind: Rounds.label($0.kind),
                                                                                        seats: $0.seats, state: $0.lifecycle.state.rawValue) },
             message: message, error: error), status: error == nil ? .ok : .badRequest)

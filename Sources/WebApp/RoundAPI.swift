@@ -12,14 +12,14 @@ struct APIRoundSummary: Content {
 struct APIRound: Content {
     struct Candidate: Content { let id: String; let name: String }
     struct Batch: Content { let id: String; let ballots: Int; let state: String }
-    let id: RoundID, election: ElectionID, number: Int, kind: RoundKind, state: RoundState, seats: Int, candidates: [Candidate]
+    let id: RoundID, election: ElectionID, number: Int, kind: RoundKind, office: Office?, state: RoundState, seats: Int, candidates: [Candidate]
     let ballotHash: String?, expected: Int?, present: Int?, issued: Int?, returned: Int?
     /// The meeting's decision to reduce the seats instead of a supplementary election, if any.
     let seatReduction: SeatReduction?
     /// The ballot batches keyed so far.
     let batches: [Batch]
     init(_ r: RoundRecord, batches: [(batch: BatchRecord, state: BallotEntry.BatchState)]) {
-        id = r.id; election = r.electionID; number = r.number; kind = r.kind; state = r.lifecycle.state; seats = r.seats
+        id = r.id; election = r.electionID; number = r.number; kind = r.kind; office = r.office; state = r.lifecycle.state; seats = r.seats
         candidates = r.candidates.map { .init(id: $0.id, name: $0.name) }
         ballotHash = r.lifecycle.ballotHash; expected = r.lifecycle.expected; present = r.lifecycle.present; issued = r.lifecycle.issued
         returned = r.lifecycle.returned; seatReduction = r.seatReduction
@@ -60,8 +60,10 @@ struct APINewRound: Content {
     let kind: RoundKind; let seats: Int; let candidates: [MemberID]
     /// true: the candidates stand on the ballot in the order given (approved by the higher organization), not 姓氏笔画.
     let approvedOrder: Bool?
-    init(kind: RoundKind, seats: Int, candidates: [MemberID], approvedOrder: Bool? = nil) {
-        self.kind = kind; self.seats = seats; self.candidates = candidates; self.approvedOrder = approvedOrder
+    /// What the round elects (RULES §3 margin); the election's own office when left out.
+    let office: Office?
+    init(kind: RoundKind, seats: Int, candidates: [MemberID], approvedOrder: Bool? = nil, office: Office? = nil) {
+        self.kind = kind; self.seats = seats; self.candidates = candidates; self.approvedOrder = approvedOrder; self.office = office
     }
 }
 struct APIRoundStep: Content {
@@ -179,7 +181,7 @@ enum RoundAPI {
     @Sendable static func create(_ req: Request) async throws -> Response {
         let access = try await Access.require(.runMeeting, for: req)
         let form = try req.content.decode(APINewRound.self)
-        let round = try await Rounds.create(try pathID(req, "选举"), kind: form.kind, seats: form.seats, candidates: form.candidates,
+        let round = try await Rounds.create(try pathID(req, "选举"), kind: form.kind, office: form.office, seats: form.seats, candidates: form.candidates,
                                             approvedOrder: form.approvedOrder ?? false, actor: access.user.username, scope: try access.scope, in: req.data)
         return try await APIRound(round, batches: []).encodeResponse(status: .created, for: req)
     }

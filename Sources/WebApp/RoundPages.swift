@@ -20,6 +20,8 @@ struct RoundPage: Encodable {
     let actions: [Action]
     let canReopen: Bool, canPrint: Bool, canEnter: Bool, canReview: Bool, canSeeReport: Bool, canFollowUp: Bool
     let signatures: String?
+    /// The rules the round is held under (office, margin, quorum, unreadable marks, order).
+    let method: [String]
 }
 
 /// The rounds as pages: the list, one round's desk (its lifecycle steps as buttons, its batches),
@@ -101,7 +103,8 @@ enum RoundPages {
             canReopen: access.can(.runMeeting) && ![.draft, .announced].contains(l.state), canPrint: access.can(.runMeeting) && l.ballotHash != nil,
             canEnter: access.can(.enterBallots) && l.state == .counting, canReview: access.can(.resolveEntries) && l.state == .counting,
             canSeeReport: (access.can(.runMeeting) || access.can(.resolveEntries)) && counted.contains(l.state),
-            canFollowUp: access.can(.runMeeting) && [.counted, .signed, .announced].contains(l.state), signatures: signatures(round)))
+            canFollowUp: access.can(.runMeeting) && [.signed, .announced].contains(l.state), signatures: signatures(round),
+            method: try Rounds.method(round, election: election)))
     }
 
     /// Runs a step from a page's form; success or refusal is told on the page it returns to.
@@ -165,7 +168,11 @@ enum RoundPages {
         let (access, form, electionID) = try await electionForm(req, .runMeeting, [String: String].self)
         return try await onPage(req, back: "/elections/\(electionID)/meeting") {
             guard let kind = RoundKind(rawValue: form["kind"] ?? "") else {
-                throw Refusal.invalid("round.kind.unknown", "请选择正式选举、预选、重新投票或另行选举", field: "kind")
+                throw Refusal.invalid("round.kind.unknown", "请选择正式选举或预选", field: "kind")
+            }
+            let office = try form["office"].map { text -> Office in
+                guard let office = Office(rawValue: text) else { throw Refusal.invalid("round.office.unknown", "请选择选举职务", field: "office") }
+                return office
             }
             guard let seats = Int((form["seats"] ?? "").trimmingCharacters(in: .whitespaces)) else {
                 throw Refusal.invalid("round.seats.missing", "请填写应选名额", field: "seats")
@@ -175,7 +182,7 @@ enum RoundPages {
             guard lines.count <= 200 else { throw Refusal.invalid("round.candidates.count", "候选人过多", field: "candidates") }
             var ids: [MemberID] = []
             for line in lines { ids.append(try await MeetingAttendance.voter(matching: line, in: election, data: req.data).id) }
-            let round = try await Rounds.create(electionID, kind: kind, seats: seats, candidates: ids, approvedOrder: form["approvedOrder"] == "on",
+            let round = try await Rounds.create(electionID, kind: kind, office: office, seats: seats, candidates: ids, approvedOrder: form["approvedOrder"] == "on",
                                                 actor: access.user.username, scope: try access.scope, in: req.data)
             return ("已设立\(title(round))", "/rounds/\(round.id)")
         }

@@ -106,3 +106,14 @@ import RuleInput
         #expect(Self.code { _ = try DoubleEntryBatch(size: DoubleEntryBatch.maxSize + 1) } == "batch.size.outOfRange")
     }
 }
+
+/// An unreadable mark keyed at entry follows `partialInvalid` (RULES §4) through the count's own rule.
+@Suite struct KeyedUnreadableMarkTests {
+    @Test func markOnlyAbstainsWholeBallotInvalidates() {
+        let ballot = KeyedBallot.marked(marks: ["a": .for, "b": .unreadable], writeIns: [])
+        #expect(ballot.validity(seats: 1, options: RuleOptions(partialInvalid: .markOnly)).valid)
+        #expect(!ballot.validity(seats: 1, options: RuleOptions(partialInvalid: .wholeBallot)).valid)
+        // The unreadable mark is no for-mark: ○ a alone fits one seat.
+        #expect(ballot.ballot(index: ["a": 0, "b": 1]) == .marked(BallotMarks(for: [0], unreadable: [1])))
+    }
+}

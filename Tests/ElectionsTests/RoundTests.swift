@@ -36,10 +36,24 @@ import PopplerSupport
         let names = round.candidates.map(\.name)
         #expect(round.number == 1 && round.lifecycle.state == .draft && names.count == 54)
         #expect(names == NameOrder(convention: t.election.nameOrder).sorted(names))
-        // A secretary's election: the order the higher organization approved, as given (here the reverse of 姓氏笔画).
+        // A secretary's election: the order the higher organization approved, as given (here the reverse of 姓氏笔画) —
+        // and only there: a delegates' round with the approved order is refused. 等额: as many candidates as seats.
         let approved = Array(round.candidates.prefix(3).reversed()).compactMap { MemberID($0.id) }
-        let secretary = try await Rounds.create(t.election.id, kind: .preliminary, seats: 1, candidates: approved, approvedOrder: true, actor: "chair",
-                                                scope: .city, in: t.data)
+        #expect(await refused("round.approvedOrder.secretaryOnly") {
+            _ = try await Rounds.create(t.election.id, kind: .formal, seats: 1, candidates: Array(approved.prefix(2)), approvedOrder: true, actor: "chair",
+                                        scope: .city, in: t.data)
+        })
+        #expect(await refused("round.margin.tooMany") {
+            _ = try await Rounds.create(t.election.id, kind: .formal, office: .secretary, seats: 2, candidates: approved, approvedOrder: true, actor: "chair",
+                                        scope: .city, in: t.data)
+        })
+        #expect(await refused("round.margin.tooSmall") {   // a standing committee of 2: 3 or 4 candidates
+            _ = try await Rounds.create(t.election.id, kind: .formal, office: .standing, seats: 2, candidates: Array(approved.prefix(2)), actor: "chair",
+                                        scope: .city, in: t.data)
+        })
+        let secretary = try await Rounds.create(t.election.id, kind: .formal, office: .secretary, seats: 3, candidates: approved, approvedOrder: true,
+                                                actor: "chair", scope: .city, in: t.data)
+        #expect(secretary.office == .secretary)
         #expect(secretary.candidates.map(\.id) == approved.map(\.description) && secretary.candidates.map(\.name) == Array(names.prefix(3).reversed()))
         #expect(try await t.data.audit.newest()?.after.contains("按上级批准的顺序") == true)
         #expect(await refused("round.ballot.notFrozen") { _ = try await Rounds.ballots(round.id, count: 1, spare: false, scope: .city, in: t.data) })

@@ -251,6 +251,16 @@ import Documents
             #expect(try await Organization.query(on: app.db).filter(\.$closed == true).count() == 0)
             #expect(try await User.query(on: app.db).count() == Self.actors.count + 1)
             let cookies = sessions.mapValues(\.headers)
+            // The home page lists only the elections the account may open: the 武陵区 admin is told
+            // 404 for 泥城镇's election, so its name is not on their home page either (it was).
+            let townName = try #require(elections.first { $0.organizationID == generator.townID }?.name)
+            let cityName = try #require(elections.first { $0.organizationID == generator.cityID }?.name)
+            try await app.testing().test(.GET, "/", headers: cookies["unit"]!) { res in
+                #expect(res.status == .ok && res.body.string.contains(cityName) && !res.body.string.contains(townName))
+            }
+            try await app.testing().test(.GET, "/", headers: cookies["dept"]!) { res in
+                #expect(res.body.string.contains(cityName) && res.body.string.contains(townName))
+            }
             // A unit admin's list holds only their own unit's members.
             try await app.testing().test(.GET, "/members", headers: cookies["unit"]!) { res in
                 #expect(res.body.string.contains("共 \(wulingTotal) 名党员"))

@@ -444,6 +444,8 @@ extension FluentMeetings {
         row.pendingScrutineer = r.pendingScrutineer; row.pendingChair = r.pendingChair
         row.seatReduction = try r.seatReduction.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         row.origin = try r.origin.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        row.office = r.office?.rawValue
+        row.approvedOrder = r.approvedOrder
         row.state = l.state.rawValue; row.ballotHash = l.ballotHash; row.expected = l.expected; row.present = l.present
         row.issued = l.issued; row.returned = l.returned; row.chiefScrutineer = l.signedBy?.chiefScrutineer; row.chair = l.signedBy?.chair
     }
@@ -461,6 +463,11 @@ extension FluentMeetings {
         record.pendingScrutineer = row.pendingScrutineer; record.pendingChair = row.pendingChair
         record.seatReduction = try row.seatReduction.map { try JSONDecoder().decode(SeatReduction.self, from: Data($0.utf8)) }
         record.origin = try row.origin.map { try JSONDecoder().decode(RoundOrigin.self, from: Data($0.utf8)) }
+        record.office = try row.office.map { text in
+            guard let office = Office(rawValue: text) else { throw ConfigurationError("轮次 \(row.id?.uuidString ?? "") 的职务无法读取") }
+            return office
+        }
+        record.approvedOrder = row.approvedOrder ?? false
         return record
     }
 }

@@ -397,13 +397,17 @@ struct AddSeatReduction: StoreMigration {
     }
 }
 
-/// A follow-up round's origin: the round whose report it follows.
+/// A follow-up round's origin (the round whose report it follows), every round's office and whether it keeps the approved order.
 struct AddRoundOrigin: StoreMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema(Round.schema).field("origin", .string).update()
+        try await database.schema(Round.schema).field("office", .string).update()
+        try await database.schema(Round.schema).field("approved_order", .bool).update()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema(Round.schema).deleteField("approved_order").update()
+        try await database.schema(Round.schema).deleteField("office").update()
         try await database.schema(Round.schema).deleteField("origin").update()
     }
 }

@@ -175,6 +175,8 @@ public final class Round: Model, @unchecked Sendable {
     /// `SeatReduction` as JSON.
     @OptionalField(key: "seat_reduction") public var seatReduction: String?
     @OptionalField(key: "origin") public var origin: String?
+    @OptionalField(key: "office") public var office: String?
+    @OptionalField(key: "approved_order") public var approvedOrder: Bool?
     @Field(key: "created_by") public var createdBy: String
     @Field(key: "created_at") public var createdAt: String
     public init() {}
