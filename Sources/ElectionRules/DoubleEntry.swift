@@ -174,6 +174,9 @@ public struct DoubleEntryBatch: Sendable, Equatable {
         guard finalised.count == 2 else {
             throw InputError(field: "number", code: "batch.notFinalised", message: "两次录入都提交后才能裁定")
         }
+        if let entry = kept[number] {
+            throw InputError(field: "number", code: "batch.alreadyKept", message: "第 \(number) 张已裁定以第 \(entry.rawValue) 次录入为准")
+        }
         guard differences.contains(number) else {
             throw InputError(field: "number", code: "batch.noDifference", message: "第 \(number) 张两次录入一致，无须裁定")
         }

@@ -9,6 +9,9 @@ import Foundation
 public enum HumanText {
     /// Combining marks allowed on one base character: enough for any script in use, not a tower.
     public static let maxCombiningMarks = 4
+    /// Code points in one character (a grapheme cluster): a family emoji has 7; more is a length
+    /// bound dodged by joining everything into one "character".
+    public static let maxScalarsPerCharacter = 12
 
     /// What is wrong with a text, with the offending code point where there is one.
     public enum Problem: Sendable, Equatable {
@@ -53,18 +56,20 @@ public enum HumanText {
 
     /// The first problem of `text` (already in NFC), or nil when it may be stored.
     public static func problem(_ text: String, maxLength: Int, multiline: Bool = false) -> Problem? {
-        var marks = 0
         for scalar in text.unicodeScalars {
             let v = scalar.value
             if isControl(v, multiline: multiline) { return .control(v) }
             if isBidiControl(v) { return .bidi(v) }
-            switch scalar.properties.generalCategory {
-            case .nonspacingMark, .enclosingMark, .spacingMark:
-                marks += 1
-                if marks > maxCombiningMarks { return .combining }
-            default:
-                marks = 0
-            }
+        }
+        // Marks are counted per character, whatever joiners sit between them.
+        for character in text where character.unicodeScalars.count > 1 {
+            let marks = character.unicodeScalars.filter {
+                switch $0.properties.generalCategory {
+                case .nonspacingMark, .enclosingMark, .spacingMark: return true
+                default: return false
+                }
+            }.count
+            if marks > maxCombiningMarks || character.unicodeScalars.count > maxScalarsPerCharacter { return .combining }
         }
         return text.count > maxLength ? .tooLong(maxLength) : nil
     }
@@ -76,13 +81,16 @@ public enum HumanText {
     }
 
     /// For a text that must be written whatever it holds (the audit log records what was
-    /// refused, too): NFC, and each character `problem` refuses written out as `\u{XXXX}`, so the
-    /// stored bytes are the hashed bytes on every database.
+    /// refused, too): NFC, and each character `problem` refuses written out as `\u{XXXX}` (and a
+    /// backslash as two, so a typed "\u{0}" cannot pass for an escaped one), so the stored
+    /// bytes are the hashed bytes on every database.
     public static func escaped(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         for scalar in text.precomposedStringWithCanonicalMapping.unicodeScalars {
             let v = scalar.value
-            if isControl(v, multiline: true) || isBidiControl(v) {
+            if v == 0x5C {
+                out.append(contentsOf: "\\\\".unicodeScalars)
+            } else if isControl(v, multiline: true) || isBidiControl(v) {
                 out.append(contentsOf: ("\\u{" + String(v, radix: 16, uppercase: true) + "}").unicodeScalars)
             } else {
                 out.append(scalar)

@@ -58,8 +58,11 @@ public enum OutcomeRules {
         decide(contenders: contenders, seats: seats, threshold: threshold, margin: .ratio(marginRatio), order: order)
     }
 
+    /// `ineligible` (labels) may not be elected (RULES §1): ranked and shown like everyone, but a
+    /// seat one of them would win stays open — a shortfall — and one of them tied at the last
+    /// seat drops out of the tie (those left in it are elected if no more than the seats remain).
     public static func decide(contenders: [ContenderResult], seats: Int, threshold: Int?,
-                              margin: MarginRule, order: NameOrdering) -> Outcome {
+                              margin: MarginRule, order: NameOrdering, ineligible: Set<String> = []) -> Outcome {
         let ranked = rankByVotes(contenders, order: order)
         // Identical names keep the order they were given in (labels are unique: ids, or names).
         let given = Dictionary(contenders.enumerated().map { ($1.label, $0) }, uniquingKeysWith: { first, _ in first })
@@ -84,21 +87,26 @@ public enum OutcomeRules {
                     else if qualifiers[i].forVotes == cutVotes { status[i] = .tie }
                     else { status[i] = .outranked }
                 }
-                let tied = qualifiers.filter { $0.forVotes == cutVotes }
-                tieBreak = SeatContest(seats: seats - above, candidates: sortedLabels(tied))
+                let tied = qualifiers.filter { $0.forVotes == cutVotes && !ineligible.contains($0.label) }
+                if tied.count > seats - above {
+                    tieBreak = SeatContest(seats: seats - above, candidates: sortedLabels(tied))
+                } else {
+                    for i in 0..<qualifiers.count where status[i] == .tie { status[i] = .elected }
+                }
             }
         }
+        for i in ranked.indices where ineligible.contains(ranked[i].label) { status[i] = .ineligible }
         let results = zip(ranked, status).map { contender, s -> ContenderResult in
             var r = contender
             r.status = s
             return r
         }
         let elected = sortedLabels(results.filter { $0.status == .elected })
-        let shortfall = tieBreak == nil ? max(0, seats - elected.count) : 0
+        let shortfall = max(0, seats - elected.count - (tieBreak?.seats ?? 0))
         var supplementary: SeatContest?
         if shortfall > 0 {
             // Listed candidates only, by for-votes, ties in 姓氏笔画 order (already so ranked).
-            let pool = results.filter { $0.status != .elected && !$0.writeIn }.map(\.label)
+            let pool = results.filter { $0.status != .elected && $0.status != .tie && !$0.writeIn }.map(\.label)
             let wanted = margin.supplementaryCandidates(shortfall: shortfall)
             supplementary = SeatContest(seats: shortfall, candidates: Array(pool.prefix(wanted)))
         }

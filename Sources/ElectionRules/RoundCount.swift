@@ -32,6 +32,8 @@ public struct RoundInput: Sendable {
     /// Write-ins who may not be elected, by normalised name (`WriteIn.normalized`), with the
     /// reason: checked against the roster by the caller (only full members, RULES §1).
     public var ineligibleWriteIns: [String: String] = [:]
+    /// A supplementary list the chair set instead of the computed one, with the recorded reason.
+    public var listOverride: String? = nil
 
     /// How the outcome names candidate `j`: the id, or the name.
     public func label(_ j: Int) -> String { candidateIDs?[j] ?? candidates[j] }
@@ -185,7 +187,9 @@ public enum RoundCounter {
                                   expected: input.expected, present: input.present)
         let threshold: Int? = input.kind == .tieBreak ? nil : Threshold.smallestWinning(base: base)
 
-        if input.kind == .supplementary, input.candidates.count < input.margin.supplementaryCandidates(shortfall: input.seats) {
+        if input.kind == .supplementary, let reason = input.listOverride {
+            problems.append("另行选举的候选人名单由主持人调整（\(reason)）")
+        } else if input.kind == .supplementary, input.candidates.count < input.margin.supplementaryCandidates(shortfall: input.seats) {
             problems.append("另行选举候选人\(input.candidates.count)名，少于\(input.margin.description)要求的\(input.margin.supplementaryCandidates(shortfall: input.seats))名")
         }
         func stamped(_ report: RoundReport) -> RoundReport {
@@ -233,30 +237,13 @@ public enum RoundCounter {
             ContenderResult(id: input.candidateIDs?[j], name: input.candidates[j], forVotes: tally.forVotes[j], againstVotes: tally.againstVotes[j],
                             abstain: tally.abstentions(j), writeIn: false, status: .belowThreshold)
         }
-        var ineligible: [ContenderResult] = []
-        for name in writeInOrder {
-            let result = ContenderResult(name: name, forVotes: writeInVotes[name]!, againstVotes: 0, abstain: 0, writeIn: true, status: .belowThreshold)
-            // Not a contender at all: a seat such a person would win stays unfilled (a shortfall).
-            if let reason = input.ineligibleWriteIns[name] {
-                var shown = result
-                shown.status = .ineligible
-                ineligible.append(shown)
-                problems.append("另选的「\(name)」\(reason)，不能当选，其得票不计入当选")
-            } else {
-                contenders.append(result)
-            }
+        contenders += writeInOrder.map {
+            ContenderResult(name: $0, forVotes: writeInVotes[$0]!, againstVotes: 0, abstain: 0, writeIn: true, status: .belowThreshold)
         }
-        var outcome = OutcomeRules.decide(contenders: contenders, seats: input.seats, threshold: threshold,
-                                          margin: input.margin, order: order)
-        if !ineligible.isEmpty {
-            // Shown in the table in for-vote order beside the others; stable, so equal votes keep their order.
-            var all = outcome.results
-            for person in ineligible {
-                all.insert(person, at: all.firstIndex { $0.forVotes < person.forVotes } ?? all.endIndex)
-            }
-            outcome = Outcome(results: all, elected: outcome.elected, tieBreak: outcome.tieBreak, shortfall: outcome.shortfall,
-                              supplementary: outcome.supplementary)
-        }
+        // RULES §1: a write-in who is no full member stays in the ranking; a seat they would win is a shortfall.
+        for name in writeInOrder { if let reason = input.ineligibleWriteIns[name] { problems.append("另选的「\(name)」\(reason)，不能当选") } }
+        let outcome = OutcomeRules.decide(contenders: contenders, seats: input.seats, threshold: threshold,
+                                          margin: input.margin, order: order, ineligible: Set(input.ineligibleWriteIns.keys))
         if let tie = outcome.tieBreak {
             problems.append("得票并列，需对\(tie.candidates.joined(separator: "、"))重新投票，决定剩余\(tie.seats)个名额")
         }

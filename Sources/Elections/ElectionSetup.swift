@@ -96,6 +96,20 @@ public enum ElectionSetup {
         return deadlines
     }
 
+    /// Every text inside a JSON value (labels, ids of composition requirements) passes the one text rule.
+    static func screenStrings(in value: Any, field: String, label: String) throws {
+        switch value {
+        case let text as String: _ = try HumanText.clean(text, field: field, label: label, maxLength: 200, minLength: 0)
+        case let list as [Any]: for item in list { try screenStrings(in: item, field: field, label: label) }
+        case let object as [String: Any]:
+            for (key, item) in object {
+                try screenStrings(in: key, field: field, label: label)
+                try screenStrings(in: item, field: field, label: label)
+            }
+        default: return
+        }
+    }
+
     static func checked(_ deadlines: [Deadline]) throws -> [Deadline] {
         guard deadlines.count <= 20 else { throw Refusal.invalid("election.deadlines.tooMany", "时间节点最多20个", field: "deadlines") }
         var previous = ""
@@ -103,6 +117,7 @@ public enum ElectionSetup {
             guard let day = CalendarDate(text: d.due), day.description == d.due else {
                 throw Refusal.invalid("election.deadlines.date", "第 \(i + 1) 个时间节点的日期应为 yyyy-MM-dd", field: "deadlines", row: i + 1)
             }
+            _ = try HumanText.screened(d.step, field: "deadlines", label: "第 \(i + 1) 个时间节点的步骤")
             guard (2...60).contains(d.step.count) else {
                 throw Refusal.invalid("election.deadlines.step", "第 \(i + 1) 个时间节点的步骤应为2至60个字", field: "deadlines", row: i + 1)
             }
@@ -146,6 +161,7 @@ public enum ElectionSetup {
             guard composition.utf8.count <= 20_000, let list = (try? JSONSerialization.jsonObject(with: Data(composition.utf8))) as? [Any] else {
                 throw Refusal.invalid("election.composition.invalid", "结构要求应为 JSON 数组", field: "composition")
             }
+            try screenStrings(in: list, field: "composition", label: "结构要求")
             settings["composition"] = list
         }
         settings["options"] = ["quorumStrict": draft.options.quorumStrict, "partialInvalid": draft.options.partialInvalid.rawValue]

@@ -39,12 +39,19 @@ public enum BallotEntry {
         case open = "录入中", awaiting = "待核对", differing = "有差异", rekeying = "待重录", definitive = "已确定"
     }
 
-    static func ballot(_ body: Body, round: RoundRecord) throws -> KeyedBallot {
+    /// A ballot from its body. `entering`: as a counter keys it now, with every rule of entry
+    /// (clean text, no write-in on a tie-break ballot); otherwise as it was stored, with only its
+    /// shape checked — a keying kept from an earlier version still reads, and the count says
+    /// what is wrong with it.
+    static func ballot(_ body: Body, round: RoundRecord, entering: Bool = true) throws -> KeyedBallot {
+        func clean(_ value: String, _ field: String, _ label: String) throws -> String {
+            entering ? try HumanText.screened(value, field: field, label: label) : value
+        }
         if let reason = body.invalid {
             guard body.marks == nil && body.writeIns == nil else {
                 throw Refusal.invalid("ballot.body.both", "无效票不再填写标记", field: "invalid")
             }
-            let text = try HumanText.screened(reason, field: "invalid", label: "无效的原因")
+            let text = try clean(reason, "invalid", "无效的原因")
             guard (1...100).contains(text.count) else { throw Refusal.invalid("ballot.invalid.reason", "无效票须写明原因（1至100字）", field: "invalid") }
             return .invalid(reason: text)
         }
@@ -56,10 +63,10 @@ public enum BallotEntry {
             marks[id] = mark
         }
         let writeIns = try (body.writeIns ?? []).prefix(round.candidates.count + 1).map {
-            Body.WriteIn(under: $0.under, name: try HumanText.screened($0.name, field: "writeIns", label: "另选人的姓名"))
+            Body.WriteIn(under: $0.under, name: try clean($0.name, "writeIns", "另选人的姓名"))
         }
         // RULES §6: on a tie-break ballot only the tied stand; nobody else can be written in.
-        guard writeIns.isEmpty || round.kind != .tieBreak else {
+        guard writeIns.isEmpty || round.kind != .tieBreak || !entering else {
             throw Refusal.invalid("ballot.writeIn.inTieBreak", "重新投票只在票数相等的人中进行，不能另选他人", field: "writeIns")
         }
         guard writeIns.count <= round.candidates.count else { throw Refusal.invalid("ballot.writeIns.tooMany", "另选人多于候选人", field: "writeIns") }
@@ -78,7 +85,7 @@ public enum BallotEntry {
     }
 
     /// The stored form of a ballot: canonical JSON (sorted keys), so the same ballot is the same text.
-    static func content(_ ballot: KeyedBallot) -> String {
+    static func content(_ ballot: KeyedBallot) throws -> String {
         let body: Body
         switch ballot {
         case .invalid(let reason): body = Body(invalid: reason)
@@ -87,11 +94,11 @@ public enum BallotEntry {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: (try? encoder.encode(body)) ?? Data(), as: UTF8.self)
+        return String(decoding: try encoder.encode(body), as: UTF8.self)
     }
 
     static func parse(_ content: String, round: RoundRecord) throws -> KeyedBallot {
-        try ballot(try JSONDecoder().decode(Body.self, from: Data(content.utf8)), round: round)
+        try ballot(try JSONDecoder().decode(Body.self, from: Data(content.utf8)), round: round, entering: false)
     }
 
     /// A batch as its rows say: every current keying, the finalised entries, the decisions kept.
@@ -103,7 +110,10 @@ public enum BallotEntry {
             try state.key(try parse(row.content, round: round), number: row.number, entry: entry)
         }
         var kept: [Int: DoubleEntryBatch.EntryNumber] = [:]
-        for r in resolutions where r.decision == .keep { kept[r.number] = DoubleEntryBatch.EntryNumber(rawValue: r.entry) }
+        // In the order they were made: the last decision on a ballot stands.
+        for r in resolutions.sorted(by: { $0.decidedAt < $1.decidedAt }) {
+            kept[r.number] = r.decision == .keep ? DoubleEntryBatch.EntryNumber(rawValue: r.entry) : nil
+        }
         state.restore(finalised: Set(entries.filter { $0.finalisedAt != nil }.compactMap { DoubleEntryBatch.EntryNumber(rawValue: $0.entry) }), kept: kept)
         return state
     }
@@ -179,7 +189,7 @@ public enum BallotEntry {
                 try await data.ballotEntry.insert(BatchEntryRecord(roundID: round.id, batch: number, entry: n, account: actor))
             }
             if outcome == .replaced { try await data.ballotEntry.supersede(round: round.id, batch: number, entry: n, number: ballot, at: now) }
-            try await data.ballotEntry.insert(KeyedBallotRecord(roundID: round.id, batch: number, entry: n, number: ballot, content: content(keyed),
+            try await data.ballotEntry.insert(KeyedBallotRecord(roundID: round.id, batch: number, entry: n, number: ballot, content: try content(keyed),
                                                                 keyedBy: actor, keyedAt: now))
             try await AuditLog.append(.ballotKeyed, actor: actor, object: "round:\(round.id) batch:\(number) entry:\(n) ballot:\(ballot)",
                                       after: outcome == .replaced ? "改录" : "录入", in: data)

@@ -37,6 +37,7 @@ public enum RoundResults {
                                marginRatio: election.marginRatio, ballots: keyed.map { $0.ballot(index: index) })
         input.candidateIDs = round.candidates.map(\.id)
         input.preliminaryStage = round.origin?.preliminaryStage ?? false
+        input.listOverride = round.origin?.override
         input.options = try ElectionSetup.options(of: election)
         input.margin = Rounds.marginRule(round.office, election: election)
         let officials = try await MeetingOfficials.list(of: election, in: data)
@@ -49,7 +50,10 @@ public enum RoundResults {
             // RULES §1: only a full member of the unit can be elected. A write-in who would win or
             // tie is checked against the roster; one who is not leaves the seat a shortfall.
             let contenders = report.results.filter { $0.writeIn && [.elected, .tie].contains($0.status) }.map(\.name)
-            input.ineligibleWriteIns = try await ineligible(contenders, election: election, in: data)
+            let members = try await writeInMembers(contenders, election: election, in: data)
+            for name in contenders where members[name, default: []].isEmpty {
+                input.ineligibleWriteIns[name] = "不是本单位的正式党员（名册中没有叫这个名字的正式党员）"
+            }
             if !input.ineligibleWriteIns.isEmpty { report = try RoundCounter.count(input, order: order) }
         } catch let error as CountInputError {
             throw Refusal.invalid(error.code, error.message, field: error.field)
@@ -64,15 +68,16 @@ public enum RoundResults {
 }
 
 extension RoundResults {
-    /// Of these write-ins (normalised names), those no full member of the election's organization
-    /// is called, with the reason.
-    static func ineligible(_ names: [String], election: ElectionRecord, in data: any DataStore) async throws -> [String: String] {
-        var found: [String: String] = [:]
-        for name in names.prefix(200) {
-            let members = try await MeetingAttendance.voters(of: election, matching: name, in: data)
-            if !members.contains(where: { WriteIn.normalized($0.record.name) == name }) {
-                found[name] = "不是本单位的正式党员（名册中没有叫这个名字的正式党员）"
-            }
+    /// The full members of the election's organization each write-in (a normalised name) may
+    /// mean: their names compared as the count compares them (NFKC, no white space), over the
+    /// voters — none means the write-in cannot be elected, two or more that the name is shared.
+    static func writeInMembers(_ names: [String], election: ElectionRecord, in data: any DataStore) async throws -> [String: [MemberRecord]] {
+        guard !names.isEmpty else { return [:] }
+        let wanted = Set(names)
+        var found: [String: [MemberRecord]] = [:]
+        for voter in try await MeetingAttendance.voters(of: election, in: data) {
+            let name = WriteIn.normalized(voter.record.name)
+            if wanted.contains(name) { found[name, default: []].append(voter) }
         }
         return found
     }

@@ -87,8 +87,11 @@ public enum Rounds {
                                       field: "candidates")
             }
         } else if kind != .preliminary {
-            guard people.count > seats || kind == .supplementary else {
-                throw Refusal.invalid("round.candidates.notMoreThanSeats", "重新投票的人数应多于名额", field: "candidates")
+            // A tie-break lists the tied (more than the seats); a supplementary round at least seats + 1 (RULES §6).
+            guard people.count > seats else {
+                throw Refusal.invalid("round.candidates.notMoreThanSeats",
+                                      "\(label(kind)) \(seats) 名，候选人至少 \(seats + 1) 名，现 \(people.count) 名" + (kind == .supplementary ? "：请由主持人调整名单并写明理由" : ""),
+                                      field: "candidates")
             }
         }
         // RULES §8: a scrutineer or counter of the meeting is never a candidate.
@@ -153,7 +156,7 @@ public enum Rounds {
             guard [.signed, .announced].contains(round.lifecycle.state) else {
                 throw Refusal.invalid("round.followUp.notSigned", "总监票人和会议主持人签字后才能根据结果安排下一轮（本轮在「\(round.lifecycle.state.rawValue)」）")
             }
-            if let earlier = try await data.meetings.rounds(of: election.id).first(where: { $0.origin?.round == round.id }) {
+            if let earlier = try await followUp(of: round, in: data) {
                 throw Refusal.invalid("round.followUp.exists", "已根据本轮结果设立了第 \(earlier.number) 轮（\(label(earlier.kind))），不能再设一次")
             }
             let report = try await RoundResults.report(roundID, scope: scope, in: data).report
@@ -166,12 +169,16 @@ public enum Rounds {
                 (kind, contest) = (.supplementary, supplementary)
             }
             else { throw Refusal.invalid("round.followUp.none", "本轮已选足，没有需要重新投票或另行选举的名额") }
-            let ids = round.candidates.map(\.id)
+            // Listed candidates by their id; a write-in tied at the last seat by the one full member of that name.
+            let ids = Set(round.candidates.map(\.id))
+            let writeIns = try await RoundResults.writeInMembers(contest.candidates.filter { !ids.contains($0) }, election: election, in: data)
             var members = try contest.candidates.map { label -> MemberID in
-                guard ids.contains(label), let id = MemberID(label) else {
-                    throw Refusal.invalid("round.followUp.writeIn", "「\(label)」是另选人，不在名册的候选人之列：请由会议决定后另行处理")
+                if ids.contains(label), let id = MemberID(label) { return id }
+                guard let matches = writeIns[label], matches.count == 1, let member = matches.first else {
+                    throw Refusal.invalid("round.followUp.writeInAmbiguous",
+                                          "另选人「\(label)」在名册中有 \(writeIns[label]?.count ?? 0) 名同名正式党员，无法确定是谁：请监票人核实后由会议决定")
                 }
-                return id
+                return member.id
             }
             var reason: String?
             if let override {
@@ -181,6 +188,11 @@ public enum Rounds {
                 let text = try HumanText.screened(override.reason, field: "reason", label: "调整名单的理由")
                 guard (2...200).contains(text.count) else {
                     throw Refusal.invalid("round.followUp.reasonMissing", "调整另行选举的候选人名单须写明理由（2至200字）", field: "reason")
+                }
+                let elected = Set(report.elected)
+                if let already = override.candidates.first(where: { elected.contains($0.description) }) {
+                    throw Refusal.invalid("round.followUp.alreadyElected", "\(round.candidates.first { $0.id == already.description }?.name ?? "这名党员")已在本轮当选，不能再作另行选举的候选人",
+                                          field: "candidates")
                 }
                 guard override.candidates.count >= contest.seats + 1 else {
                     throw Refusal.invalid("round.followUp.tooFew", "另行选举 \(contest.seats) 名，候选人至少 \(contest.seats + 1) 名，现 \(override.candidates.count) 名",
@@ -192,6 +204,11 @@ public enum Rounds {
             return try await insert(election.id, kind: kind, office: round.office, seats: contest.seats, candidates: members, approvedOrder: false, origin: origin,
                                     actor: actor, scope: scope, in: data)
         }
+    }
+
+    /// The round set up from this one's report, if any (one per report).
+    static func followUp(of round: RoundRecord, in data: any DataStore) async throws -> RoundRecord? {
+        try await data.meetings.rounds(of: round.electionID).first { $0.origin?.round == round.id }
     }
 
     /// The meeting decides not to hold the supplementary election and to reduce the seats by the
@@ -212,6 +229,9 @@ public enum Rounds {
                 throw Refusal.invalid("round.followUp.notCounted", "计票结束后才能决定减少名额")
             }
             guard round.seatReduction == nil else { throw Refusal.invalid("round.reduce.already", "减少名额的决定已经记录") }
+            if let next = try await followUp(of: round, in: data) {
+                throw Refusal.invalid("round.reduce.followUpExists", "已根据本轮结果设立了第 \(next.number) 轮（\(label(next.kind))），不能再决定减少名额")
+            }
             let report = try await RoundResults.report(roundID, scope: scope, in: data).report
             guard report.shortfall > 0, report.tieBreak == nil else {
                 throw Refusal.invalid("round.reduce.noShortfall", "本轮没有未选足的名额，无须减少名额")
@@ -328,7 +348,12 @@ public enum Rounds {
                 }
             }
             action = .finishCount(allBatchesDefinitive: definitive)
-        case .reopen(let reason): action = .reopen(reason: try HumanText.screened(reason, field: "reason", label: "重新打开的理由"))
+        case .reopen(let reason):
+            // The report a follow-up was set up from stands: reopening it would change what that round rests on.
+            if before != .announced, let next = try await followUp(of: round, in: data) {
+                throw Refusal.invalid("round.reopen.followUpExists", "已根据本轮结果设立了第 \(next.number) 轮（\(label(next.kind))），本轮的结果不能再重新打开")
+            }
+            action = .reopen(reason: try HumanText.screened(reason, field: "reason", label: "重新打开的理由"))
         case .announce: action = .announce
         }
         do { try round.lifecycle.apply(action) } catch { throw Refusal.invalid(error.code, error.message, field: error.field) }

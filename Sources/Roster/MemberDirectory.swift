@@ -85,6 +85,16 @@ public enum ColumnMaps {
     /// One key per unit: the organization the account belongs to, or the whole city.
     static func key(_ scope: Scope) -> String { scope.pathPrefix ?? "city" }
 
+    /// A column map's headings (from the file) and choices (from the form) pass the one text rule.
+    static func screened(_ map: [String: String]) throws -> [String: String] {
+        guard map.count <= 200 else { throw Refusal.invalid("import.columnMap.tooMany", "列对应关系过多", field: "columns") }
+        // Checked, not rewritten: a heading must stay as the file spells it to be found again.
+        for (text, label) in map.flatMap({ [($0.key, "列标题"), ($0.value, "对应的字段")] }) {
+            if let problem = HumanText.problem(text, maxLength: 200) { throw Refusal.invalid(problem.code, problem.message(label), field: "columns") }
+        }
+        return map
+    }
+
     public static func load(for scope: Scope, in data: any DataStore) async throws -> [String: String] {
         try await data.imports.columnMap(for: key(scope))
     }
@@ -92,7 +102,7 @@ public enum ColumnMaps {
     /// Remembers these choices for the unit (replacing earlier ones for the same headings).
     public static func remember(_ map: [String: String], for scope: Scope, in data: any DataStore) async throws {
         guard !map.isEmpty else { return }
-        try await data.imports.rememberColumnMap(map, for: key(scope))
+        try await data.imports.rememberColumnMap(try screened(map), for: key(scope))
     }
 }
 
@@ -103,6 +113,7 @@ public enum StagedImports {
     public static func stage(_ content: Data, fileName: String, username: String, scope: Scope, in data: any DataStore) async throws -> StagedImportRecord {
         let formatter = ISO8601DateFormatter()
         try await data.imports.deleteStaged(before: formatter.string(from: Date().addingTimeInterval(-86_400)))
+        let fileName = try HumanText.clean(fileName, field: "file", label: "文件名", maxLength: 200)
         let staged = StagedImportRecord(username: username, fileName: fileName, sha256: RosterImporter.sha256(content), content: content,
                                         createdAt: formatter.string(from: Date()), columnMap: try await ColumnMaps.load(for: scope, in: data))
         try await data.imports.stage(staged)
@@ -118,6 +129,7 @@ public enum StagedImports {
     }
 
     public static func setColumnMap(_ map: [String: String], for staged: inout StagedImportRecord, in data: any DataStore) async throws {
+        let map = try ColumnMaps.screened(map)
         staged.columnMap = map
         try await data.imports.setColumnMap(map, for: staged.id)
     }

@@ -132,7 +132,7 @@ enum EntryPages {
                 return head + (r.changed ? "重录后改变，由「\(before)」改为「\(BallotEntry.describe(after, candidates: candidates))」"
                                          : "重录后未改变（仍为「\(before)」）")
             },
-            canResolve: review.state == .differing))
+            canResolve: !review.differences.isEmpty))
     }
 
     @Sendable static func resolve(_ req: Request) async throws -> Response {

@@ -114,6 +114,9 @@ enum Login {
 
     static func attempt(_ req: Request, username: String, password: String) async throws -> Outcome {
         let pool = req.application.threadPool
+        // A name with control characters is nobody's (user names are letters and digits): stored
+        // and looked up escaped, it is refused like any unknown name, never sent raw to the database.
+        let username = HumanText.escaped(String(username.prefix(64)))
         let outcome = try await SignIn.attempt(username: username, password: password, address: req.clientAddress, standInHash: standInHash,
                                                verify: { password, hash in
             // bcrypt is slow on purpose: off the event loop.

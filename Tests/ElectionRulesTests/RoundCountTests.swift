@@ -214,3 +214,49 @@ func repeated(_ row: String, _ n: Int) -> [String] { Array(repeating: row, count
         #expect(first["for"] as? Int == 2 && first["status"] as? String == "elected")
     }
 }
+
+/// RULES §1 in the count: a write-in who is no full member (the caller checked the roster) is
+/// ranked and shown, but a seat they would win stays open — never passed to the next in line.
+@Suite struct IneligibleWriteInTests {
+    /// Two seats, 40 ballots (P = 40: at least 21 for), candidates 王一 李二 张三; `groups` are
+    /// (ballots, for-marks, whether 赵志刚 is written in under 张三's ×).
+    static func input(_ groups: [(count: Int, for: [Int], writeIn: Bool)], ineligible: Bool) -> RoundInput {
+        var ballots: [Ballot] = []
+        for group in groups {
+            for _ in 0..<group.count {
+                var marks = BallotMarks(for: group.for)
+                if group.writeIn {
+                    marks.againstMarks = [2]
+                    marks.placedWriteIns = [PlacedWriteIn(under: 2, name: "赵志刚")]
+                }
+                ballots.append(.marked(marks))
+            }
+        }
+        var input = RoundInput(seats: 2, candidates: ["王一", "李二", "张三"], expected: 40, present: 40, ballots: ballots)
+        if ineligible { input.ineligibleWriteIns = ["赵志刚": "不是本单位的正式党员"] }
+        return input
+    }
+
+    /// 赵志刚 30, 王一 25, 李二 22 (by hand from the groups).
+    static let leading: [(count: Int, for: [Int], writeIn: Bool)] = [(15, [0], true), (12, [1], true), (3, [], true), (10, [0, 1], false)]
+    /// 王一 30, 赵志刚 25, 李二 25: the last seat tied.
+    static let tied: [(count: Int, for: [Int], writeIn: Bool)] = [(15, [0], true), (10, [1], true), (15, [0, 1], false)]
+
+    @Test func theSeatAnIneligibleWriteInWouldWinIsAShortfall() throws {
+        let eligible = try RoundCounter.count(Self.input(Self.leading, ineligible: false), order: .strokes)
+        #expect(eligible.results.map { "\($0.name) \($0.forVotes)" } == ["赵志刚 30", "王一 25", "李二 22", "张三 0"])
+        #expect(Set(eligible.elected) == ["赵志刚", "王一"])
+        let report = try RoundCounter.count(Self.input(Self.leading, ineligible: true), order: .strokes)
+        #expect(report.elected == ["王一"] && report.shortfall == 1)   // not 李二, who has 22 ≥ 21
+        #expect(report.results.first { $0.name == "赵志刚" }?.status == .ineligible)
+        #expect(report.supplementary?.seats == 1 && report.supplementary?.candidates.first == "李二")
+        #expect(report.problems.contains("另选的「赵志刚」不是本单位的正式党员，不能当选"))
+    }
+
+    @Test func anIneligibleWriteInTiedAtTheLastSeatLeavesTheTie() throws {
+        let tied = try RoundCounter.count(Self.input(Self.tied, ineligible: false), order: .strokes)
+        #expect(tied.elected == ["王一"] && tied.tieBreak?.seats == 1 && Set(tied.tieBreak?.candidates ?? []) == ["赵志刚", "李二"])
+        let report = try RoundCounter.count(Self.input(Self.tied, ineligible: true), order: .strokes)
+        #expect(report.tieBreak == nil && Set(report.elected) == ["王一", "李二"] && report.shortfall == 0)
+    }
+}
