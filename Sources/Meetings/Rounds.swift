@@ -320,6 +320,10 @@ public enum Rounds {
         case .sign(let asScrutineer):
             // A signature waits for the other one; the lifecycle checks the two accounts differ.
             guard before == .counted else { throw Refusal.invalid("round.action.notAllowed", "本轮在「\(before.rawValue)」，不能签字") }
+            // One signature per role: a second account signing the same role is refused, not written over the first.
+            if let earlier = asScrutineer ? round.pendingScrutineer : round.pendingChair, earlier != actor {
+                throw Refusal.invalid("round.signoff.already", "\(asScrutineer ? "总监票人" : "会议主持人")已由账号 \(earlier) 签字")
+            }
             if asScrutineer { round.pendingScrutineer = actor } else { round.pendingChair = actor }
             if round.pendingScrutineer == round.pendingChair {
                 throw Refusal.invalid("round.signoff.sameAccount", "总监票人和会议主持人须是两个不同的账号")

@@ -15,6 +15,7 @@ import Meetings
 /// audit chain still verifies on the real database afterwards (before, a NUL in a withdrawal
 /// reason made `xuanju audit verify` report tampering). The audit log's own encoding is checked
 /// too: a hostile text given to it directly is stored escaped, and the chain holds.
+extension DatabaseSuites {
 @Suite struct HostileTextTests {
     /// One example of each class the rule refuses.
     static let hostile: [(label: String, text: String)] = [
@@ -128,4 +129,5 @@ import Meetings
         #expect(HumanText.escaped("a\u{0}b\u{202E}c") == "a\\u{0}b\\u{202E}c")
         #expect(HumanText.escaped("张三") == "张三")
     }
+}
 }

@@ -82,7 +82,9 @@ public enum DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
             databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
         case .postgres(let url):
             // The PostgreSQL driver always logs queries (at trace here); the server's log handler drops their binds.
-            databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url), sqlLogLevel: .trace), as: .psql)
+            // Eight connections per event loop: requests wait on one another's transactions at the
+            // database (which decides who goes first), not for a free connection in this process.
+            databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url), maxConnectionsPerEventLoop: 8, sqlLogLevel: .trace), as: .psql)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import FluentKit
 import SQLKit
+import FluentPostgresDriver
 
 /// One way to write: every change and its audit row in one transaction.
 ///
@@ -8,12 +9,15 @@ import SQLKit
 /// both upgrade to a write lock, and SQLite answers the second "database is locked" at once,
 /// without waiting. So on SQLite write transactions take turns through one queue per process
 /// (the server is one process on SQLite; several servers share PostgreSQL), and the file runs
-/// in WAL mode so readers never wait for them. On PostgreSQL transactions run side by side.
+/// in WAL mode so readers never wait for them. On PostgreSQL transactions run side by side,
+/// SERIALIZABLE: when two read-check-write transactions would overlap (two check-ins of one
+/// person, two counters claiming one entry), PostgreSQL aborts one with a serialization failure
+/// and it is run again from the start, so it sees the other's write and refuses with its code.
 extension Database {
     public func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard !inTransaction, let sql = self as? any SQLDatabase, sql.dialect.name == "sqlite" else {
-            return try await transaction(body)
-        }
+        guard !inTransaction, let sql = self as? any SQLDatabase else { return try await transaction(body) }
+        if sql.dialect.name == "postgresql" { return try await serializableTransaction(body) }
+        guard sql.dialect.name == "sqlite" else { return try await transaction(body) }
         await WriteQueue.sqlite.acquire()
         do {
             let result = try await transaction { db in
@@ -46,5 +50,32 @@ actor WriteQueue {
 
     func release() {
         if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+}
+
+extension Database {
+    /// Times a PostgreSQL write is tried before its serialization failure is passed on.
+    static var serializableAttempts: Int { 30 }
+
+    func serializableTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await transaction { db in
+                    try await (db as! any SQLDatabase).raw("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").run()
+                    return try await body(db)
+                }
+            } catch let error as PSQLError where Self.mayRetry(error) && attempt < Self.serializableAttempts {
+                // Back off a little, more each time, with jitter, so the retried ones do not collide again.
+                try await Task.sleep(nanoseconds: UInt64.random(in: 1...(2 * UInt64(attempt))) * 1_000_000)
+                attempt += 1
+            }
+        }
+    }
+
+    /// serialization_failure and deadlock_detected: the transaction did nothing and may run again.
+    static func mayRetry(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
     }
 }
