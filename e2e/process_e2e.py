@@ -13,6 +13,7 @@ import os, re, sqlite3, subprocess, sys, tempfile, urllib.request
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from browser import Browser
+from api import API
 
 base, admin_password, db, xuanju, shots = sys.argv[1:6]
 browser = Browser(base, shots)
@@ -170,9 +171,26 @@ try:
     step("考察意见和附件已记录", lambda: "经查，未发现违纪问题" in body() and "纪检意见.txt" in body())
     shot("26-vetting")
 
-    # 6. The department moves the list on to 公示.
+    # 6. The department moves the list on to 公示: 研究审议 is refused while any of the six
+    # departments (政法 among them) has not given its opinion on everyone; the other opinions
+    # are recorded through the API, then the list goes on.
     driver.get(f"{base}/elections/{election_id}")
-    for stage in ["考察", "研究审议", "预备人选", "公示"]:
+    move_list(WULING, "考察")
+    step("名单进入「考察」", lambda: "名人选进入「考察」" in body())
+    move_list(WULING, "研究审议")
+    step("考察意见不全时不能进入研究审议", lambda: "的考察还缺" in body() and "政法" in body() and "不能进入研究审议" in body())
+    shot("26b-vetting-incomplete")
+    api = API(base).sign_in("admin", admin_password)
+    status, candidates = api.call("GET", f"/api/v1/elections/{election_id}/candidates")
+    assert status == 200, (status, candidates)
+    for c in (c for c in candidates if c["stage"] == "考察" and c["unit"] == WULING):
+        status, record = api.call("GET", f"/api/v1/elections/{election_id}/candidates/{c['id']}/vetting")
+        for department in record["missing"]:
+            status, answer = api.call("POST", f"/api/v1/elections/{election_id}/candidates/{c['id']}/vetting",
+                                      {"department": department, "verdict": "无不良反映", "opinion": "经查，未发现问题", "date": "2026-08-29"})
+            assert status == 201, (status, answer)
+    driver.get(f"{base}/elections/{election_id}")
+    for stage in ["研究审议", "预备人选", "公示"]:
         move_list(WULING, stage)
         step(f"名单进入「{stage}」", lambda: f"名人选进入「{stage}」" in body())
     shot("27-publicized")

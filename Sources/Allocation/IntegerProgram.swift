@@ -13,6 +13,8 @@ final class IntegerProgram {
     enum Outcome: Equatable {
         case optimal(objective: Double, values: [Double])
         case infeasible
+        /// The time limit passed before GLPK proved an optimum or infeasibility.
+        case timedOut
     }
 
     private(set) var columnCount = 0
@@ -31,7 +33,8 @@ final class IntegerProgram {
     }
 
     /// Solves with the given objective (coefficients per variable) and sense.
-    func solve(objective: [Int: Double], maximize: Bool) -> Outcome {
+    /// `milliseconds` bounds GLPK's branch and cut (`tm_lim`); nil runs to the end.
+    func solve(objective: [Int: Double], maximize: Bool, milliseconds: Int? = nil) -> Outcome {
         glp_term_out(GLP_OFF)
         let lp = glp_create_prob()!
         defer { glp_delete_prob(lp) }
@@ -68,7 +71,9 @@ final class IntegerProgram {
         glp_init_iocp(&parameters)
         parameters.presolve = GLP_ON
         parameters.msg_lev = GLP_MSG_OFF
+        if let milliseconds { parameters.tm_lim = Int32(clamping: max(1, milliseconds)) }
         let code = glp_intopt(lp, &parameters)
+        if code == GLP_ETMLIM { return .timedOut }
         let status = glp_mip_status(lp)
         guard code == 0 || code == GLP_ENOPFS || code == GLP_ENODFS, status == GLP_OPT else { return .infeasible }
         let values = (0..<columnCount).map { glp_mip_col_val(lp, Int32($0 + 1)) }

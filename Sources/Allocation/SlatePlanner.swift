@@ -10,6 +10,8 @@ public struct SlateRequest: Sendable {
     public var required: [String]
     public var excluded: [String]
     public var pool: [Nominee]
+    /// The solver's time for the whole plan, every solve together (a page view waits for it).
+    public var timeLimit: Duration = .seconds(5)
 
     public init(referenceDate: String, seats: Int?, quotas: [(unit: String, places: Int)], requirements: [Requirement],
                 required: [String] = [], excluded: [String] = [], pool: [Nominee]) {
@@ -29,6 +31,8 @@ public struct SlateConflict: Codable, Sendable, Equatable {
 
 public struct SlatePlan: Codable, Sendable, Equatable {
     public let feasible: Bool
+    /// The time limit passed: no plan was found in time, which proves nothing either way.
+    public var timedOut = false
     public let selected: [String]
     public let deviation: Int
     public let support: Int
@@ -48,16 +52,25 @@ public enum SlatePlanner {
     }
 
     public static func plan(_ request: SlateRequest, order: NameOrdering) -> SlatePlan {
+        let deadline = ContinuousClock.now + request.timeLimit
+        func left() -> Int { max(1, Int(ContinuousClock.now.duration(to: deadline) / .milliseconds(1))) }
+        let timedOut = SlatePlan(feasible: false, timedOut: true, selected: [], deviation: 0, support: 0, requirements: [],
+                                 conflicts: [SlateConflict(kind: "timeLimit", id: "", explanation: "求解超过时限（\(request.timeLimit)），未得出方案：请稍后再试")])
         let allGroups = groups(request)
         let model = build(request, groups: allGroups)
-        guard case .optimal(let bestDeviation, _) = model.program.solve(objective: model.deviationObjective, maximize: false) else {
+        let bestDeviation: Double
+        switch model.program.solve(objective: model.deviationObjective, maximize: false, milliseconds: left()) {
+        case .optimal(let objective, _): bestDeviation = objective
+        case .timedOut: return timedOut
+        case .infeasible:
             return SlatePlan(feasible: false, selected: [], deviation: 0, support: 0, requirements: [],
-                             conflicts: minimalConflict(request, groups: allGroups))
+                             conflicts: minimalConflict(request, groups: allGroups, until: deadline))
         }
         // Phase 2 keeps the best deviation and maximizes support (lexicographic objective).
         model.program.addRow(model.deviationObjective.map { ($0.key, $0.value) }, upper: bestDeviation.rounded() + 0.5)
-        guard case .optimal(_, let values) = model.program.solve(objective: model.supportObjective, maximize: true) else {
-            preconditionFailure("phase 2 is feasible by construction")
+        guard case .optimal(_, let values) = model.program.solve(objective: model.supportObjective, maximize: true, milliseconds: left()) else {
+            // Feasible by construction (phase 1 found such a list): only the time limit ends here.
+            return timedOut
         }
         let chosen = request.pool.indices.filter { i in model.personVariable[i].map { values[$0] > 0.5 } ?? false }
         let list = chosen.map { request.pool[$0] }
@@ -146,17 +159,25 @@ public enum SlatePlanner {
         return Model(program: program, personVariable: personVariable, deviationObjective: deviation, supportObjective: support)
     }
 
-    static func feasible(_ request: SlateRequest, groups: [Group]) -> Bool {
-        build(request, groups: groups).program.solve(objective: [:], maximize: false) != .infeasible
+    /// Whether the groups can hold together; nil when the time ran out before GLPK could say.
+    static func feasible(_ request: SlateRequest, groups: [Group], milliseconds: Int? = nil) -> Bool? {
+        switch build(request, groups: groups).program.solve(objective: [:], maximize: false, milliseconds: milliseconds) {
+        case .optimal: return true
+        case .infeasible: return false
+        case .timedOut: return nil
+        }
     }
 
     /// Deletion filter: drop each group whose removal leaves the model infeasible; what stays
-    /// is a minimal set that cannot hold together.
-    static func minimalConflict(_ request: SlateRequest, groups: [Group]) -> [SlateConflict] {
+    /// is a minimal set that cannot hold together. Past the deadline the filter stops: what is
+    /// kept still cannot hold together, it may just not be minimal.
+    static func minimalConflict(_ request: SlateRequest, groups: [Group], until deadline: ContinuousClock.Instant? = nil) -> [SlateConflict] {
         var kept = groups
         for group in groups {
+            let milliseconds = deadline.map { Int(ContinuousClock.now.duration(to: $0) / .milliseconds(1)) }
+            if let milliseconds, milliseconds <= 0 { break }
             let without = kept.filter { $0 != group }
-            if !feasible(request, groups: without) { kept = without }
+            if feasible(request, groups: without, milliseconds: milliseconds) == false { kept = without }
         }
         return kept.map { explain($0, request) }
     }

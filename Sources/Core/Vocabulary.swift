@@ -71,8 +71,13 @@ public enum VettingDepartment: String, Codable, Sendable, CaseIterable {
     case discipline = "纪检"
     case supervision = "监察"
     case familyPlanning = "计生"
+    case politicalLegal = "政法"
     case audit = "审计"
     case petitions = "信访"
+
+    /// The six departments whose written opinion vetting needs before 研究审议 (RULES §12.2); the
+    /// unit's own opinion is heard too but is not one of them.
+    public static let required: [VettingDepartment] = [.discipline, .supervision, .familyPlanning, .politicalLegal, .audit, .petitions]
 }
 
 /// What a department's opinion comes to.

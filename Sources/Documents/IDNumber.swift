@@ -86,6 +86,46 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.init(year: y, month: m, day: d)
     }
 
+    /// Days since 1970-01-01 (proleptic Gregorian; Howard Hinnant's days_from_civil).
+    public var dayNumber: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public init?(dayNumber z: Int) {
+        let z = z + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+    }
+
+    /// Monday is 1, Sunday 7 (1970-01-01 was a Thursday).
+    public var weekday: Int { ((dayNumber % 7 + 7) % 7 + 3) % 7 + 1 }
+
+    /// The period of `count` working days (Monday to Friday) that starts on this day, or on the
+    /// next working day when this one falls on a weekend: its first and last day. Public holidays
+    /// are not known here; a notice spanning one is extended by hand.
+    public func workingDays(_ count: Int) -> (first: CalendarDate, last: CalendarDate) {
+        var day = self
+        while day.weekday > 5 { day = CalendarDate(dayNumber: day.dayNumber + 1)! }
+        let first = day
+        var left = max(1, count) - 1
+        while left > 0 {
+            day = CalendarDate(dayNumber: day.dayNumber + 1)!
+            if day.weekday <= 5 { left -= 1 }
+        }
+        return (first, day)
+    }
+
     /// The last day of a month given as "1975.03", "1975年3月", "1975-03", "1975/3" or "197503"
     /// (花名册 often record 出生年月 and 入党时间 to the month): nil when the text is not one.
     public static func month(text: String) -> (year: Int, month: Int)? {

@@ -28,6 +28,8 @@ public enum ElectionSetup {
         public var deadlines: [Deadline]
         /// RULES §2 and §4 settings: `quorumStrict` (basic profile) and `partialInvalid`.
         public var options = RuleOptions()
+        /// How long 公示 runs, in working days (RULES §12: five by default).
+        public var noticeWorkingDays = 5
 
         public init(name: String, organizationID: OrganizationID, office: Office = .delegate, profile: RuleProfile, seats: Int,
                     marginRatio: Ratio, candidatePlaces: Int? = nil, referenceDate: String, nameOrder: NameConvention = .a,
@@ -165,6 +167,10 @@ public enum ElectionSetup {
             settings["composition"] = list
         }
         settings["options"] = ["quorumStrict": draft.options.quorumStrict, "partialInvalid": draft.options.partialInvalid.rawValue]
+        guard (1...30).contains(draft.noticeWorkingDays) else {
+            throw Refusal.invalid("election.notice.days", "公示期应为1至30个工作日", field: "noticeWorkingDays")
+        }
+        settings["noticeWorkingDays"] = draft.noticeWorkingDays
         let deadlines = try checked(draft.deadlines)
         if !deadlines.isEmpty { settings["deadlines"] = deadlines.map { ["step": $0.step, "due": $0.due, "milestone": $0.milestone.rawValue] } }
         guard try await data.elections.all().allSatisfy({ $0.name != name }) else {
@@ -181,6 +187,7 @@ public enum ElectionSetup {
                                       after: "\(name)（\(organization.name)）：应选\(draft.seats)名，候选人\(places)名，差额比例不少于\(percent(draft.marginRatio))，"
                                           + "年龄计算日\(draft.referenceDate)，姓氏笔画约定\(draft.nameOrder.rawValue)，"
                                           + "\(draft.options.quorumLabel(draft.profile))，无法辨认的标记：\(draft.options.partialInvalid.label)，"
+                                          + "公示 \(draft.noticeWorkingDays) 个工作日，"
                                           + "结构要求 \(requirementCount) 项，时间节点 \(deadlines.count) 个", in: data)
         }
         return election
@@ -214,6 +221,15 @@ public enum ElectionSetup {
             throw Refusal.invalid("election.settings.invalid", "选举「\(election.name)」的计票设置无法读取，请联系系统管理员")
         }
         return RuleOptions(quorumStrict: strict, partialInvalid: partial)
+    }
+
+    /// How many working days 公示 runs (five for an election made before it was a setting).
+    public static func noticeWorkingDays(of election: ElectionRecord) throws -> Int {
+        guard let days = try settings(of: election)["noticeWorkingDays"] else { return 5 }
+        guard let count = days as? Int, (1...30).contains(count) else {
+            throw Refusal.invalid("election.settings.invalid", "选举「\(election.name)」的公示期无法读取，请联系系统管理员")
+        }
+        return count
     }
 
     /// The settings object. This program wrote it: an unreadable one is an error, never an

@@ -28,6 +28,19 @@ public enum ListPlanning {
         public let proposed: [RequirementReport]
         /// Why no list can be made (requirement, quota, …) when infeasible.
         public let conflicts: [String]
+        /// The list and quotas the proposal was made from (`fingerprint`).
+        let fingerprint: String
+        /// The solver ran out of its time limit: no proposal, not a proof that none exists.
+        public let timedOut: Bool
+    }
+
+    /// What a proposal depends on: every active nomination's unit, stage and category, and the quotas.
+    static func fingerprint(_ entries: [Nominations.Entry], quotas: [QuotaRecord]) -> String {
+        let lines = entries.map { e in
+            [e.candidacy.id.description, e.candidacy.unitID.description, e.candidacy.stage.rawValue,
+             Categories.effective(e.member.record, candidacy: e.candidacy).category, String(e.candidacy.supportMembers)].joined(separator: ":")
+        }.sorted() + quotas.map { "\($0.organizationID):\($0.places)" }.sorted()
+        return SHA256.hash(data: Data(lines.joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     public static func propose(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> Proposal {
@@ -50,9 +63,13 @@ public enum ListPlanning {
                     support: e.candidacy.supportMembers)
         }
         let pool = entries.map(nominee)
-        let plan = SlatePlanner.plan(SlateRequest(referenceDate: election.referenceDate, seats: election.seats,
-                                                  quotas: quotas.map { ($0.organizationID.description, $0.places) },
-                                                  requirements: requirements, pool: pool), order: NameOrdering(NameOrder(convention: election.nameOrder)))
+        // From 公示 on a candidate is the public's to see: a plan keeps them (RULES §12).
+        let fixed = entries.filter { Nominations.index($0.candidacy.stage) >= Nominations.index(.publicized) }.map { $0.candidacy.id.description }
+        let fingerprint = Self.fingerprint(entries, quotas: quotas)
+        let request = SlateRequest(referenceDate: election.referenceDate, seats: election.seats, quotas: quotas.map { ($0.organizationID.description, $0.places) },
+                                   requirements: requirements, required: fixed, pool: pool)
+        let order = NameOrdering(NameOrder(convention: election.nameOrder))
+        let plan = await SlatePlanCache.shared.plan(election: election.id, fingerprint: fingerprint) { SlatePlanner.plan(request, order: order) }
         let currentIDs = Set(entries.filter { $0.candidacy.stage != .recommended }.map { $0.candidacy.id.description })
         let selectedIDs = Set(plan.selected)
         let current = CompositionCheck.evaluate(requirements, list: pool.filter { currentIDs.contains($0.id) }, referenceDate: election.referenceDate,
@@ -72,31 +89,44 @@ public enum ListPlanning {
                 return have < needed ? "\(names[quota.organizationID] ?? quota.organizationID.description)：\(r.label)应至少 \(needed) 名，被推荐人中只有 \(have) 名" : nil
             }
         }
-        let digest = SHA256.hash(data: Data(plan.selected.sorted().joined(separator: ",").utf8)).map { String(format: "%02x", $0) }.joined()
+        // The digest names the list it was made from as well as the selection: accepting checks both.
+        let digest = SHA256.hash(data: Data((fingerprint + "|" + plan.selected.sorted().joined(separator: ",")).utf8)).map { String(format: "%02x", $0) }.joined()
         return Proposal(feasible: plan.feasible, digest: digest,
                         comingIn: entries.filter { selectedIDs.contains($0.candidacy.id.description) && !currentIDs.contains($0.candidacy.id.description) },
                         goingOut: entries.filter { currentIDs.contains($0.candidacy.id.description) && !selectedIDs.contains($0.candidacy.id.description) },
                         leftOut: plan.feasible ? entries.filter { !currentIDs.contains($0.candidacy.id.description) && !selectedIDs.contains($0.candidacy.id.description) } : [],
                         selected: plan.selected.compactMap(CandidacyID.init), current: current, proposed: plan.requirements,
-                        conflicts: (plan.feasible ? [] : shortfalls + unmet) + plan.conflicts.map(\.explanation))
+                        conflicts: (plan.feasible || plan.timedOut ? [] : shortfalls + unmet) + plan.conflicts.map(\.explanation),
+                        fingerprint: fingerprint, timedOut: plan.timedOut)
     }
 
     /// Applies the proposal the user saw (`digest`); a list that changed since is refused.
     @discardableResult
     public static func accept(_ electionID: ElectionID, digest: String, actor: String, scope: Scope, in data: any DataStore) async throws -> Proposal {
+        // The plan is made (or taken from the cache) outside the write; inside it, the list is read
+        // again and must still be the one the plan was made from, and the records written are those read there.
         let proposal = try await propose(electionID, scope: scope, in: data)
         guard proposal.feasible else { throw Refusal.invalid("slate.infeasible", "没有满足硬性要求的名单：" + proposal.conflicts.joined(separator: "；")) }
         guard proposal.digest == digest else {
             throw Refusal.invalid("slate.stale", "名单在显示方案后有变化，请重新编排后再确认")
         }
         try await data.write { data in
-            for entry in proposal.comingIn where entry.candidacy.stage == .recommended {
-                var c = entry.candidacy
+            let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+            let now = try await Nominations.list(electionID, scope: scope, in: data).filter { $0.candidacy.stage.isActive }
+            guard fingerprint(now, quotas: try await data.elections.quotas(of: election.id)) == proposal.fingerprint else {
+                throw Refusal.invalid("slate.stale", "名单在显示方案后有变化，请重新编排后再确认")
+            }
+            let current = Dictionary(now.map { ($0.candidacy.id, $0.candidacy) }, uniquingKeysWith: { a, _ in a })
+            for entry in proposal.comingIn {
+                guard var c = current[entry.candidacy.id], c.stage == .recommended else { continue }
                 c.stage = .preliminary
                 try await data.candidacies.update(c)
             }
             for entry in proposal.goingOut {
-                var c = entry.candidacy
+                guard var c = current[entry.candidacy.id] else { continue }
+                guard Nominations.index(c.stage) < Nominations.index(.publicized) else {
+                    throw Refusal.invalid("slate.locked", "\(entry.member.record.name)已在「\(c.stage.rawValue)」，名单编排方案不能调出")
+                }
                 c.stage = .withdrawn
                 c.reason = "按名单编排方案调整"
                 try await data.candidacies.update(c)
@@ -115,5 +145,20 @@ public enum ListPlanning {
         let text = try HumanText.clean(reason, field: "reason", label: "理由", maxLength: 200, minLength: 0, multiline: true)
         try await AuditLog.append(.slateDecided, actor: actor, object: "election:\(electionID)", before: "方案 \(digest.prefix(12))",
                                   after: "未采纳" + (text.isEmpty ? "" : "：\(text.prefix(200))"), in: data)
+    }
+}
+
+/// The planner's answers per election and list (`ListPlanning.fingerprint`): a page view of an
+/// unchanged list does not run the solver again.
+actor SlatePlanCache {
+    static let shared = SlatePlanCache()
+    private var plans: [ElectionID: (fingerprint: String, plan: SlatePlan)] = [:]
+
+    func plan(election: ElectionID, fingerprint: String, make: @Sendable () -> SlatePlan) -> SlatePlan {
+        if let cached = plans[election], cached.fingerprint == fingerprint { return cached.plan }
+        let plan = make()
+        // A timed-out run is not kept: the next view tries again.
+        if !plan.timedOut { plans[election] = (fingerprint, plan) }
+        return plan
     }
 }

@@ -44,11 +44,12 @@ public enum NominationProgress {
         for quota in try await ElectionOverview.quotas(election.id, scope: scope, in: data) {
             let mine = entries.filter { $0.candidacy.unitID == quota.unitID }
             let reported = mine.filter { $0.candidacy.stage != .recommended }
-            let heard = reported.map { heardBy[$0.candidacy.id]?.count ?? 0 }
-            let complete = heard.filter { $0 == VettingDepartment.allCases.count }.count
+            let required = Set(VettingDepartment.required)
+            let heard = reported.map { heardBy[$0.candidacy.id, default: []].intersection(required).count }
+            let complete = heard.filter { $0 == required.count }.count
             let proposed = mine.filter { NominationStage.path.firstIndex(of: $0.candidacy.stage)! >= NominationStage.path.firstIndex(of: .proposed)! }
             rows.append(Row(unitID: quota.unitID, unit: quota.unit, places: quota.places, nominated: mine.count, reported: reported.count,
-                            opinionsHeard: heard.reduce(0, +), opinionsNeeded: reported.count * VettingDepartment.allCases.count,
+                            opinionsHeard: heard.reduce(0, +), opinionsNeeded: reported.count * VettingDepartment.required.count,
                             stage: mine.map(\.candidacy.stage).min { NominationStage.path.firstIndex(of: $0)! < NominationStage.path.firstIndex(of: $1)! },
                             deadlines: deadlines.map { d in
                                 let judged = { (met: Bool) -> DeadlineState in met ? .met : (today > d.due ? .overdue : .pending) }

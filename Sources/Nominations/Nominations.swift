@@ -1,6 +1,7 @@
 import Foundation
 import Core
 import Persistence
+import Documents
 import Audit
 import Elections
 import Allocation
@@ -67,46 +68,125 @@ public enum Nominations {
         return try await data.organizations.find(ids[i + 1])
     }
 
-    /// Who may move a nomination to `stage`: the unit up to 初步人选, the department beyond.
-    public static func mayMove(to stage: NominationStage, scope: Scope) -> Bool {
-        scope == .city || [NominationStage.recommended, .preliminary, .withdrawn].contains(stage)
+    /// Who may move a nomination to `stage`: the unit up to 初步人选, the department beyond; from
+    /// 公示 on only the department withdraws a candidate (RULES §12).
+    public static func mayMove(from current: NominationStage? = nil, to stage: NominationStage, scope: Scope) -> Bool {
+        if scope == .city { return true }
+        if stage == .withdrawn, let current, [.publicized, .reported].contains(current) { return false }
+        return [NominationStage.recommended, .preliminary, .withdrawn].contains(stage)
     }
 
-    static func check(_ stage: NominationStage, scope: Scope) throws {
-        guard mayMove(to: stage, scope: scope) else {
+    static func check(from current: NominationStage? = nil, _ stage: NominationStage, scope: Scope) throws {
+        guard mayMove(from: current, to: stage, scope: scope) else {
+            if stage == .withdrawn {
+                throw Refusal.forbidden("nomination.withdraw.departmentOnly", "公示开始后，人选退出由组织部办理（须写明原因）")
+            }
             throw Refusal.forbidden("nomination.stage.departmentOnly", "「\(stage.rawValue)」由组织部办理")
         }
     }
 
-    /// Moves one nomination: one step forward on the path, or out (未通过 / 退出, with a reason).
+    static func index(_ stage: NominationStage) -> Int { NominationStage.path.firstIndex(of: stage) ?? -1 }
+
+    /// The checks every move forward makes, of one person or a whole list, inside the move's
+    /// transaction (RULES §3, §10, §12): the unit's list at `stage` and beyond after the move
+    /// holds no more than its places, from 预备人选 on no fewer (the places carry the margin),
+    /// and meets every mandatory requirement; 研究审议 needs every moving person vetted by all
+    /// six departments; 报上级审查 needs their 公示 ended. Guidance targets missed and a short
+    /// list before 预备人选 are warnings.
+    static func checkAdvance(_ moving: [Entry], to stage: NominationStage, unit unitID: OrganizationID, election: ElectionRecord, scope: Scope,
+                             today: CalendarDate, in data: any DataStore) async throws -> [String] {
+        let unitName = moving.first?.unitName ?? ""
+        let movingIDs = Set(moving.map(\.candidacy.id))
+        let list = try await list(election.id, scope: scope, in: data).filter {
+            $0.candidacy.unitID == unitID && $0.candidacy.stage.isActive && (movingIDs.contains($0.candidacy.id) || index($0.candidacy.stage) >= index(stage))
+        }
+        var warnings: [String] = []
+        let places = try await data.elections.quotas(of: election.id).first { $0.organizationID == unitID }?.places
+        if let places {
+            if list.count > places {
+                throw Refusal.invalid("nomination.list.overQuota", "\(unitName)进入「\(stage.rawValue)」的人选有 \(list.count) 名，多于分配的 \(places) 个名额")
+            }
+            if list.count < places {
+                let short = "\(unitName)进入「\(stage.rawValue)」的人选有 \(list.count) 名，少于分配的 \(places) 个名额"
+                guard index(stage) < index(.proposed) else {
+                    throw Refusal.invalid("nomination.list.belowMargin", short + "（名额已含差额，预备人选起不能少于名额）")
+                }
+                warnings.append(short)
+            }
+        }
+        let reports = try unitComposition(of: election, unit: unitID, list: list, places: places)
+        let blocking = reports.filter { $0.level == Requirement.Level.mandatory.rawValue && !$0.met }
+        guard blocking.isEmpty else {
+            throw Refusal.invalid("nomination.list.mandatoryUnmet",
+                                  "\(unitName)的名单不符合硬性要求：" + blocking.map { "\($0.label)应至少 \($0.needed) 名，现 \($0.actual) 名" }.joined(separator: "；"))
+        }
+        warnings += reports.filter { $0.level == Requirement.Level.guidance.rawValue && !$0.met }.map { "\($0.label)：参考 \($0.needed) 名，现 \($0.actual) 名" }
+        if stage == .deliberation {
+            let heard = try await data.vetting.departmentsHeard(for: moving.map(\.candidacy.id))
+            for entry in moving {
+                let missing = VettingDepartment.required.filter { !heard[entry.candidacy.id, default: []].contains($0) }
+                guard missing.isEmpty else {
+                    throw Refusal.invalid("nomination.vetting.incomplete",
+                                          "\(entry.member.record.name)的考察还缺\(missing.map(\.rawValue).joined(separator: "、"))的意见，不能进入研究审议")
+                }
+            }
+        }
+        if stage == .reported {
+            for entry in moving {
+                guard let until = entry.candidacy.noticeUntil.flatMap(CalendarDate.init(text:)), until < today else {
+                    throw Refusal.invalid("nomination.notice.notEnded",
+                                          "\(entry.member.record.name)的公示" + (entry.candidacy.noticeUntil.map { "到 \($0) 结束" } ?? "没有起止日期") + "，公示期满后才能报上级审查")
+                }
+            }
+        }
+        return warnings
+    }
+
+    /// A moved nomination as it is stored: entering 公示 it gets the notice's first and last day.
+    static func moved(_ candidacy: CandidacyRecord, to stage: NominationStage, notice: (first: CalendarDate, last: CalendarDate)?) -> CandidacyRecord {
+        var c = candidacy
+        c.stage = stage
+        if stage == .publicized, let notice {
+            c.noticeFrom = notice.first.description
+            c.noticeUntil = notice.last.description
+        }
+        return c
+    }
+
+    /// Moves one nomination: one step forward on the path (with the list checks a whole list's
+    /// move makes), or out (未通过 / 退出, with a reason). Read, checked and written in one transaction.
     @discardableResult
     public static func move(_ id: CandidacyID, to stage: NominationStage, reason: String = "", actor: String, scope: Scope,
-                            in data: any DataStore) async throws -> CandidacyRecord {
-        guard var candidacy = try await data.candidacies.find(id), let entry = try await visible(candidacy, scope: scope, in: data) else {
-            throw Refusal.notFound("nomination.notFound", "没有这名人选")
-        }
-        try check(stage, scope: scope)
-        let from = candidacy.stage
+                            today: CalendarDate = .today(), in data: any DataStore) async throws -> CandidacyRecord {
         let reason = try HumanText.screened(reason, field: "reason", label: "理由", multiline: true)
-        if stage.isActive {
-            guard from.next == stage else {
-                throw Refusal.invalid("nomination.stage.order", "「\(entry.member.record.name)」在「\(from.rawValue)」，下一环节是\(from.next.map { "「\($0.rawValue)」" } ?? "（已结束）")", field: "stage")
+        return try await data.write { data in
+            guard let candidacy = try await data.candidacies.find(id), let entry = try await visible(candidacy, scope: scope, in: data) else {
+                throw Refusal.notFound("nomination.notFound", "没有这名人选")
             }
-        } else {
-            guard from.isActive else { throw Refusal.invalid("nomination.stage.ended", "「\(entry.member.record.name)」已\(from.rawValue)", field: "stage") }
-            guard (2...200).contains(reason.count) else {
-                throw Refusal.invalid("nomination.reasonMissing", "「\(stage.rawValue)」须写明原因（2至200字）", field: "reason")
+            try check(from: candidacy.stage, stage, scope: scope)
+            let from = candidacy.stage
+            var notice: (first: CalendarDate, last: CalendarDate)?
+            if stage.isActive {
+                guard from.next == stage else {
+                    throw Refusal.invalid("nomination.stage.order", "「\(entry.member.record.name)」在「\(from.rawValue)」，下一环节是\(from.next.map { "「\($0.rawValue)」" } ?? "（已结束）")", field: "stage")
+                }
+                let election = try await ElectionSetup.find(candidacy.electionID, scope: scope, in: data)
+                _ = try await checkAdvance([entry], to: stage, unit: candidacy.unitID, election: election, scope: scope, today: today, in: data)
+                notice = today.workingDays(try ElectionSetup.noticeWorkingDays(of: election))
+            } else {
+                guard from.isActive else { throw Refusal.invalid("nomination.stage.ended", "「\(entry.member.record.name)」已\(from.rawValue)", field: "stage") }
+                guard (2...200).contains(reason.count) else {
+                    throw Refusal.invalid("nomination.reasonMissing", "「\(stage.rawValue)」须写明原因（2至200字）", field: "reason")
+                }
             }
-        }
-        candidacy.stage = stage
-        candidacy.reason = stage.isActive ? "" : reason
-        let changed = candidacy
-        try await data.write { data in
+            var changed = moved(candidacy, to: stage, notice: notice)
+            changed.reason = stage.isActive ? "" : reason
             try await data.candidacies.update(changed)
             try await AuditLog.append(.candidateStageChanged, actor: actor, object: "candidate:\(changed.id)（\(entry.member.record.name)）",
-                                      before: from.rawValue, after: stage.rawValue + (reason.isEmpty || stage.isActive ? "" : "：\(reason)"), in: data)
+                                      before: from.rawValue, after: stage.rawValue + (reason.isEmpty || stage.isActive ? "" : "：\(reason)")
+                                          + (changed.stage == .publicized ? "（公示 \(changed.noticeFrom ?? "") 至 \(changed.noticeUntil ?? "")）" : ""), in: data)
+            return changed
         }
-        return changed
     }
 
     /// The nomination with its person, or nil when the scope may not see it (another unit's list).
@@ -189,45 +269,31 @@ extension Nominations {
         public let warnings: [String]
     }
 
-    /// Moves a unit's whole list one stage on (the nominations at the stage before `stage`).
-    /// A mandatory requirement the list misses, or more nominations than the unit's places,
-    /// blocks the move; guidance targets missed are warnings.
+    /// Moves a unit's whole list one stage on (the nominations at the stage before `stage`),
+    /// with the checks every move makes (`checkAdvance`), in one transaction.
     public static func moveList(of unitID: OrganizationID, in electionID: ElectionID, to stage: NominationStage, actor: String, scope: Scope,
-                                in data: any DataStore) async throws -> ListMove {
+                                today: CalendarDate = .today(), in data: any DataStore) async throws -> ListMove {
         try check(stage, scope: scope)
-        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
         guard stage.isActive, let i = NominationStage.path.firstIndex(of: stage), i > 0 else {
             throw Refusal.invalid("nomination.stage.order", "整份名单只能进入下一环节", field: "stage")
         }
         let previous = NominationStage.path[i - 1]
-        let entries = try await list(electionID, scope: scope, in: data).filter { $0.candidacy.unitID == unitID && $0.candidacy.stage == previous }
-        guard !entries.isEmpty else {
-            throw Refusal.invalid("nomination.list.empty", "这个单位没有处在「\(previous.rawValue)」的人选", field: "unit")
-        }
-        let places = try await data.elections.quotas(of: election.id).first { $0.organizationID == unitID }?.places
-        var warnings: [String] = []
-        if let places {
-            if entries.count > places {
-                throw Refusal.invalid("nomination.list.overQuota", "\(entries[0].unitName)有 \(entries.count) 名人选，多于分配的 \(places) 个名额")
+        return try await data.write { data in
+            let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+            let entries = try await list(electionID, scope: scope, in: data).filter { $0.candidacy.unitID == unitID && $0.candidacy.stage == previous }
+            guard !entries.isEmpty else {
+                throw Refusal.invalid("nomination.list.empty", "这个单位没有处在「\(previous.rawValue)」的人选", field: "unit")
             }
-            if entries.count < places { warnings.append("\(entries[0].unitName)有 \(entries.count) 名人选，少于分配的 \(places) 个名额") }
-        }
-        let reports = try unitComposition(of: election, unit: unitID, list: entries, places: places)
-        let blocking = reports.filter { $0.level == Requirement.Level.mandatory.rawValue && !$0.met }
-        guard blocking.isEmpty else {
-            throw Refusal.invalid("nomination.list.mandatoryUnmet",
-                                  "\(entries[0].unitName)的名单不符合硬性要求：" + blocking.map { "\($0.label)应至少 \($0.needed) 名，现 \($0.actual) 名" }.joined(separator: "；"))
-        }
-        warnings += reports.filter { $0.level == Requirement.Level.guidance.rawValue && !$0.met }
-            .map { "\($0.label)：参考 \($0.needed) 名，现 \($0.actual) 名" }
-        warnings += entries.filter { !$0.overlaps.isEmpty }
-            .map { "\($0.member.record.name)同时是\($0.overlaps.joined(separator: "、"))（省党代表一般不与人大代表、政协委员交叉）" }
-        let changed = entries.map { e -> CandidacyRecord in var c = e.candidacy; c.stage = stage; return c }
-        try await data.write { data in
+            var warnings = try await checkAdvance(entries, to: stage, unit: unitID, election: election, scope: scope, today: today, in: data)
+            warnings += entries.filter { !$0.overlaps.isEmpty }
+                .map { "\($0.member.record.name)同时是\($0.overlaps.joined(separator: "、"))（省党代表一般不与人大代表、政协委员交叉）" }
+            let notice = today.workingDays(try ElectionSetup.noticeWorkingDays(of: election))
+            let changed = entries.map { moved($0.candidacy, to: stage, notice: notice) }
             for c in changed { try await data.candidacies.update(c) }
             try await AuditLog.append(.candidateStageChanged, actor: actor, object: "election:\(election.id) unit:\(unitID)",
-                                      before: previous.rawValue, after: "\(stage.rawValue)：\(entries.map(\.member.record.name).joined(separator: "、"))", in: data)
+                                      before: previous.rawValue, after: "\(stage.rawValue)：\(entries.map(\.member.record.name).joined(separator: "、"))"
+                                          + (stage == .publicized ? "（公示 \(notice.first) 至 \(notice.last)）" : ""), in: data)
+            return ListMove(moved: changed, warnings: warnings)
         }
-        return ListMove(moved: changed, warnings: warnings)
     }
 }

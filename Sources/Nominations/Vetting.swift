@@ -86,7 +86,7 @@ public enum Vetting {
                                   after: "查阅考察材料（\(opinions.count) 条意见）", in: data)
         let heard = Set(opinions.map(\.department))
         return Record(entry: entry, inspectedBy: Categories.effective(entry.member.record, candidacy: entry.candidacy).category == Categories.leader ? "按干部管理权限考察" : "由推荐单位考察",
-                      opinions: opinions, missing: VettingDepartment.allCases.filter { !heard.contains($0) })
+                      opinions: opinions, missing: VettingDepartment.required.filter { !heard.contains($0) })
     }
 
     /// One attachment's file, for those who may see the candidate; audited like a view.

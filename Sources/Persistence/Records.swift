@@ -327,6 +327,9 @@ public struct CandidacyRecord: Sendable, Equatable {
     /// The composition category set by hand (empty: derived from the roster), and why.
     public var categoryOverride: String
     public var categoryReason: String
+    /// 公示: its first and last day (yyyy-MM-dd), set when the list enters 公示 (RULES §12).
+    public var noticeFrom: String?
+    public var noticeUntil: String?
 
     public init(id: CandidacyID = CandidacyID(UUID()), electionID: ElectionID, memberID: MemberID, unitID: OrganizationID,
                 stage: NominationStage = .recommended, supportOrganizations: Int, supportMembers: Int, reason: String = "",

@@ -26,6 +26,8 @@ struct APINewElection: Content {
     let marginRatio: String, candidatePlaces: Int?, referenceDate: String, nameOrder: NameConvention?
     /// `5·P > 4·E` instead of `5·P ≥ 4·E` (basic profile); an unreadable mark: markOnly (default) or wholeBallot.
     let quorumStrict: Bool?, partialInvalid: PartialInvalid?
+    /// 公示 in working days (default 5).
+    let noticeWorkingDays: Int?
     /// The timeline; `composition` (the requirements in the planner's JSON form) is read from the body as it is.
     let deadlines: [ElectionSetup.Deadline]?
 }
@@ -113,6 +115,7 @@ enum ElectionAPI {
                                         referenceDate: form.referenceDate, nameOrder: form.nameOrder ?? .a, compositionJSON: composition,
                                         deadlines: form.deadlines ?? [])
         draft.options = RuleOptions(quorumStrict: form.quorumStrict ?? false, partialInvalid: form.partialInvalid ?? .markOnly)
+        draft.noticeWorkingDays = form.noticeWorkingDays ?? 5
         let election = try await ElectionSetup.create(draft, actor: access.user.username, scope: try access.scope, in: req.data)
         return try await APIElection(election).encodeResponse(status: .created, for: req)
     }

@@ -94,7 +94,7 @@ enum CompositionForm {
 struct ElectionForm: Content {
     var name: String, seats: String, marginRatio: String, candidatePlaces: String?, referenceDate: String
     var profile: String, office: String, nameOrder: String?
-    var quorumStrict: String?, partialInvalid: String?
+    var quorumStrict: String?, partialInvalid: String?, noticeWorkingDays: String?
     var composition: String?, deadlines: String?
 }
 
@@ -164,6 +164,10 @@ enum ElectionPages {
                                             compositionJSON: try CompositionForm.json(from: try req.content.decode([String: String].self)),
                                             deadlines: try ElectionSetup.parseTimeline(form.deadlines ?? ""))
             draft.options = RuleOptions(quorumStrict: form.quorumStrict == "on", partialInvalid: partial)
+            if let text = form.noticeWorkingDays?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                guard let days = Int(text) else { throw Refusal.invalid("election.notice.days", "公示期应为1至30个工作日", field: "noticeWorkingDays") }
+                draft.noticeWorkingDays = days
+            }
             let election = try await ElectionSetup.create(draft, actor: access.user.username, scope: try access.scope, in: req.data)
             Chrome.flash(req, "已设立「\(election.name)」：候选人名额 \(election.candidatePlaces) 名")
             return req.redirect(to: "/elections/\(election.id)")
@@ -393,7 +397,7 @@ enum CandidatePages {
             },
             missing: record.missing.map(\.rawValue), canRecord: access.can(.nominate), departments: departments.map(\.rawValue),
             verdicts: VettingVerdict.allCases.map(\.rawValue),
-            endings: access.can(.nominate) && c.stage.isActive ? [NominationStage.withdrawn, .notPassed].filter { Nominations.mayMove(to: $0, scope: scope) }.map(\.rawValue) : [],
+            endings: access.can(.nominate) && c.stage.isActive ? [NominationStage.withdrawn, .notPassed].filter { Nominations.mayMove(from: c.stage, to: $0, scope: scope) }.map(\.rawValue) : [],
             error: error), status: error == nil ? .ok : .badRequest)
     }
 

@@ -68,6 +68,7 @@ import PopplerSupport
         })
         for key in ["wuling", "dingcheng"] {
             for stage in [NominationStage.inspection, .deliberation, .proposed] {
+                if stage == .deliberation { try await vetCompletely(Self.unit(key, generator), in: election.id, data: data) }
                 _ = try await Nominations.moveList(of: Self.unit(key, generator), in: election.id, to: stage, actor: "dept", scope: .city, in: data)
             }
         }

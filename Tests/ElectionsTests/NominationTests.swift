@@ -21,13 +21,15 @@ import Allocation
     }
 
     /// The seed's provincial election with its composition targets, quotas applied.
-    static func city() async throws -> City {
+    /// The demo city's recommendation to the province; without the seed's composition targets
+    /// when `composition` is false (for tests of the stages alone).
+    static func city(composition: Bool = true) async throws -> City {
         let data = MemoryDataStore()
         let generator = DemoGenerator(memberCount: 6_000)
         try await DemoLoader.load(generator, into: data)
         let draft = ElectionSetup.Draft(name: "推荐出席省第十次党代会代表候选人预备人选", organizationID: OrganizationID(generator.cityID),
                                         profile: .localCongress, seats: 56, marginRatio: Ratio(21, 100), candidatePlaces: 68,
-                                        referenceDate: "2026-09-01", compositionJSON: DemoScenario.compositionTargetsJSON)
+                                        referenceDate: "2026-09-01", compositionJSON: composition ? DemoScenario.compositionTargetsJSON : nil)
         let election = try await ElectionSetup.create(draft, actor: "dept", scope: .city, in: data)
         var plan = QuotaAllocation.Plan()
         plan.minimum = 3
@@ -79,7 +81,7 @@ import Allocation
     }
 
     @Test func stagesGoInOrderAndTheDepartmentTakesThemOn() async throws {
-        let city = try await Self.city()
+        let city = try await Self.city(composition: false)
         let person = try #require(try await Self.members(city, city.wulingScope) { $0.maxAge = 50 }.first)
         let c = try await Nominations.nominate(person.id, in: city.election.id, supportOrganizations: 5, supportMembers: 50, actor: "w",
                                                scope: city.wulingScope, in: city.data)

@@ -11,7 +11,7 @@ import Nominations
 @Suite struct VettingTests {
 
     @Test func opinionsAreRecordedByTheRightHandsAndEveryViewIsAudited() async throws {
-        let city = try await NominationTests.city()
+        let city = try await NominationTests.city(composition: false)
         let person = try #require(try await NominationTests.members(city, city.wulingScope) { $0.maxAge = 50 }.first)
         let c = try await Nominations.nominate(person.id, in: city.election.id, supportOrganizations: 4, supportMembers: 60, actor: "wuling",
                                                scope: city.wulingScope, in: city.data)
@@ -42,7 +42,7 @@ import Nominations
         let before = try await city.data.audit.count()
         let record = try await Vetting.view(c.id, actor: "dept", scope: .city, in: city.data)
         #expect(record.opinions.map(\.department) == [.unit, .discipline])
-        #expect(record.missing == [.supervision, .familyPlanning, .audit, .petitions])
+        #expect(record.missing == [.supervision, .familyPlanning, .politicalLegal, .audit, .petitions])
         #expect(try await city.data.audit.count() == before + 1)
         #expect(try await city.data.audit.newest()?.action == "vetting.viewed")
         _ = try await Vetting.view(c.id, actor: "wuling", scope: city.wulingScope, in: city.data)

@@ -154,8 +154,19 @@ import PopplerSupport
             #expect(record.opinions.count == 1 && record.opinions[0].attachments.first?.name == "纪检意见.txt")
             #expect(try await call(.GET, "/elections/\(election.id)/candidates/\(vetted.id)/vetting", dc, expect: .notFound)?.code == "nomination.notFound")
 
-            // 7. The department moves the list on to 公示; the planner has too few nominees to plan 68 places and says so.
-            for stage in ["考察", "研究审议", "预备人选", "公示"] {
+            // 7. The department moves the list on to 公示 — 研究审议 only once all six departments were heard
+            // on everyone (one opinion of six is refused); the planner has too few nominees to plan 68 places and says so.
+            _ = try await call(.POST, "/elections/\(election.id)/units/\(wuling)/stage", dept, body: Stage(stage: "考察", reason: nil), expect: .ok, as: APIListMove.self)
+            #expect(try await call(.POST, "/elections/\(election.id)/units/\(wuling)/stage", dept, body: Stage(stage: "研究审议", reason: nil),
+                                   expect: .badRequest)?.code == "nomination.vetting.incomplete")
+            for candidate in list {
+                for department in ["纪检", "监察", "计生", "政法", "审计", "信访"] where candidate.id != vetted.id || department != "纪检" {
+                    _ = try await call(.POST, "/elections/\(election.id)/candidates/\(candidate.id)/vetting", dept,
+                                       body: Opinion(department: department, verdict: "无不良反映", opinion: "经查，未发现问题", date: "2026-08-28", attachments: []),
+                                       expect: .created, as: APIVettingOpinion.self)
+                }
+            }
+            for stage in ["研究审议", "预备人选", "公示"] {
                 _ = try await call(.POST, "/elections/\(election.id)/units/\(wuling)/stage", dept, body: Stage(stage: stage, reason: nil), expect: .ok, as: APIListMove.self)
             }
             let proposal = try #require(try await call(.GET, "/elections/\(election.id)/slate", dept, expect: .ok, as: APISlateProposal.self))

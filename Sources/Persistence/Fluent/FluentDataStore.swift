@@ -334,16 +334,20 @@ enum JSONText {
 
 extension Candidacy: RecordModel {
     var record: CandidacyRecord {
-        CandidacyRecord(id: CandidacyID(id!), electionID: ElectionID(electionID), memberID: MemberID(memberID), unitID: OrganizationID(unitID),
-                        stage: NominationStage(rawValue: stage) ?? .recommended, supportOrganizations: supportOrganizations,
-                        supportMembers: supportMembers, reason: reason, nominatedBy: nominatedBy, nominatedAt: nominatedAt,
-                        categoryOverride: categoryOverride, categoryReason: categoryReason)
+        var record = CandidacyRecord(id: CandidacyID(id!), electionID: ElectionID(electionID), memberID: MemberID(memberID), unitID: OrganizationID(unitID),
+                                     stage: NominationStage(rawValue: stage) ?? .recommended, supportOrganizations: supportOrganizations,
+                                     supportMembers: supportMembers, reason: reason, nominatedBy: nominatedBy, nominatedAt: nominatedAt,
+                                     categoryOverride: categoryOverride, categoryReason: categoryReason)
+        record.noticeFrom = noticeFrom
+        record.noticeUntil = noticeUntil
+        return record
     }
 
     func apply(_ r: CandidacyRecord) {
         electionID = r.electionID.uuid; memberID = r.memberID.uuid; unitID = r.unitID.uuid; stage = r.stage.rawValue
         supportOrganizations = r.supportOrganizations; supportMembers = r.supportMembers; reason = r.reason
         nominatedBy = r.nominatedBy; nominatedAt = r.nominatedAt; categoryOverride = r.categoryOverride; categoryReason = r.categoryReason
+        noticeFrom = r.noticeFrom; noticeUntil = r.noticeUntil
     }
 }
 

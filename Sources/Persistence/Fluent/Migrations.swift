@@ -15,7 +15,7 @@ extension StoreMigration {
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry(), AddSeatReduction(), AddRoundOrigin()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry(), AddSeatReduction(), AddRoundOrigin(), AddCandidacyNotice()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -409,6 +409,19 @@ struct AddRoundOrigin: StoreMigration {
         try await database.schema(Round.schema).deleteField("approved_order").update()
         try await database.schema(Round.schema).deleteField("office").update()
         try await database.schema(Round.schema).deleteField("origin").update()
+    }
+}
+
+/// A list's 公示: its first and last day on each nomination.
+struct AddCandidacyNotice: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Candidacy.schema).field("notice_from", .string).update()
+        try await database.schema(Candidacy.schema).field("notice_until", .string).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Candidacy.schema).deleteField("notice_until").update()
+        try await database.schema(Candidacy.schema).deleteField("notice_from").update()
     }
 }
 

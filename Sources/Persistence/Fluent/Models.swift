@@ -294,6 +294,8 @@ public final class Candidacy: Model, @unchecked Sendable {
     @Field(key: "nominated_at") public var nominatedAt: String
     @Field(key: "category_override") public var categoryOverride: String
     @Field(key: "category_reason") public var categoryReason: String
+    @OptionalField(key: "notice_from") public var noticeFrom: String?
+    @OptionalField(key: "notice_until") public var noticeUntil: String?
     public init() {}
 }
 
