@@ -387,6 +387,27 @@ public enum Rounds {
     /// `offload` runs the drawing (the server gives it a thread of its own, off the event loop).
     public static func ballots(_ id: RoundID, count: Int, spare: Bool, scope: Scope, in data: any DataStore,
                                offload: (@escaping @Sendable () throws -> Data) async throws -> Data = { try $0() }) async throws -> Data {
+        try await ballotSet(id, count: count, spare: spare, scope: scope, in: data).draw(offload)
+    }
+
+    /// A round's ballots to print, checked and ready to draw (the drawing may run later, as a job).
+    public struct BallotSet: Sendable {
+        let design: BallotDesign
+        public let count: Int
+        let spare: Bool
+        public let roundNumber: Int
+
+        public func draw(_ offload: (@escaping @Sendable () throws -> Data) async throws -> Data) async throws -> Data {
+            let (design, count, spare) = (design, count, spare)
+            do {
+                return try await offload { try DocumentRenderers.ballots(design, numbers: 1...count, spare: spare) }
+            } catch let error as PDFError {
+                throw Refusal.invalid(error.code, error.message)
+            }
+        }
+    }
+
+    public static func ballotSet(_ id: RoundID, count: Int, spare: Bool, scope: Scope, in data: any DataStore) async throws -> BallotSet {
         let (round, election) = try await find(id, scope: scope, in: data)
         guard let hash = round.lifecycle.ballotHash else {
             throw Refusal.invalid("round.ballot.notFrozen", "选票确定后才能印制（本轮在「\(round.lifecycle.state.rawValue)」）")
@@ -394,10 +415,6 @@ public enum Rounds {
         guard (1...100_000).contains(count) else { throw Refusal.invalid("round.ballots.count", "一次印制1至100000张", field: "count") }
         let design = BallotDesign(title: election.name + (round.kind == .formal ? "" : "（\(label(round.kind))）"), seats: round.seats,
                                   candidates: round.candidates.map(\.name), hash: hash)
-        do {
-            return try await offload { try DocumentRenderers.ballots(design, numbers: 1...count, spare: spare) }
-        } catch let error as PDFError {
-            throw Refusal.invalid(error.code, error.message)
-        }
+        return BallotSet(design: design, count: count, spare: spare, roundNumber: round.number)
     }
 }

@@ -43,7 +43,10 @@ public enum ListPlanning {
         return SHA256.hash(data: Data(lines.joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    public static func propose(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> Proposal {
+    /// Where the solver runs: a thread pool of the caller's (the server's heavy pool), not the caller's task.
+    public typealias Offload = @Sendable (@escaping @Sendable () throws -> SlatePlan) async throws -> SlatePlan
+
+    public static func propose(_ electionID: ElectionID, scope: Scope, offload: Offload = { try $0() }, in data: any DataStore) async throws -> Proposal {
         guard scope == .city else { throw Refusal.forbidden("slate.cityOnly", "名单编排由组织部进行") }
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
         let entries = try await Nominations.list(electionID, scope: scope, in: data).filter { $0.candidacy.stage.isActive }
@@ -69,7 +72,9 @@ public enum ListPlanning {
         let request = SlateRequest(referenceDate: election.referenceDate, seats: election.seats, quotas: quotas.map { ($0.organizationID.description, $0.places) },
                                    requirements: requirements, required: fixed, pool: pool)
         let order = NameOrdering(NameOrder(convention: election.nameOrder))
-        let plan = await SlatePlanCache.shared.plan(election: election.id, fingerprint: fingerprint) { SlatePlanner.plan(request, order: order) }
+        let plan = try await SlatePlanCache.shared.plan(election: election.id, fingerprint: fingerprint) {
+            try await offload { SlatePlanner.plan(request, order: order) }
+        }
         let currentIDs = Set(entries.filter { $0.candidacy.stage != .recommended }.map { $0.candidacy.id.description })
         let selectedIDs = Set(plan.selected)
         let current = CompositionCheck.evaluate(requirements, list: pool.filter { currentIDs.contains($0.id) }, referenceDate: election.referenceDate,
@@ -102,10 +107,11 @@ public enum ListPlanning {
 
     /// Applies the proposal the user saw (`digest`); a list that changed since is refused.
     @discardableResult
-    public static func accept(_ electionID: ElectionID, digest: String, actor: String, scope: Scope, in data: any DataStore) async throws -> Proposal {
+    public static func accept(_ electionID: ElectionID, digest: String, actor: String, scope: Scope, offload: Offload = { try $0() },
+                              in data: any DataStore) async throws -> Proposal {
         // The plan is made (or taken from the cache) outside the write; inside it, the list is read
         // again and must still be the one the plan was made from, and the records written are those read there.
-        let proposal = try await propose(electionID, scope: scope, in: data)
+        let proposal = try await propose(electionID, scope: scope, offload: offload, in: data)
         guard proposal.feasible else { throw Refusal.invalid("slate.infeasible", "没有满足硬性要求的名单：" + proposal.conflicts.joined(separator: "；")) }
         guard proposal.digest == digest else {
             throw Refusal.invalid("slate.stale", "名单在显示方案后有变化，请重新编排后再确认")
@@ -154,9 +160,10 @@ actor SlatePlanCache {
     static let shared = SlatePlanCache()
     private var plans: [ElectionID: (fingerprint: String, plan: SlatePlan)] = [:]
 
-    func plan(election: ElectionID, fingerprint: String, make: @Sendable () -> SlatePlan) -> SlatePlan {
+    func plan(election: ElectionID, fingerprint: String, make: @Sendable () async throws -> SlatePlan) async throws -> SlatePlan {
         if let cached = plans[election], cached.fingerprint == fingerprint { return cached.plan }
-        let plan = make()
+        // Made off the actor's executor: two views of a changed list may both solve it, the cache keeps one.
+        let plan = try await make()
         // A timed-out run is not kept: the next view tries again.
         if !plan.timedOut { plans[election] = (fingerprint, plan) }
         return plan

@@ -41,17 +41,21 @@ public struct RosterImportRefused: Error, Sendable {
 /// database first; it is written in one transaction, as one audit event, only when clean.
 /// Parsing (the slow part) runs on a thread pool, never on the request's event loop.
 public enum RosterImporter {
+    /// Where parsing runs: a thread pool, never the request's event loop (the server passes its heavy pool).
+    public typealias Offload = @Sendable (@escaping @Sendable () throws -> RosterFile.Parsed) async throws -> RosterFile.Parsed
+    public static let ownPool: Offload = { work in try await NIOThreadPool.singleton.runIfActive(work) }
+
     public static func check(_ file: Data, fileName: String, scope: Scope, createUnder: OrganizationID? = nil,
-                             columnMap: [String: String] = [:], today: CalendarDate = .today(),
+                             columnMap: [String: String] = [:], today: CalendarDate = .today(), offload: Offload = ownPool,
                              in data: any DataStore) async throws -> RosterImportCheck {
-        let parsed = try await parse(file, fileName: fileName, columnMap: columnMap, today: today)
+        let parsed = try await parse(file, fileName: fileName, columnMap: columnMap, today: today, offload: offload)
         return try await resolve(parsed, sha256: sha256(file), scope: scope, createUnder: createUnder, in: data)
     }
 
     /// Reads and checks the file off the event loop: a 300,000-row preview must not stall other users.
     public static func parse(_ data: Data, fileName: String, columnMap: [String: String] = [:],
-                             today: CalendarDate = .today()) async throws -> RosterFile.Parsed {
-        try await NIOThreadPool.singleton.runIfActive {
+                             today: CalendarDate = .today(), offload: Offload = ownPool) async throws -> RosterFile.Parsed {
+        try await offload {
             try RosterFile.read(data, file: fileName, columnMap: columnMap, today: today)
         }
     }
@@ -114,8 +118,8 @@ public enum RosterImporter {
     @discardableResult
     public static func commit(_ file: Data, fileName: String, actor: String, scope: Scope, createUnder: OrganizationID? = nil,
                               columnMap: [String: String] = [:], today: CalendarDate = .today(),
-                              in data: any DataStore) async throws -> RosterImportCheck {
-        let parsed = try await parse(file, fileName: fileName, columnMap: columnMap, today: today)
+                              offload: Offload = ownPool, in data: any DataStore) async throws -> RosterImportCheck {
+        let parsed = try await parse(file, fileName: fileName, columnMap: columnMap, today: today, offload: offload)
         let digest = sha256(file)
         return try await data.write { data in
             let check = try await resolve(parsed, sha256: digest, scope: scope, createUnder: createUnder, in: data)

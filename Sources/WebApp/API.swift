@@ -208,9 +208,9 @@ enum APIRoutes {
         let check: RosterImportCheck
         do {
             check = dryRun ? try await RosterImporter.check(data, fileName: fileName, scope: try access.scope, createUnder: createUnder,
-                                                            columnMap: columnMap, in: req.data)
+                                                            columnMap: columnMap, offload: req.heavy(access.user.username), in: req.data)
                            : try await RosterImporter.commit(data, fileName: fileName, actor: access.user.username, scope: try access.scope,
-                                                             createUnder: createUnder, columnMap: columnMap, in: req.data)
+                                                             createUnder: createUnder, columnMap: columnMap, offload: req.heavy(access.user.username), in: req.data)
         } catch let refused as RosterImportRefused {
             check = refused.check
         } catch let error as FileInputError {

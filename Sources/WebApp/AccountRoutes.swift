@@ -77,11 +77,11 @@ enum AccountRoutes {
     /// Changes the signed-in user's password (page and API); throws why it was refused. The
     /// user's other sessions end: whoever else held the old password is out.
     static func changeOwnPassword(_ user: AccountRecord, current: String, new: String, for req: Request) async throws {
-        let pool = req.application.threadPool
+        let work = req.application.heavyWork
         let keep = req.cookies[req.application.sessions.configuration.cookieName]?.string
-        // bcrypt is slow on purpose: off the event loop.
-        let hasher = PasswordHasher(hash: { password in try await pool.runIfActive { try Bcrypt.hash(password) } },
-                                    verify: { password, hash in try await pool.runIfActive { try Bcrypt.verify(password, created: hash) } })
+        // bcrypt is slow on purpose: off the event loop, on the passwords' threads.
+        let hasher = PasswordHasher(hash: { password in try await work.password { try Bcrypt.hash(password) } },
+                                    verify: { password, hash in try await work.password { try Bcrypt.verify(password, created: hash) } })
         try await AccountAdmin.changeOwnPassword(user, current: current, new: new, keepSessionKey: keep.map(SessionStore.key),
                                                  hasher: hasher, in: req.data)
     }

@@ -27,6 +27,12 @@ public enum WebApp {
     /// when this start created the administrator.
     @discardableResult
     public static func configure(_ app: Application, settings: WebAppSettings) async throws -> String? {
+        // The database's threads are its own (Vapor's default shares one pool of as many threads
+        // as cores with everything else): set before the databases are first touched.
+        app.threadPool = NIOThreadPool(numberOfThreads: 4)
+        let cores = System.coreCount
+        app.storage[HeavyWorkKey.self] = HeavyWork(heavyThreads: max(1, cores), passwordThreads: max(2, cores))
+        app.lifecycle.use(HeavyWorkShutdown())
         try settings.target.configure(app.databases)
         app.storage[DatabaseTargetKey.self] = settings.target
         app.storage[SecuritySettingsKey.self] = settings.security
@@ -73,5 +79,12 @@ public enum WebApp {
         // The stand-in hash for unknown names is made now, so the first unknown name is not slower.
         _ = Login.standInHash
         return createdPassword
+    }
+}
+
+/// Stops the heavy and password pools with the application.
+struct HeavyWorkShutdown: LifecycleHandler {
+    func shutdownAsync(_ application: Application) async {
+        await application.heavyWork.shutdown()
     }
 }

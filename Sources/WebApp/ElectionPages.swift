@@ -124,6 +124,7 @@ enum ElectionPages {
         SlatePages.register(routes)
         MeetingPages.register(routes)
         RoundPages.register(routes)
+        JobRoutes.register(api: nil, pages: routes)
     }
 
     static func listPage(_ req: Request, _ access: Access, error: String?) async throws -> Response {
@@ -465,7 +466,7 @@ enum SlatePages {
         let access = try await Access.require(.manageElections, for: req)
         let id: ElectionID = try pathID(req, "选举")
         let election = try await ElectionSetup.find(id, scope: try access.scope, in: req.data)
-        let p = try await ListPlanning.propose(id, scope: try access.scope, in: req.data)
+        let p = try await ListPlanning.propose(id, scope: try access.scope, offload: req.heavy(access.user.username), in: req.data)
         func person(_ e: Nominations.Entry) -> SlatePage.Person {
             .init(name: e.member.record.name, unit: e.unitName, stage: e.candidacy.stage.rawValue, support: e.candidacy.supportMembers)
         }
@@ -484,7 +485,8 @@ enum SlatePages {
     @Sendable static func decide(_ req: Request) async throws -> Response {
         let (access, form, id) = try await electionForm(req, .manageElections, Decision.self)
         if form.decision == "accept" {
-            let applied = try await ListPlanning.accept(id, digest: form.digest, actor: access.user.username, scope: try access.scope, in: req.data)
+            let applied = try await ListPlanning.accept(id, digest: form.digest, actor: access.user.username, scope: try access.scope,
+                                                        offload: req.heavy(access.user.username), in: req.data)
             Chrome.flash(req, "已采纳编排方案：调入 \(applied.comingIn.count) 名，调出 \(applied.goingOut.count) 名，已记入审计日志")
         } else {
             try await ListPlanning.reject(id, digest: form.digest, reason: form.reason ?? "", actor: access.user.username, scope: try access.scope, in: req.data)

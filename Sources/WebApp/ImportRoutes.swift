@@ -102,7 +102,8 @@ enum ImportRoutes {
         let data = staged.content, fileName = staged.fileName
         let check: RosterImportCheck
         do {
-            check = try await RosterImporter.check(data, fileName: fileName, scope: try access.scope, columnMap: staged.columnMap, in: req.data)
+            check = try await RosterImporter.check(data, fileName: fileName, scope: try access.scope, columnMap: staged.columnMap,
+                                                   offload: req.heavy(access.user.username), in: req.data)
         } catch let error as FileInputError {
             var page = preview(nil, fileName: fileName, data: data, check: nil, fatal: error.description)
             page.stagedID = staged.id.description
@@ -173,7 +174,8 @@ enum ImportRoutes {
         let createUnder = try createUnder(try req.content.decode(ImportConfirm.self).createUnder)
         do {
             let check = try await RosterImporter.commit(staged.content, fileName: staged.fileName, actor: access.user.username,
-                                                        scope: try access.scope, createUnder: createUnder, columnMap: staged.columnMap, in: req.data)
+                                                        scope: try access.scope, createUnder: createUnder, columnMap: staged.columnMap,
+                                                        offload: req.heavy(access.user.username), in: req.data)
             try await ColumnMaps.remember(staged.columnMap, for: try access.scope, in: req.data)
             try await StagedImports.discard(staged, in: req.data)
             let created = check.createUnder == nil ? "" : "，新建党组织 \(check.missingOrganizations.count) 个"

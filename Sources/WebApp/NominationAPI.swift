@@ -45,6 +45,7 @@ enum NominationAPI {
         MeetingAPI.register(signedIn)
         RoundAPI.register(signedIn)
         RoundAPI.registerDocuments(signedIn)
+        JobRoutes.register(api: signedIn, pages: nil)
     }
 
     static func parameter<Tag>(_ req: Request, _ name: String, _ what: String) throws -> TypedID<Tag> {
@@ -195,7 +196,8 @@ enum SlateAPI {
 
     @Sendable static func propose(_ req: Request) async throws -> APISlateProposal {
         let access = try await Access.require(.manageElections, for: req)
-        return APISlateProposal(try await ListPlanning.propose(try pathID(req, "选举"), scope: try access.scope, in: req.data))
+        return APISlateProposal(try await ListPlanning.propose(try pathID(req, "选举"), scope: try access.scope, offload: req.heavy(access.user.username),
+                                                               in: req.data))
     }
 
     static func decide(_ req: Request, accept: Bool) async throws -> HTTPStatus {
@@ -203,7 +205,8 @@ enum SlateAPI {
         let form = try req.content.decode(APISlateDecision.self)
         let id: ElectionID = try pathID(req, "选举")
         if accept {
-            try await ListPlanning.accept(id, digest: form.digest, actor: access.user.username, scope: try access.scope, in: req.data)
+            try await ListPlanning.accept(id, digest: form.digest, actor: access.user.username, scope: try access.scope,
+                                          offload: req.heavy(access.user.username), in: req.data)
         } else {
             try await ListPlanning.reject(id, digest: form.digest, reason: form.reason ?? "", actor: access.user.username, scope: try access.scope, in: req.data)
         }
@@ -279,10 +282,9 @@ enum DocumentAPI {
             guard let id = OrganizationID(text) else { throw Refusal.notFound("document.unit.unknown", "没有这个单位") }
             unit = id
         }
-        let pool = req.application.threadPool
         let document = try await ElectionDocuments.issue(kind, format, election: try pathID(req, "选举"), unit: unit,
                                                          showIDNumbers: access.can(.seeFullIDNumbers), actor: access.user.username,
-                                                         scope: try access.scope, in: req.data, offload: { work in try await pool.runIfActive(work) })
+                                                         scope: try access.scope, in: req.data, offload: req.heavy(access.user.username))
         let response = Response(status: .ok, body: .init(data: document.bytes))
         response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
         let encoded = document.filename.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "document"

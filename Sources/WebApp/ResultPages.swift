@@ -69,9 +69,8 @@ enum ResultPages {
         let access = try await Access.require(anyOf: [.runMeeting, .resolveEntries], for: req)
         let id = try RoundAPI.roundID(req)
         let round = try await Rounds.find(id, scope: try access.scope, in: req.data).round
-        let pool = req.application.threadPool
         let bytes = try await RoundResults.document(id, format: format, actor: access.user.username, scope: try access.scope, in: req.data,
-                                                    offload: { work in try await pool.runIfActive(work) })
+                                                    offload: req.heavy(access.user.username))
         let response = Response(status: .ok, body: .init(data: bytes))
         let (type, name) = format == .pdf ? ("application/pdf", "report-\(round.number).pdf")
                                           : ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "count-\(round.number).xlsx")

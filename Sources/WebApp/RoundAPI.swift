@@ -223,18 +223,30 @@ enum RoundAPI {
     }
 
     /// `?count=` ballots numbered from 1 (default: as many as were issued, or present), `?spare=true` for the spare set.
+    /// Beyond `DocumentJobs.threshold` ballots the set is drawn as a job: the answer is 202 with
+    /// the job (`Location` its address), the page is sent to the job's page.
     @Sendable static func ballots(_ req: Request) async throws -> Response {
         let access = try await Access.require(.runMeeting, for: req)
         let id = try roundID(req)
         let round = try await Rounds.find(id, scope: try access.scope, in: req.data).round
         let count = req.query[Int.self, at: "count"] ?? round.lifecycle.issued ?? round.lifecycle.present ?? 1
         let spare = req.query[String.self, at: "spare"] == "true"
-        let pool = req.application.threadPool
-        let scope = try access.scope, data = req.data
-        let pdf = try await Rounds.ballots(id, count: count, spare: spare, scope: scope, in: data, offload: { work in try await pool.runIfActive(work) })
+        let set = try await Rounds.ballotSet(id, count: count, spare: spare, scope: try access.scope, in: req.data)
+        let name = "ballots-\(round.number)\(spare ? "-spare" : "").pdf"
+        guard count <= DocumentJobs.threshold else {
+            let job = try await DocumentJobs.shared.start(owner: access.user.username, name: name, contentType: "application/pdf", work: req.application.heavyWork,
+                                                          draw: { offload in try await set.draw(offload) })
+            if req.url.path.hasPrefix("/api/") {
+                let response = try await APIJob(job).encodeResponse(status: .accepted, for: req)
+                response.headers.replaceOrAdd(name: .location, value: "/api/v1/jobs/\(job.id.uuidString)")
+                return response
+            }
+            return req.redirect(to: "/jobs/\(job.id.uuidString)", redirectType: .normal)
+        }
+        let pdf = try await set.draw(req.heavy(access.user.username))
         let response = Response(status: .ok, body: .init(data: pdf))
         response.headers.replaceOrAdd(name: .contentType, value: "application/pdf")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"ballots-\(round.number)\(spare ? "-spare" : "").pdf\"")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
         return response
     }
 }

@@ -113,14 +113,14 @@ enum Login {
     static let standInHash = try! Bcrypt.hash("not a password of anyone")
 
     static func attempt(_ req: Request, username: String, password: String) async throws -> Outcome {
-        let pool = req.application.threadPool
+        let work = req.application.heavyWork
         // A name with control characters is nobody's (user names are letters and digits): stored
         // and looked up escaped, it is refused like any unknown name, never sent raw to the database.
         let username = HumanText.escaped(String(username.prefix(64)))
         let outcome = try await SignIn.attempt(username: username, password: password, address: req.clientAddress, standInHash: standInHash,
                                                verify: { password, hash in
             // bcrypt is slow on purpose: off the event loop.
-            try await pool.runIfActive { try Bcrypt.verify(password, created: hash) }
+            try await work.password { try Bcrypt.verify(password, created: hash) }
         }, in: req.data)
         switch outcome {
         case .refused(let refusal):

@@ -95,6 +95,10 @@ import Documents
         ("GET /rounds/\(UUID())/batches/1/entries/1", [.notFound, .notFound, .forbidden, .forbidden, .notFound, .forbidden]),
         ("GET /rounds/\(UUID())/batches/1", [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .notFound]),
         ("GET /elections", [.ok, .ok, .ok, .ok, .ok, .ok]),
+        // A document job exists only for the account that started it.
+        ("GET /api/v1/jobs/\(UUID())", [.notFound, .notFound, .notFound, .notFound, .notFound, .notFound]),
+        ("GET /api/v1/jobs/\(UUID())/file", [.notFound, .notFound, .notFound, .notFound, .notFound, .notFound]),
+        ("GET /jobs/\(UUID())", [.notFound, .notFound, .notFound, .notFound, .notFound, .notFound]),
         ("GET /elections/ELECTION", [.ok, .ok, .ok, .ok, .ok, .ok]),
         ("GET /elections/TOWNELECTION", [.ok, .ok, .notFound, .notFound, .notFound, .notFound]),
     ]
