@@ -10,6 +10,33 @@ private let minority = Requirement(id: "minority", label: "少数民族", condit
 private let age50 = Requirement(id: "age50", label: "50岁以下", conditions: [.ageAtMost(50)], target: .min(Ratio(3, 5)), level: .mandatory)
 private let cadre = Requirement(id: "cadre", label: "领导干部", conditions: [.equals(.category, "领导干部")], target: .approx(Ratio(68, 100), tolerance: 1), level: .guidance)
 
+/// Persons outside the guidance bands, scored here from RULES §10 with integer arithmetic (not
+/// with the planner's own `guidanceDeviation`): a minimum ⌈n·p⌉, a maximum ⌊n·p⌋, an approximate
+/// target n·p rounded half up ± its tolerance; over the whole list, and per unit where asked.
+private func handDeviation(_ request: SlateRequest, list: [Nominee]) -> Int {
+    func outside(_ r: Requirement, actual: Int, places n: Int) -> Int {
+        let low: Int, high: Int
+        switch r.target {
+        case .min(let p): (low, high) = ((n * p.numerator + p.denominator - 1) / p.denominator, n)
+        case .max(let p): (low, high) = (0, n * p.numerator / p.denominator)
+        case .approx(let p, let tolerance):
+            let aim = (2 * n * p.numerator + p.denominator) / (2 * p.denominator)
+            (low, high) = (max(0, aim - tolerance), min(n, aim + tolerance))
+        }
+        return actual < low ? low - actual : actual > high ? actual - high : 0
+    }
+    var total = 0
+    for r in request.requirements where r.level == .guidance {
+        total += outside(r, actual: list.filter { r.matches($0, on: request.referenceDate) }.count, places: request.places)
+        if r.perUnit {
+            for (unit, places) in request.quotas {
+                total += outside(r, actual: list.filter { $0.unit == unit && r.matches($0, on: request.referenceDate) }.count, places: places)
+            }
+        }
+    }
+    return total
+}
+
 /// An independent check of a returned list: quotas, required, excluded, mandatory bands.
 private func violations(_ request: SlateRequest, _ plan: SlatePlan) -> [String] {
     let chosen = request.pool.filter { plan.selected.contains($0.id) }
@@ -23,7 +50,7 @@ private func violations(_ request: SlateRequest, _ plan: SlatePlan) -> [String] 
         if !r.band(places: request.places).contains(count) { problems.append("requirement \(r.id)") }
     }
     if plan.support != chosen.reduce(0, { $0 + $1.support }) { problems.append("support") }
-    if plan.deviation != SlatePlanner.guidanceDeviation(request, list: chosen) { problems.append("deviation") }
+    if plan.deviation != handDeviation(request, list: chosen) { problems.append("deviation") }
     return problems
 }
 
@@ -37,7 +64,7 @@ private func bruteForce(_ request: SlateRequest) -> (deviation: Int, support: In
             for r in request.requirements where r.level == .mandatory {
                 if !r.band(places: request.places).contains(picked.filter { r.matches($0, on: request.referenceDate) }.count) { return }
             }
-            let candidate = (SlatePlanner.guidanceDeviation(request, list: picked), picked.reduce(0) { $0 + $1.support })
+            let candidate = (handDeviation(request, list: picked), picked.reduce(0) { $0 + $1.support })
             if best == nil || candidate.0 < best!.0 || (candidate.0 == best!.0 && candidate.1 > best!.1) { best = candidate }
             return
         }
