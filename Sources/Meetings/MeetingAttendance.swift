@@ -63,7 +63,7 @@ public enum MeetingAttendance {
     }
 
     public static func summary(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> Summary {
-        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        let election = try await MeetingScope.election(electionID, scope: scope, in: data)
         let voters = try await self.voters(of: election, in: data)
         let exclusions = Dictionary(try await data.meetings.exclusions(of: election.id).map { ($0.memberID, $0) }, uniquingKeysWith: { a, _ in a })
         let present = Set(try await data.meetings.checkIns(of: election.id).map(\.memberID))
@@ -82,7 +82,7 @@ public enum MeetingAttendance {
     @discardableResult
     public static func checkIn(_ electionID: ElectionID, query: String, actor: String, scope: Scope,
                                in data: any DataStore) async throws -> MemberRecord {
-        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        let election = try await MeetingScope.election(electionID, scope: scope, in: data)
         let member = try await voter(matching: query, in: election, data: data)
         // Checked and written in one transaction: the same person at two doors at once is refused with a code, not a constraint error.
         try await data.write { data in
@@ -117,7 +117,7 @@ public enum MeetingAttendance {
     /// Leaves a voter out of E, with the reason, the approval and the meeting's vote (all three required).
     public static func exclude(_ electionID: ElectionID, member memberID: MemberID, reason: ExclusionReason, approvedBy: String, meetingVote: String,
                                actor: String, scope: Scope, in data: any DataStore) async throws {
-        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        let election = try await MeetingScope.election(electionID, scope: scope, in: data)
         guard let member = try await voters([memberID], of: election, in: data)[memberID] else {
             throw Refusal.notFound("meeting.member.notAVoter", "这名党员不是本次会议有选举权的党员")
         }

@@ -9,7 +9,7 @@ import Elections
 public enum MeetingOfficials {
     public static func appoint(_ electionID: ElectionID, member memberID: MemberID, role: MeetingRole, approval: String, actor: String,
                                scope: Scope, in data: any DataStore) async throws {
-        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        let election = try await MeetingScope.election(electionID, scope: scope, in: data)
         guard let member = try await MeetingAttendance.voters([memberID], of: election, in: data)[memberID] else {
             throw Refusal.notFound("meeting.member.notAVoter", "这名党员不是本次会议有选举权的党员")
         }
@@ -40,7 +40,7 @@ public enum MeetingOfficials {
 
     /// The officers with their people, chief scrutineer first, then scrutineers, then counters.
     public static func list(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> [(official: OfficialRecord, member: MemberRecord)] {
-        try await list(of: try await ElectionSetup.find(electionID, scope: scope, in: data), in: data)
+        try await list(of: try await MeetingScope.election(electionID, scope: scope, in: data), in: data)
     }
 
     /// The same, for an election already found within the caller's scope.

@@ -58,7 +58,7 @@ public enum Rounds {
 
     static func insert(_ electionID: ElectionID, kind: RoundKind, office chosen: Office?, seats: Int, candidates memberIDs: [MemberID], approvedOrder: Bool,
                        origin: RoundOrigin?, actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
-        let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
+        let election = try await MeetingScope.election(electionID, scope: scope, in: data)
         let office = chosen ?? election.office ?? .delegate
         guard !approvedOrder || office == .secretary else {
             throw Refusal.invalid("round.approvedOrder.secretaryOnly", "只有书记、副书记的选举按上级批准的顺序排列；\(office.label)的候选人按姓氏笔画为序",
@@ -122,7 +122,7 @@ public enum Rounds {
     public static func find(_ id: RoundID, scope: Scope, in data: any DataStore) async throws -> (round: RoundRecord, election: ElectionRecord) {
         guard let round = try await data.meetings.round(id) else { throw Refusal.notFound("round.notFound", "没有这一轮选举") }
         do {
-            return (round, try await ElectionSetup.find(round.electionID, scope: scope, in: data))
+            return (round, try await MeetingScope.election(round.electionID, scope: scope, in: data))
         } catch let refusal as Refusal where refusal.kind == .notFound {
             throw Refusal.notFound("round.notFound", "没有这一轮选举")
         }
@@ -130,13 +130,13 @@ public enum Rounds {
 
     /// The rounds of one election the scope sees, in order.
     public static func list(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> [RoundRecord] {
-        try await data.meetings.rounds(of: try await ElectionSetup.find(electionID, scope: scope, in: data).id).sorted { $0.number < $1.number }
+        try await data.meetings.rounds(of: try await MeetingScope.election(electionID, scope: scope, in: data).id).sorted { $0.number < $1.number }
     }
 
     /// The rounds of every election the scope sees, election by election.
     public static func list(scope: Scope, in data: any DataStore) async throws -> [(round: RoundRecord, election: ElectionRecord)] {
         var all: [(RoundRecord, ElectionRecord)] = []
-        for election in try await ElectionSetup.list(scope: scope, in: data) {
+        for election in try await ElectionSetup.list(scope: scope, in: data) where try await MeetingScope.mayRun(election, scope: scope, in: data) {
             all += try await data.meetings.rounds(of: election.id).map { ($0, election) }
         }
         return all

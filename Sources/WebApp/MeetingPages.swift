@@ -41,7 +41,7 @@ enum MeetingPages {
 
     static func page(_ req: Request, _ access: Access, message: String? = nil, error: String? = nil) async throws -> Response {
         let scope = try access.scope
-        let election = try await ElectionSetup.find(try pathID(req, "选举"), scope: scope, in: req.data)
+        let election = try await MeetingScope.election(try pathID(req, "选举"), scope: scope, in: req.data)
         let summary = try await MeetingAttendance.summary(election.id, scope: scope, in: req.data)
         let officers = try await MeetingOfficials.list(election.id, scope: scope, in: req.data)
         return try await req.render("meeting", access, MeetingPage(
@@ -67,7 +67,7 @@ enum MeetingPages {
                                       _ body: (Access, Form, ElectionRecord) async throws -> String) async throws -> Response {
         let (access, form, id) = try await electionForm(req, .runMeeting, type)
         do {
-            let election = try await ElectionSetup.find(id, scope: try access.scope, in: req.data)
+            let election = try await MeetingScope.election(id, scope: try access.scope, in: req.data)
             return try await page(req, access, message: try await body(access, form, election))
         } catch let refusal as Refusal where refusal.kind != .forbidden && refusal.code != "election.notFound" {
             return try await page(req, access, error: refusal.message)

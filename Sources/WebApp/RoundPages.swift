@@ -177,7 +177,7 @@ enum RoundPages {
             guard let seats = Int((form["seats"] ?? "").trimmingCharacters(in: .whitespaces)) else {
                 throw Refusal.invalid("round.seats.missing", "请填写应选名额", field: "seats")
             }
-            let election = try await ElectionSetup.find(electionID, scope: try access.scope, in: req.data)
+            let election = try await MeetingScope.election(electionID, scope: try access.scope, in: req.data)
             let lines = (form["candidates"] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             guard lines.count <= 200 else { throw Refusal.invalid("round.candidates.count", "候选人过多", field: "candidates") }
             var ids: [MemberID] = []
