@@ -151,17 +151,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         let serial = Int(excelSerial)
         guard serial != 60 else { return nil }   // Excel's 1900-02-29 never existed
         // Days since 1970-01-01 (serial 25569); before 1900-03-01 Excel counts one day short.
-        let days = serial - 25_569 + (serial < 60 ? 1 : 0)
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+        self.init(dayNumber: serial - 25_569 + (serial < 60 ? 1 : 0))
     }
 
     /// YYYY-MM-DD. Built by hand: `String(format:)` was a seventh of a 300,000-row import.

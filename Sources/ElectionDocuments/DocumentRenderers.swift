@@ -62,7 +62,7 @@ public enum DocumentRenderers {
 
     /// 名册 columns, shared by the PDF and the XLSX.
     static let registerColumns: [PDFTable.Column] = [
-        .init("序号", width: 24), .init("姓名", width: 48), .init("性别", width: 24), .init("民族", width: 32),
+        .init("序号", width: 24), .init("姓名", width: 48, keepTogether: true), .init("性别", width: 24), .init("民族", width: 32),
         .init("出生年月", width: 44), .init("入党时间", width: 44), .init("工作单位及职务", width: 150, align: .left),
         .init("类别", width: 54), .init("推荐单位", width: 72, align: .left), .init("环节", width: 47),
     ]

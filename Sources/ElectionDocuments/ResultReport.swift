@@ -33,7 +33,7 @@ public struct RoundResultSheet: Sendable {
 
 extension DocumentRenderers {
     static let resultColumns: [PDFTable.Column] = [
-        .init("序号", width: 30), .init("姓名", width: 110), .init("赞成", width: 52), .init("反对", width: 52),
+        .init("序号", width: 30), .init("姓名", width: 110, keepTogether: true), .init("赞成", width: 52), .init("反对", width: 52),
         .init("弃权", width: 52), .init("合计", width: 52), .init("结果", width: 140),
     ]
 

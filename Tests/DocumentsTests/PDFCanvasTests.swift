@@ -50,4 +50,23 @@ import PopplerSupport
         #expect(names.allSatisfy { text.contains($0) })
         #expect(text.components(separatedBy: "姓名").count - 1 >= 3)
     }
+
+    /// Names never break across lines (issue #20 item 7): in a 48 pt name cell (the 名册's),
+    /// 古丽娜·米娜 and 努尔兰·阿不都满金 shrink to one line each; the same cell without
+    /// `keepTogether` breaks them — the check can fail.
+    @Test(.enabled(if: PDFCanvasTests.poppler, "poppler-utils is not installed: skipped"))
+    func aNameStaysOnOneLineInItsCell() throws {
+        let names = ["古丽娜·米娜", "努尔兰·阿不都满金", "王一"]
+        func lines(keepTogether: Bool) throws -> [String] {
+            let canvas = PDFCanvas(title: "名字不断行")
+            let table = PDFTable(columns: [.init("序号", width: 30), .init("姓名", width: 48, keepTogether: keepTogether)])
+            try table.draw(on: canvas, x: 40, top: 40, bottom: canvas.height - 40, rows: names.enumerated().map { [String($0 + 1), $1] },
+                           pageTop: { _ in 40 })
+            return try Poppler.text(try canvas.finish()).components(separatedBy: .newlines).map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let kept = try lines(keepTogether: true)
+        #expect(names.allSatisfy { name in kept.contains { $0.hasSuffix(name) } }, "\(kept)")
+        let broken = try lines(keepTogether: false)
+        #expect(!broken.contains { $0.hasSuffix("努尔兰·阿不都满金") }, "without keepTogether the long name wraps: \(broken)")
+    }
 }

@@ -121,6 +121,24 @@ public final class PDFCanvas {
         return logicalSize().height
     }
 
+    /// The largest size up to `size` at which `text` stays on one line within `width` (a name in
+    /// a table cell: 古丽娜·米娜 must not break at the dot), in quarter points down to 40% of
+    /// `size`; a name that does not fit even then is drawn at that smallest size, wrapped, never cut.
+    public func fittingSize(_ text: String, size: Double, bold: Bool = false, width: Double, owner: String? = nil) throws -> Double {
+        func natural(_ candidate: Double) throws -> Double {
+            try prepare(text, size: candidate, bold: bold, width: nil, align: .left, owner: owner)
+            return logicalSize().width
+        }
+        let full = try natural(size)
+        guard full > width, full > 0 else { return size }
+        // Text width is nearly proportional to the size: start there, then step down until it fits
+        // (the layout's rounding makes it a little wider at small sizes).
+        let smallest = size * 0.4
+        var candidate = max(smallest, (size * width / full * 4).rounded(.down) / 4)
+        while candidate > smallest, try natural(candidate) > width { candidate -= 0.25 }
+        return max(smallest, candidate)
+    }
+
     private func logicalSize() -> (width: Double, height: Double) {
         var w: Int32 = 0, h: Int32 = 0
         pango_layout_get_size(layout, &w, &h)

@@ -7,8 +7,10 @@ public struct PDFTable: Sendable {
         public let title: String
         public let width: Double
         public let align: PDFCanvas.Align
-        public init(_ title: String, width: Double, align: PDFCanvas.Align = .center) {
-            self.title = title; self.width = width; self.align = align
+        /// A name: never broken across lines — the type shrinks until it fits the cell.
+        public let keepTogether: Bool
+        public init(_ title: String, width: Double, align: PDFCanvas.Align = .center, keepTogether: Bool = false) {
+            self.title = title; self.width = width; self.align = align; self.keepTogether = keepTogether
         }
     }
 
@@ -34,17 +36,21 @@ public struct PDFTable: Sendable {
         for (i, row) in rows.enumerated() {
             precondition(row.count == columns.count, "a row has a cell per column")
             var height = minRowHeight
-            for (cell, column) in zip(row, columns) {
-                height = max(height, try canvas.measure(cell, size: size, width: column.width - 2 * padding, owner: owner(i)) + 2 * padding)
+            // A name keeps to one line: its own size, smaller only when it would not fit.
+            let sizes = try zip(row, columns).map { cell, column in
+                column.keepTogether ? try canvas.fittingSize(cell, size: size, width: column.width - 2 * padding, owner: owner(i)) : size
+            }
+            for ((cell, column), cellSize) in zip(zip(row, columns), sizes) {
+                height = max(height, try canvas.measure(cell, size: cellSize, width: column.width - 2 * padding, owner: owner(i)) + 2 * padding)
             }
             if y + height > bottom {
                 canvas.newPage()
                 y = try heading(on: canvas, x: x, y: try pageTop(canvas))
             }
             var cx = x
-            for (cell, column) in zip(row, columns) {
+            for ((cell, column), cellSize) in zip(zip(row, columns), sizes) {
                 canvas.rect(x: cx, y: y, width: column.width, height: height)
-                try canvas.cell(cell, x: cx, y: y, width: column.width, height: height, size: size, align: column.align, padding: padding, owner: owner(i))
+                try canvas.cell(cell, x: cx, y: y, width: column.width, height: height, size: cellSize, align: column.align, padding: padding, owner: owner(i))
                 cx += column.width
             }
             y += height
