@@ -63,8 +63,9 @@ public enum SlatePlanner {
         case .optimal(let objective, _): bestDeviation = objective
         case .timedOut: return timedOut
         case .infeasible:
-            return SlatePlan(feasible: false, selected: [], deviation: 0, support: 0, requirements: [],
-                             conflicts: minimalConflict(request, groups: allGroups, until: deadline))
+            let (conflicts, complete) = minimalConflict(request, groups: allGroups, until: deadline)
+            // Cut short by the time limit, the conflict found is not the minimal one: not to be kept as final.
+            return SlatePlan(feasible: false, timedOut: !complete, selected: [], deviation: 0, support: 0, requirements: [], conflicts: conflicts)
         }
         // Phase 2 keeps the best deviation and maximizes support (lexicographic objective).
         model.program.addRow(model.deviationObjective.map { ($0.key, $0.value) }, upper: bestDeviation.rounded() + 0.5)
@@ -171,15 +172,20 @@ public enum SlatePlanner {
     /// Deletion filter: drop each group whose removal leaves the model infeasible; what stays
     /// is a minimal set that cannot hold together. Past the deadline the filter stops: what is
     /// kept still cannot hold together, it may just not be minimal.
-    static func minimalConflict(_ request: SlateRequest, groups: [Group], until deadline: ContinuousClock.Instant? = nil) -> [SlateConflict] {
+    static func minimalConflict(_ request: SlateRequest, groups: [Group], until deadline: ContinuousClock.Instant? = nil)
+        -> (conflicts: [SlateConflict], complete: Bool) {
         var kept = groups
         for group in groups {
             let milliseconds = deadline.map { Int(ContinuousClock.now.duration(to: $0) / .milliseconds(1)) }
-            if let milliseconds, milliseconds <= 0 { break }
+            if let milliseconds, milliseconds <= 0 { return (kept.map { explain($0, request) }, false) }
             let without = kept.filter { $0 != group }
-            if feasible(request, groups: without, milliseconds: milliseconds) == false { kept = without }
+            switch feasible(request, groups: without, milliseconds: milliseconds) {
+            case false?: kept = without
+            case true?: break
+            case nil: return (kept.map { explain($0, request) }, false)
+            }
         }
-        return kept.map { explain($0, request) }
+        return (kept.map { explain($0, request) }, true)
     }
 
     static func explain(_ group: Group, _ request: SlateRequest) -> SlateConflict {

@@ -70,7 +70,9 @@ extension DocumentRenderers {
             let cy = ballotTop + Double(row) * (cell.mark + cell.name + cell.writeIn + cell.gap)
             canvas.rect(x: cx, y: cy, width: cell.width, height: cell.mark)
             canvas.rect(x: cx, y: cy + cell.mark, width: cell.width, height: cell.name)
-            try canvas.cell(name, x: cx, y: cy + cell.mark, width: cell.width, height: cell.name, size: 11, bold: true, padding: 2, owner: name)
+            // A name stays on its one line (the write-in box is right below): smaller type if it must.
+            let size = try canvas.fittingSize(name, size: 11, bold: true, width: cell.width - 4, owner: name)
+            try canvas.cell(name, x: cx, y: cy + cell.mark, width: cell.width, height: cell.name, size: size, bold: true, padding: 2, owner: name)
             canvas.rect(x: cx, y: cy + cell.mark + cell.name, width: cell.width, height: cell.writeIn)
         }
         try canvas.text("选票定义 " + String(design.hash.prefix(16)) + "　　投票人不写姓名；选票与投票人没有任何联系", x: x, y: canvas.height - margin, size: 8,

@@ -102,7 +102,8 @@ public enum MarginRule: Sendable, Equatable {
         switch self {
         case .ratio(let ratio): return Margin.supplementaryCandidates(shortfall: s, ratio: ratio)
         case .moreThanSeats(let low, _): return s + max(low, 1)
-        case .equal: return s
+        // RULES §6: a supplementary election always lists more than its seats, even after an uncontested round.
+        case .equal: return s + 1
         }
     }
 

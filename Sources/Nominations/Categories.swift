@@ -33,26 +33,26 @@ public enum Categories {
     public static func set(_ candidacyID: CandidacyID, to category: String, reason: String, actor: String, scope: Scope,
                            in data: any DataStore) async throws -> CandidacyRecord {
         guard scope == .city else { throw Refusal.forbidden("category.departmentOnly", "人选类别由组织部调整") }
-        guard var candidacy = try await data.candidacies.find(candidacyID), let entry = try await Nominations.visible(candidacy, scope: scope, in: data) else {
-            throw Refusal.notFound("nomination.notFound", "没有这名人选")
-        }
-        guard category.isEmpty || choices.contains(category) else {
-            throw Refusal.invalid("category.unknown", "类别应为\(choices.joined(separator: "、"))之一", field: "category")
-        }
         let text = try HumanText.screened(reason, field: "reason", label: "理由", multiline: true)
-        guard category.isEmpty || (2...200).contains(text.count) else {
-            throw Refusal.invalid("category.reasonMissing", "调整类别须写明理由（2至200字）", field: "reason")
-        }
-        let before = effective(entry.member.record, candidacy: candidacy)
-        candidacy.categoryOverride = category
-        candidacy.categoryReason = category.isEmpty ? "" : text
-        let after = effective(entry.member.record, candidacy: candidacy)
-        let changed = candidacy
-        try await data.write { data in
-            try await data.candidacies.update(changed)
+        // Read and written in one transaction: only the category changes, whatever moved the stage meanwhile.
+        return try await data.write { data in
+            guard var candidacy = try await data.candidacies.find(candidacyID), let entry = try await Nominations.visible(candidacy, scope: scope, in: data) else {
+                throw Refusal.notFound("nomination.notFound", "没有这名人选")
+            }
+            guard category.isEmpty || choices.contains(category) else {
+                throw Refusal.invalid("category.unknown", "类别应为\(choices.joined(separator: "、"))之一", field: "category")
+            }
+            guard category.isEmpty || (2...200).contains(text.count) else {
+                throw Refusal.invalid("category.reasonMissing", "调整类别须写明理由（2至200字）", field: "reason")
+            }
+            let before = effective(entry.member.record, candidacy: candidacy)
+            candidacy.categoryOverride = category
+            candidacy.categoryReason = category.isEmpty ? "" : text
+            let after = effective(entry.member.record, candidacy: candidacy)
+            try await data.candidacies.update(candidacy)
             try await AuditLog.append(.candidateCategorySet, actor: actor, object: "candidate:\(candidacyID)（\(entry.member.record.name)）",
                                       before: "\(before.category)（\(before.basis)）", after: "\(after.category)（\(after.basis)）", in: data)
+            return candidacy
         }
-        return changed
     }
 }

@@ -34,12 +34,16 @@ public enum ListPlanning {
         public let timedOut: Bool
     }
 
-    /// What a proposal depends on: every active nomination's unit, stage and category, and the quotas.
-    static func fingerprint(_ entries: [Nominations.Entry], quotas: [QuotaRecord]) -> String {
+    /// What a proposal depends on: every active nomination's unit, stage, category, support and
+    /// the roster facts the requirements read (gender, ethnicity, birth date), the quotas, and the
+    /// election's own settings (requirements, seats, reference date).
+    static func fingerprint(_ entries: [Nominations.Entry], quotas: [QuotaRecord], election: ElectionRecord) -> String {
         let lines = entries.map { e in
             [e.candidacy.id.description, e.candidacy.unitID.description, e.candidacy.stage.rawValue,
-             Categories.effective(e.member.record, candidacy: e.candidacy).category, String(e.candidacy.supportMembers)].joined(separator: ":")
+             Categories.effective(e.member.record, candidacy: e.candidacy).category, String(e.candidacy.supportMembers),
+             e.member.record.gender, e.member.record.ethnicity, e.member.record.birthDate].joined(separator: ":")
         }.sorted() + quotas.map { "\($0.organizationID):\($0.places)" }.sorted()
+            + [election.settings, String(election.seats), election.referenceDate]
         return SHA256.hash(data: Data(lines.joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
@@ -68,7 +72,7 @@ public enum ListPlanning {
         let pool = entries.map(nominee)
         // From 公示 on a candidate is the public's to see: a plan keeps them (RULES §12).
         let fixed = entries.filter { Nominations.index($0.candidacy.stage) >= Nominations.index(.publicized) }.map { $0.candidacy.id.description }
-        let fingerprint = Self.fingerprint(entries, quotas: quotas)
+        let fingerprint = Self.fingerprint(entries, quotas: quotas, election: election)
         let request = SlateRequest(referenceDate: election.referenceDate, seats: election.seats, quotas: quotas.map { ($0.organizationID.description, $0.places) },
                                    requirements: requirements, required: fixed, pool: pool)
         let order = NameOrdering(NameOrder(convention: election.nameOrder))
@@ -119,7 +123,7 @@ public enum ListPlanning {
         try await data.write { data in
             let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
             let now = try await Nominations.list(electionID, scope: scope, in: data).filter { $0.candidacy.stage.isActive }
-            guard fingerprint(now, quotas: try await data.elections.quotas(of: election.id)) == proposal.fingerprint else {
+            guard fingerprint(now, quotas: try await data.elections.quotas(of: election.id), election: election) == proposal.fingerprint else {
                 throw Refusal.invalid("slate.stale", "名单在显示方案后有变化，请重新编排后再确认")
             }
             let current = Dictionary(now.map { ($0.candidacy.id, $0.candidacy) }, uniquingKeysWith: { a, _ in a })

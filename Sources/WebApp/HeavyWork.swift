@@ -124,10 +124,31 @@ actor DocumentJobs {
 
     private var jobs: [UUID: Job] = [:]
     private let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("xuanju-jobs-\(ProcessInfo.processInfo.processIdentifier)")
+    /// How long a finished job's file is kept for its download.
+    static let keptFor: TimeInterval = 3_600
+    private var swept = false
+
+    /// Forgets jobs finished more than `keptFor` ago (and deletes their files); the first time,
+    /// also the folders earlier processes left behind.
+    private func sweep(now: Date = Date()) {
+        let manager = FileManager.default
+        if !swept {
+            swept = true
+            let temporary = URL(fileURLWithPath: NSTemporaryDirectory())
+            for name in (try? manager.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix("xuanju-jobs-") && name != folder.lastPathComponent {
+                try? manager.removeItem(at: temporary.appendingPathComponent(name))
+            }
+        }
+        for (id, job) in jobs where job.state != .running && now.timeIntervalSince(job.startedAt) > Self.keptFor {
+            if case .done(let path, _) = job.state { try? manager.removeItem(atPath: path) }
+            jobs[id] = nil
+        }
+    }
 
     /// Starts drawing: the account's heavy slot is taken now (a busy account is refused here, 429).
     func start(owner: String, name: String, contentType: String, work: HeavyWork,
                draw: @escaping @Sendable (_ offload: @escaping @Sendable (@escaping @Sendable () throws -> Data) async throws -> Data) async throws -> Data) async throws -> Job {
+        sweep()
         try await work.limiter.enter(owner)
         let job = Job(id: UUID(), owner: owner, name: name, contentType: contentType, state: .running, startedAt: Date())
         jobs[job.id] = job

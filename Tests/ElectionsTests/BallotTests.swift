@@ -52,4 +52,15 @@ import PopplerSupport
         empty.candidates = []
         #expect(throws: PDFError.self) { _ = try DocumentRenderers.ballots(empty, numbers: 1...1) }
     }
+
+    /// A long name keeps to its one line on the ballot (the write-in box is right under it):
+    /// 努尔兰·阿不都满金 reads back whole, as one word.
+    @Test func aLongNameStaysOnItsLineOnTheBallot() throws {
+        guard Poppler.installed() else { try Test.cancel("poppler-utils 未安装：选票上的姓名读回检查跳过") }
+        var design = Self.design
+        design.candidates = ["努尔兰·阿不都满金", "古丽娜·米娜", "王一"]
+        design.seats = 2
+        let words = Set(try Poppler.text(try DocumentRenderers.ballots(design, numbers: 1...1)).components(separatedBy: .whitespacesAndNewlines))
+        #expect(design.candidates.allSatisfy(words.contains), "\(words.sorted())")
+    }
 }

@@ -10,9 +10,11 @@ import FluentPostgresDriver
 /// without waiting. So on SQLite write transactions take turns through one queue per process
 /// (the server is one process on SQLite; several servers share PostgreSQL), and the file runs
 /// in WAL mode so readers never wait for them. On PostgreSQL transactions run side by side,
-/// SERIALIZABLE: when two read-check-write transactions would overlap (two check-ins of one
-/// person, two counters claiming one entry), PostgreSQL aborts one with a serialization failure
-/// and it is run again from the start, so it sees the other's write and refuses with its code.
+/// one at a time across servers too: each takes the audit chain's advisory lock on its connection
+/// *before* it begins, so its snapshot is taken after the previous writer committed (every write
+/// appends to the audit chain, whose head it reads: side by side they would conflict anyway, and
+/// a long import would be aborted again and again by short writes). The transactions are also
+/// SERIALIZABLE, and a serialization failure or deadlock is run again from the start.
 extension Database {
     public func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard !inTransaction, let sql = self as? any SQLDatabase else { return try await transaction(body) }
@@ -57,13 +59,30 @@ extension Database {
     /// Times a PostgreSQL write is tried before its serialization failure is passed on.
     static var serializableAttempts: Int { 30 }
 
+    /// The audit chain's advisory lock key (the audit append takes it within the transaction too).
+    static var writeLock: Int { 7341 }
+
     func serializableTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         var attempt = 1
         while true {
             do {
-                return try await transaction { db in
-                    try await (db as! any SQLDatabase).raw("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").run()
-                    return try await body(db)
+                return try await withConnection { connection in
+                    let sql = connection as! any SQLDatabase
+                    // Held by the session, outside the transaction: released whatever the transaction did.
+                    try await sql.raw("SELECT pg_advisory_lock(\(unsafeRaw: String(Self.writeLock)))").run()
+                    do {
+                        let result = try await connection.transaction { db in
+                            try await (db as! any SQLDatabase).raw("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").run()
+                            return try await body(db)
+                        }
+                        try await sql.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(Self.writeLock)))").run()
+                        return result
+                    } catch {
+                        // The transaction's own error is the one to report; a connection that cannot
+                        // unlock is closed, and the session's lock ends with it.
+                        do { try await sql.raw("SELECT pg_advisory_unlock(\(unsafeRaw: String(Self.writeLock)))").run() } catch {}
+                        throw error
+                    }
                 }
             } catch let error as PSQLError where Self.mayRetry(error) && attempt < Self.serializableAttempts {
                 // Back off a little, more each time, with jitter, so the retried ones do not collide again.
