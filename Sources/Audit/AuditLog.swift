@@ -106,7 +106,8 @@ public enum AuditLog {
         let at = timestamp()
         // What is stored is what is hashed, on every database: a control or bidi character in a
         // caller's text (even one refused elsewhere) is written out, never stored raw.
-        let (actor, object, before, after) = (HumanText.escaped(actor), HumanText.escaped(object), HumanText.escaped(before), HumanText.escaped(after))
+        let (actor, object, before, after) = (HumanText.escaped(actor), HumanText.escaped(object), HumanText.escaped(before),
+                                              HumanText.escaped(after))
         return try await data.audit.append { previous in
             var entry = AuditRecord(at: at, actor: actor, action: action.rawValue, object: object, before: before, after: after,
                                     prevHash: previous ?? genesisHash, hash: "")

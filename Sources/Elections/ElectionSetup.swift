@@ -93,7 +93,8 @@ public enum ElectionSetup {
             guard parts.count == 2 else {
                 throw Refusal.invalid("election.deadlines.line", "时间节点第 \(i + 1) 行应为「yyyy-MM-dd 步骤」", field: "deadlines", row: i + 1)
             }
-            deadlines.append(Deadline(step: try HumanText.screened(String(parts[1]), field: "deadlines", label: "时间节点第 \(i + 1) 行的步骤"), due: String(parts[0])))
+            deadlines.append(Deadline(step: try HumanText.screened(String(parts[1]), field: "deadlines", label: "时间节点第 \(i + 1) 行的步骤"),
+                                      due: String(parts[0])))
         }
         return deadlines
     }

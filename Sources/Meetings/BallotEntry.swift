@@ -59,7 +59,8 @@ public enum BallotEntry {
         var marks: [String: KeyedMark] = [:]
         for (id, value) in body.marks ?? [:] {
             guard ids.contains(id) else { throw Refusal.invalid("ballot.candidate.unknown", "本轮没有编号为「\(id.prefix(40))」的候选人", field: "marks") }
-            guard let mark = KeyedMark(rawValue: value) else { throw Refusal.invalid("ballot.mark.unknown", "标记应为 for、against 或 unreadable（无法辨认）", field: "marks") }
+            guard let mark = KeyedMark(rawValue: value) else { throw Refusal.invalid("ballot.mark.unknown",
+                                                                                     "标记应为 for、against 或 unreadable（无法辨认）", field: "marks") }
             marks[id] = mark
         }
         let writeIns = try (body.writeIns ?? []).prefix(round.candidates.count + 1).map {
@@ -189,7 +190,8 @@ public enum BallotEntry {
                 try await data.ballotEntry.insert(BatchEntryRecord(roundID: round.id, batch: number, entry: n, account: actor))
             }
             if outcome == .replaced { try await data.ballotEntry.supersede(round: round.id, batch: number, entry: n, number: ballot, at: now) }
-            try await data.ballotEntry.insert(KeyedBallotRecord(roundID: round.id, batch: number, entry: n, number: ballot, content: try content(keyed),
+            try await data.ballotEntry.insert(KeyedBallotRecord(roundID: round.id, batch: number, entry: n, number: ballot,
+                                                                content: try content(keyed),
                                                                 keyedBy: actor, keyedAt: now))
             try await AuditLog.append(.ballotKeyed, actor: actor, object: "round:\(round.id) batch:\(number) entry:\(n) ballot:\(ballot)",
                                       after: outcome == .replaced ? "改录" : "录入", in: data)
@@ -343,13 +345,15 @@ extension BallotEntry {
 
     /// Each send-back of one ballot: the keying the scrutineer sent back (superseded at the
     /// decision) and the one keyed after it, if any yet.
-    static func rekeys(of round: RoundRecord, batch: Int, number: Int, sendBacks: [ResolutionRecord], in data: any DataStore) async throws -> [Rekey] {
+    static func rekeys(of round: RoundRecord, batch: Int, number: Int, sendBacks: [ResolutionRecord],
+                       in data: any DataStore) async throws -> [Rekey] {
         let keyings = try await data.ballotEntry.keyings(of: round.id, batch: batch, number: number)
         return try sendBacks.compactMap { sent -> Rekey? in
             let mine = keyings.filter { $0.entry == sent.entry }
             guard let before = mine.first(where: { $0.supersededAt == sent.decidedAt }) else { return nil }
             let after = mine.filter { $0.keyedAt >= sent.decidedAt && $0.keyedAt > before.keyedAt }.min { $0.keyedAt < $1.keyedAt }
-            return Rekey(number: number, entry: sent.entry, before: try parse(before.content, round: round), after: try after.map { try parse($0.content, round: round) })
+            return Rekey(number: number, entry: sent.entry, before: try parse(before.content, round: round),
+                         after: try after.map { try parse($0.content, round: round) })
         }
     }
 

@@ -59,7 +59,8 @@ public enum RoundResults {
             throw Refusal.invalid(error.code, error.message, field: error.field)
         }
         var reasons: [String: Int] = [:]
-        for ballot in keyed { if let reason = ballot.validity(seats: round.seats, options: input.options).reason { reasons[reason, default: 0] += 1 } }
+        for ballot in keyed { if let reason = ballot.validity(seats: round.seats, options: input.options).reason { reasons[reason,
+            default: 0] += 1 } }
         let sizes = batches.map(\.batch.size)
         return Result(report: report, provisional: ![.signed, .announced].contains(round.lifecycle.state), round: round, election: election,
                       invalidReasons: reasons.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) }, batchSizes: sizes,

@@ -37,7 +37,8 @@ public enum Rounds {
         case .tieBreak, .supplementary:
             throw Refusal.invalid("round.kind.followUpOnly", "重新投票和另行选举须根据上一轮的计票结果设立（在上一轮的结果页面）", field: "kind")
         }
-        return try await insert(electionID, kind: kind, office: office, seats: seats, candidates: memberIDs, approvedOrder: approvedOrder, origin: nil,
+        return try await insert(electionID, kind: kind, office: office, seats: seats, candidates: memberIDs, approvedOrder: approvedOrder,
+                                origin: nil,
                                 actor: actor, scope: scope, in: data)
     }
 
@@ -52,11 +53,13 @@ public enum Rounds {
         switch office {
         case .standing, .secretary: return MarginRule.default(for: office, profile: election.profile)
         case .delegate, .committee, .alternate, .discipline:
-            return office == (election.office ?? .delegate) ? .ratio(election.marginRatio) : MarginRule.default(for: office, profile: election.profile)
+            let own = office == (election.office ?? .delegate)
+            return own ? .ratio(election.marginRatio) : MarginRule.default(for: office, profile: election.profile)
         }
     }
 
-    static func insert(_ electionID: ElectionID, kind: RoundKind, office chosen: Office?, seats: Int, candidates memberIDs: [MemberID], approvedOrder: Bool,
+    static func insert(_ electionID: ElectionID, kind: RoundKind, office chosen: Office?, seats: Int, candidates memberIDs: [MemberID],
+                       approvedOrder: Bool,
                        origin: RoundOrigin?, actor: String, scope: Scope, in data: any DataStore) async throws -> RoundRecord {
         let election = try await MeetingScope.election(electionID, scope: scope, in: data)
         let office = chosen ?? election.office ?? .delegate
@@ -83,7 +86,8 @@ public enum Rounds {
             let rule = marginRule(office, election: election), allowed = rule.allowedCandidates(seats: seats)
             guard allowed.contains(people.count) else {
                 let wanted = allowed.upperBound == Int.max ? "至少 \(allowed.lowerBound) 名" : allowed.count == 1 ? "应为 \(allowed.lowerBound) 名" : "应为 \(allowed.lowerBound) 至 \(allowed.upperBound) 名"
-                throw Refusal.invalid(people.count > allowed.upperBound ? "round.margin.tooMany" : "round.margin.tooSmall", "\(office.label)应选 \(seats) 名、\(rule.description)，候选人\(wanted)，现 \(people.count) 名",
+                throw Refusal.invalid(people.count > allowed.upperBound ? "round.margin.tooMany" : "round.margin.tooSmall",
+                                      "\(office.label)应选 \(seats) 名、\(rule.description)，候选人\(wanted)，现 \(people.count) 名",
                                       field: "candidates")
             }
         } else if kind != .preliminary {
@@ -191,17 +195,21 @@ public enum Rounds {
                 }
                 let elected = Set(report.elected)
                 if let already = override.candidates.first(where: { elected.contains($0.description) }) {
-                    throw Refusal.invalid("round.followUp.alreadyElected", "\(round.candidates.first { $0.id == already.description }?.name ?? "这名党员")已在本轮当选，不能再作另行选举的候选人",
+                    throw Refusal.invalid("round.followUp.alreadyElected",
+                                          "\(round.candidates.first { $0.id == already.description }?.name ?? "这名党员")已在本轮当选，不能再作另行选举的候选人",
                                           field: "candidates")
                 }
                 guard override.candidates.count >= contest.seats + 1 else {
-                    throw Refusal.invalid("round.followUp.tooFew", "另行选举 \(contest.seats) 名，候选人至少 \(contest.seats + 1) 名，现 \(override.candidates.count) 名",
+                    throw Refusal.invalid("round.followUp.tooFew",
+                                          "另行选举 \(contest.seats) 名，候选人至少 \(contest.seats + 1) 名，现 \(override.candidates.count) 名",
                                           field: "candidates")
                 }
                 (members, reason) = (override.candidates, text)
             }
-            let origin = RoundOrigin(round: round.id, preliminaryStage: round.kind == .preliminary || round.origin?.preliminaryStage == true, override: reason)
-            return try await insert(election.id, kind: kind, office: round.office, seats: contest.seats, candidates: members, approvedOrder: false, origin: origin,
+            let origin = RoundOrigin(round: round.id,
+                                     preliminaryStage: round.kind == .preliminary || round.origin?.preliminaryStage == true, override: reason)
+            return try await insert(election.id, kind: kind, office: round.office, seats: contest.seats, candidates: members,
+                                    approvedOrder: false, origin: origin,
                                     actor: actor, scope: scope, in: data)
         }
     }

@@ -36,7 +36,8 @@ public enum Categories {
         let text = try HumanText.screened(reason, field: "reason", label: "理由", multiline: true)
         // Read and written in one transaction: only the category changes, whatever moved the stage meanwhile.
         return try await data.write { data in
-            guard var candidacy = try await data.candidacies.find(candidacyID), let entry = try await Nominations.visible(candidacy, scope: scope, in: data) else {
+            guard var candidacy = try await data.candidacies.find(candidacyID), let entry = try await Nominations.visible(candidacy,
+                scope: scope, in: data) else {
                 throw Refusal.notFound("nomination.notFound", "没有这名人选")
             }
             guard category.isEmpty || choices.contains(category) else {

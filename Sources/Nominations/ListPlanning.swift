@@ -50,7 +50,8 @@ public enum ListPlanning {
     /// Where the solver runs: a thread pool of the caller's (the server's heavy pool), not the caller's task.
     public typealias Offload = @Sendable (@escaping @Sendable () throws -> SlatePlan) async throws -> SlatePlan
 
-    public static func propose(_ electionID: ElectionID, scope: Scope, offload: Offload = { try $0() }, in data: any DataStore) async throws -> Proposal {
+    public static func propose(_ electionID: ElectionID, scope: Scope, offload: Offload = { try $0() },
+                               in data: any DataStore) async throws -> Proposal {
         guard scope == .city else { throw Refusal.forbidden("slate.cityOnly", "名单编排由组织部进行") }
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
         let entries = try await Nominations.list(electionID, scope: scope, in: data).filter { $0.candidacy.stage.isActive }
@@ -73,7 +74,8 @@ public enum ListPlanning {
         // From 公示 on a candidate is the public's to see: a plan keeps them (RULES §12).
         let fixed = entries.filter { Nominations.index($0.candidacy.stage) >= Nominations.index(.publicized) }.map { $0.candidacy.id.description }
         let fingerprint = Self.fingerprint(entries, quotas: quotas, election: election)
-        let request = SlateRequest(referenceDate: election.referenceDate, seats: election.seats, quotas: quotas.map { ($0.organizationID.description, $0.places) },
+        let request = SlateRequest(referenceDate: election.referenceDate, seats: election.seats,
+                                   quotas: quotas.map { ($0.organizationID.description, $0.places) },
                                    requirements: requirements, required: fixed, pool: pool)
         let order = NameOrdering(NameOrder(convention: election.nameOrder))
         let plan = try await SlatePlanCache.shared.plan(election: election.id, fingerprint: fingerprint) {

@@ -143,7 +143,8 @@ public enum Nominations {
     }
 
     /// A moved nomination as it is stored: entering 公示 it gets the notice's first and last day.
-    static func moved(_ candidacy: CandidacyRecord, to stage: NominationStage, notice: (first: CalendarDate, last: CalendarDate)?) -> CandidacyRecord {
+    static func moved(_ candidacy: CandidacyRecord, to stage: NominationStage, notice: (first: CalendarDate,
+                                                                                        last: CalendarDate)?) -> CandidacyRecord {
         var c = candidacy
         c.stage = stage
         if stage == .publicized, let notice {
@@ -168,13 +169,15 @@ public enum Nominations {
             var notice: (first: CalendarDate, last: CalendarDate)?
             if stage.isActive {
                 guard from.next == stage else {
-                    throw Refusal.invalid("nomination.stage.order", "「\(entry.member.record.name)」在「\(from.rawValue)」，下一环节是\(from.next.map { "「\($0.rawValue)」" } ?? "（已结束）")", field: "stage")
+                    throw Refusal.invalid("nomination.stage.order",
+                                          "「\(entry.member.record.name)」在「\(from.rawValue)」，下一环节是\(from.next.map { "「\($0.rawValue)」" } ?? "（已结束）")", field: "stage")
                 }
                 let election = try await ElectionSetup.find(candidacy.electionID, scope: scope, in: data)
                 _ = try await checkAdvance([entry], to: stage, unit: candidacy.unitID, election: election, scope: scope, today: today, in: data)
                 notice = today.workingDays(try ElectionSetup.noticeWorkingDays(of: election))
             } else {
-                guard from.isActive else { throw Refusal.invalid("nomination.stage.ended", "「\(entry.member.record.name)」已\(from.rawValue)", field: "stage") }
+                guard from.isActive else { throw Refusal.invalid("nomination.stage.ended", "「\(entry.member.record.name)」已\(from.rawValue)",
+                                                                 field: "stage") }
                 guard (2...200).contains(reason.count) else {
                     throw Refusal.invalid("nomination.reasonMissing", "「\(stage.rawValue)」须写明原因（2至200字）", field: "reason")
                 }
@@ -280,7 +283,8 @@ extension Nominations {
         let previous = NominationStage.path[i - 1]
         return try await data.write { data in
             let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
-            let entries = try await list(electionID, scope: scope, in: data).filter { $0.candidacy.unitID == unitID && $0.candidacy.stage == previous }
+            let entries = try await list(electionID, scope: scope,
+                                         in: data).filter { $0.candidacy.unitID == unitID && $0.candidacy.stage == previous }
             guard !entries.isEmpty else {
                 throw Refusal.invalid("nomination.list.empty", "这个单位没有处在「\(previous.rawValue)」的人选", field: "unit")
             }

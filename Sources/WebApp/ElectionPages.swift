@@ -135,7 +135,8 @@ enum ElectionPages {
         return try await req.render("elections", access, ElectionListPage(
             rows: rows, canManage: access.can(.manageElections), profiles: RuleProfile.allCases.map { .init(value: $0.rawValue, label: $0.label) },
             offices: Office.allCases.map { .init(value: $0.rawValue, label: $0.label) },
-            partialInvalid: [PartialInvalid.markOnly, .wholeBallot].map { .init(value: $0.rawValue, label: $0.label) }, targets: CompositionForm.presetRows,
+            partialInvalid: [PartialInvalid.markOnly, .wholeBallot].map { .init(value: $0.rawValue,
+                                                                                label: $0.label) }, targets: CompositionForm.presetRows,
             timeline: ElectionSetup.seedTimeline.map { "\($0.due) \($0.step)" }.joined(separator: "\n"), error: error), status: error == nil ? .ok : .badRequest)
     }
 
@@ -159,7 +160,8 @@ enum ElectionPages {
             guard let partial = PartialInvalid(rawValue: form.partialInvalid ?? PartialInvalid.markOnly.rawValue) else {
                 throw Refusal.invalid("election.partialInvalid.unknown", "请选择无法辨认的标记如何处理", field: "partialInvalid")
             }
-            var draft = ElectionSetup.Draft(name: form.name, organizationID: city, office: office, profile: profile, seats: seats, marginRatio: margin,
+            var draft = ElectionSetup.Draft(name: form.name, organizationID: city, office: office, profile: profile, seats: seats,
+                                            marginRatio: margin,
                                             candidatePlaces: places, referenceDate: form.referenceDate.trimmingCharacters(in: .whitespaces),
                                             nameOrder: NameConvention(rawValue: form.nameOrder ?? "A") ?? .a,
                                             compositionJSON: try CompositionForm.json(from: try req.content.decode([String: String].self)),
@@ -243,7 +245,8 @@ enum ElectionPages {
             quotas: quotas, quotaTotal: quotas.map(\.places).reduce(0, +), previewing: preview != nil,
             canManage: access.can(.manageElections), canNominate: access.can(.nominate), seesNominations: sees,
             canRunMeeting: access.can(.runMeeting),
-            methods: ApportionmentMethod.allCases.map { .init(name: $0.rawValue, label: $0.label, selected: $0 == plan.method) }, base: plan.base, unitMinimum: plan.minimum,
+            methods: ApportionmentMethod.allCases.map { .init(name: $0.rawValue, label: $0.label,
+                                                              selected: $0 == plan.method) }, base: plan.base, unitMinimum: plan.minimum,
             progress: progress,
             downloads: sees ? ElectionDocuments.Kind.allCases.flatMap { k in k.formats.map { .init(title: "\(k.title)（\($0.rawValue.uppercased())）", file: "\(k.rawValue).\($0.rawValue)") } } : [],
             overallShare: overallShare, steps: try ElectionSetup.deadlines(of: election).map { "\($0.step)（\($0.due)前；按「\($0.milestone.rawValue)」判断）" },
@@ -398,7 +401,9 @@ enum CandidatePages {
             },
             missing: record.missing.map(\.rawValue), canRecord: access.can(.nominate), departments: departments.map(\.rawValue),
             verdicts: VettingVerdict.allCases.map(\.rawValue),
-            endings: access.can(.nominate) && c.stage.isActive ? [NominationStage.withdrawn, .notPassed].filter { Nominations.mayMove(from: c.stage, to: $0, scope: scope) }.map(\.rawValue) : [],
+            endings: access.can(.nominate) && c.stage.isActive ? [NominationStage.withdrawn,
+                                                                  .notPassed].filter { Nominations.mayMove(from: c.stage, to: $0,
+                                                                                                           scope: scope) }.map(\.rawValue) : [],
             error: error), status: error == nil ? .ok : .badRequest)
     }
 

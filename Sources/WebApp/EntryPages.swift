@@ -63,7 +63,8 @@ enum EntryPages {
             candidates: view.round.candidates.map { .init(id: $0.id, name: $0.name, mark: marks[$0.id] ?? "", writeIn: writeIns[$0.id] ?? "") },
             invalid: invalidReason != nil, invalidReason: invalidReason ?? "",
             keyed: view.mine.count, finalised: view.finalised, complete: view.nextUnkeyed == nil, rekey: view.finalised && sentBack.contains(number),
-            cells: (1...view.batch.size).map { .init(number: $0, keyed: view.mine[$0] != nil, sentBack: sentBack.contains($0), current: $0 == number) },
+            cells: (1...view.batch.size).map { .init(number: $0, keyed: view.mine[$0] != nil, sentBack: sentBack.contains($0),
+                                                     current: $0 == number) },
             sentBack: view.sentBack, blocked: blocked))
     }
 

@@ -196,7 +196,8 @@ enum SlateAPI {
 
     @Sendable static func propose(_ req: Request) async throws -> APISlateProposal {
         let access = try await Access.require(.manageElections, for: req)
-        return APISlateProposal(try await ListPlanning.propose(try pathID(req, "选举"), scope: try access.scope, offload: req.heavy(access.user.username),
+        return APISlateProposal(try await ListPlanning.propose(try pathID(req, "选举"), scope: try access.scope,
+                                                               offload: req.heavy(access.user.username),
                                                                in: req.data))
     }
 

@@ -138,7 +138,8 @@ enum RoundAPI {
     @Sendable static func finalise(_ req: Request) async throws -> APIFinalised {
         let access = try await Access.require(.enterBallots, for: req)
         let batch = try number(req, "batch", "批次"), entry = try number(req, "entry", "录入")
-        try await BallotEntry.finalise(round: try roundID(req), batch: batch, entry: entry, actor: access.user.username, scope: try access.scope, in: req.data)
+        try await BallotEntry.finalise(round: try roundID(req), batch: batch, entry: entry, actor: access.user.username,
+                                       scope: try access.scope, in: req.data)
         return APIFinalised(batch: batch, entry: entry, finalised: true)
     }
 
@@ -181,7 +182,8 @@ enum RoundAPI {
     @Sendable static func create(_ req: Request) async throws -> Response {
         let access = try await Access.require(.runMeeting, for: req)
         let form = try req.content.decode(APINewRound.self)
-        let round = try await Rounds.create(try pathID(req, "选举"), kind: form.kind, office: form.office, seats: form.seats, candidates: form.candidates,
+        let round = try await Rounds.create(try pathID(req, "选举"), kind: form.kind, office: form.office, seats: form.seats,
+                                            candidates: form.candidates,
                                             approvedOrder: form.approvedOrder ?? false, actor: access.user.username, scope: try access.scope, in: req.data)
         return try await APIRound(round, batches: []).encodeResponse(status: .created, for: req)
     }
@@ -234,7 +236,8 @@ enum RoundAPI {
         let set = try await Rounds.ballotSet(id, count: count, spare: spare, scope: try access.scope, in: req.data)
         let name = "ballots-\(round.number)\(spare ? "-spare" : "").pdf"
         guard count <= DocumentJobs.threshold else {
-            let job = try await DocumentJobs.shared.start(owner: access.user.username, name: name, contentType: "application/pdf", work: req.application.heavyWork,
+            let job = try await DocumentJobs.shared.start(owner: access.user.username, name: name, contentType: "application/pdf",
+                                                          work: req.application.heavyWork,
                                                           draw: { offload in try await set.draw(offload) })
             if req.url.path.hasPrefix("/api/") {
                 let response = try await APIJob(job).encodeResponse(status: .accepted, for: req)

@@ -182,7 +182,8 @@ enum RoundPages {
             guard lines.count <= 200 else { throw Refusal.invalid("round.candidates.count", "候选人过多", field: "candidates") }
             var ids: [MemberID] = []
             for line in lines { ids.append(try await MeetingAttendance.voter(matching: line, in: election, data: req.data).id) }
-            let round = try await Rounds.create(electionID, kind: kind, office: office, seats: seats, candidates: ids, approvedOrder: form["approvedOrder"] == "on",
+            let round = try await Rounds.create(electionID, kind: kind, office: office, seats: seats, candidates: ids,
+                                                approvedOrder: form["approvedOrder"] == "on",
                                                 actor: access.user.username, scope: try access.scope, in: req.data)
             return ("已设立\(title(round))", "/rounds/\(round.id)")
         }

@@ -81,16 +81,19 @@ import ElectionRules
         var broken = try #require(try await t.data.meetings.round(tie.id))
         broken.candidates[1] = .init(id: broken.candidates[1].id, name: " ")
         try await t.data.meetings.update(broken)
-        #expect(await refused("round.candidate.nameEmpty") { _ = try await Rounds.take(.finishCount, round: tie.id, actor: "chair", scope: .city, in: t.data) })
+        #expect(await refused("round.candidate.nameEmpty") { _ = try await Rounds.take(.finishCount, round: tie.id, actor: "chair",
+                                                                                       scope: .city, in: t.data) })
         #expect(try await t.data.meetings.round(tie.id)?.lifecycle.state == .counting)
     }
 
     /// One seat, A and B: A on a third of the ballots, B on none — a shortfall of 1.
     static func shortRound(_ t: Town, kind: RoundKind, present: Int? = nil) async throws -> RoundRecord {
-        let round = try await Rounds.create(t.election.id, kind: kind, seats: 1, candidates: Array(t.voters.suffix(kind == .formal ? 2 : 3)).map(\.id),
+        let round = try await Rounds.create(t.election.id, kind: kind, seats: 1,
+                                            candidates: Array(t.voters.suffix(kind == .formal ? 2 : 3)).map(\.id),
                                             actor: "chair", scope: .city, in: t.data)
         let a = round.candidates[0].id
-        try await RoundFollowUpTests.vote(t, round, returned: present ?? t.voters.count, present: present) { n in BallotEntry.Body(marks: n % 3 == 0 ? [a: "for"] : [:]) }
+        try await RoundFollowUpTests.vote(t, round, returned: present ?? t.voters.count,
+                                          present: present) { n in BallotEntry.Body(marks: n % 3 == 0 ? [a: "for"] : [:]) }
         try await sign(t, round)
         return round
     }
@@ -125,7 +128,8 @@ import ElectionRules
         let x = supplementary.candidates[0].id
         let votesFor = e / 2   // more than half of P (p = e − 3), not more than half of E
         try #require(2 * votesFor > p && 2 * votesFor <= e)
-        try await RoundFollowUpTests.vote(t, supplementary, returned: p, present: p) { n in BallotEntry.Body(marks: n <= votesFor ? [x: "for"] : [:]) }
+        try await RoundFollowUpTests.vote(t, supplementary, returned: p,
+                                          present: p) { n in BallotEntry.Body(marks: n <= votesFor ? [x: "for"] : [:]) }
         let report = try await RoundResults.report(supplementary.id, scope: .city, in: t.data).report
         #expect(report.threshold == e / 2 + 1)
         #expect(report.elected.isEmpty && report.shortfall == 1)
@@ -136,12 +140,14 @@ import ElectionRules
     @Test func aWriteInElectedIsCheckedAgainstTheRoster() async throws {
         for (writeIn, stands) in [("查无此人", false), (nil as String?, true)] {
             let t = try await MeetingTests.town()
-            let round = try await Rounds.create(t.election.id, kind: .formal, seats: 1, candidates: Array(t.voters.suffix(2)).map(\.id), actor: "chair",
+            let round = try await Rounds.create(t.election.id, kind: .formal, seats: 1, candidates: Array(t.voters.suffix(2)).map(\.id),
+                                                actor: "chair",
                                                 scope: .city, in: t.data)
             let a = round.candidates[0].id
             let name = writeIn ?? t.voters[0].record.name
             try #require(t.voters.filter { $0.record.name == name }.count <= 1)
-            try await RoundFollowUpTests.vote(t, round, returned: t.voters.count) { _ in BallotEntry.Body(marks: [a: "against"], writeIns: [.init(under: a, name: name)]) }
+            try await RoundFollowUpTests.vote(t, round, returned: t.voters.count) { _ in BallotEntry.Body(marks: [a: "against"],
+                                                                                                          writeIns: [.init(under: a, name: name)]) }
             let report = try await RoundResults.report(round.id, scope: .city, in: t.data).report
             let person = try #require(report.results.first { $0.writeIn && $0.name == name })
             #expect(person.forVotes == t.voters.count)

@@ -40,15 +40,18 @@ import PopplerSupport
         // and only there: a delegates' round with the approved order is refused. 等额: as many candidates as seats.
         let approved = Array(round.candidates.prefix(3).reversed()).compactMap { MemberID($0.id) }
         #expect(await refused("round.approvedOrder.secretaryOnly") {
-            _ = try await Rounds.create(t.election.id, kind: .formal, seats: 1, candidates: Array(approved.prefix(2)), approvedOrder: true, actor: "chair",
+            _ = try await Rounds.create(t.election.id, kind: .formal, seats: 1, candidates: Array(approved.prefix(2)), approvedOrder: true,
+                                        actor: "chair",
                                         scope: .city, in: t.data)
         })
         #expect(await refused("round.margin.tooMany") {
-            _ = try await Rounds.create(t.election.id, kind: .formal, office: .secretary, seats: 2, candidates: approved, approvedOrder: true, actor: "chair",
+            _ = try await Rounds.create(t.election.id, kind: .formal, office: .secretary, seats: 2, candidates: approved,
+                                        approvedOrder: true, actor: "chair",
                                         scope: .city, in: t.data)
         })
         #expect(await refused("round.margin.tooSmall") {   // a standing committee of 2: 3 or 4 candidates
-            _ = try await Rounds.create(t.election.id, kind: .formal, office: .standing, seats: 2, candidates: Array(approved.prefix(2)), actor: "chair",
+            _ = try await Rounds.create(t.election.id, kind: .formal, office: .standing, seats: 2, candidates: Array(approved.prefix(2)),
+                                        actor: "chair",
                                         scope: .city, in: t.data)
         })
         let secretary = try await Rounds.create(t.election.id, kind: .formal, office: .secretary, seats: 3, candidates: approved, approvedOrder: true,
@@ -97,7 +100,8 @@ import PopplerSupport
 @Suite struct RoundFollowUpTests {
     /// Everyone checks in and votes; `returned` ballots come back, keyed twice as `ballot(n)` says
     /// (n counting from 1 across the batches); the count is finished.
-    static func vote(_ t: MeetingTests.Town, _ round: RoundRecord, returned: Int, present: Int? = nil, ballot: (Int) -> BallotEntry.Body) async throws {
+    static func vote(_ t: MeetingTests.Town, _ round: RoundRecord, returned: Int, present: Int? = nil,
+                     ballot: (Int) -> BallotEntry.Body) async throws {
         try await Rounds.take(.freeze, round: round.id, actor: "chair", scope: .city, in: t.data)
         let checkedIn = try await MeetingAttendance.summary(t.election.id, scope: .city, in: t.data).present
         for member in t.voters.prefix(present ?? t.voters.count).dropFirst(checkedIn) {

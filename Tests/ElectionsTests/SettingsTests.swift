@@ -14,7 +14,8 @@ import ElectionDocuments
     /// A new election of the demo town with these options, and its voters.
     static func townElection(_ options: RuleOptions) async throws -> (t: MeetingTests.Town, election: ElectionRecord) {
         let t = try await MeetingTests.town()
-        var draft = ElectionSetup.Draft(name: "设置测试\(options.quorumStrict)\(options.partialInvalid.rawValue)", organizationID: t.town.id, profile: .basic,
+        var draft = ElectionSetup.Draft(name: "设置测试\(options.quorumStrict)\(options.partialInvalid.rawValue)", organizationID: t.town.id,
+                                        profile: .basic,
                                         seats: 3, marginRatio: Ratio(1, 5), referenceDate: "2026-09-01")
         draft.options = options
         let election = try await ElectionSetup.create(draft, actor: "dept", scope: .city, in: t.data)
@@ -53,7 +54,8 @@ import ElectionDocuments
                                             scope: .city, in: t.data)
         let c = round.candidates.map(\.id)
         try await Rounds.take(.freeze, round: round.id, actor: "chair", scope: .city, in: t.data)
-        for member in t.voters { try await MeetingAttendance.checkIn(election.id, query: member.record.idNumber, actor: "door", scope: .city, in: t.data) }
+        for member in t.voters { try await MeetingAttendance.checkIn(election.id, query: member.record.idNumber, actor: "door",
+                                                                     scope: .city, in: t.data) }
         try await Rounds.take(.open(issued: 10), round: round.id, actor: "chair", scope: .city, in: t.data)
         try await Rounds.take(.collect(returned: 10), round: round.id, actor: "chair", scope: .city, in: t.data)
         try await Rounds.take(.startCount, round: round.id, actor: "chair", scope: .city, in: t.data)
@@ -61,7 +63,8 @@ import ElectionDocuments
         for n in 1...10 {
             let body = BallotEntry.Body(marks: n <= 4 ? [c[0]: "for", c[1]: "unreadable"] : [c[0]: "for", c[1]: "for"])
             for (entry, counter) in [(1, "a"), (2, "b")] {
-                let answer = try await BallotEntry.key(body, round: round.id, batch: 1, entry: entry, ballot: n, actor: counter, scope: .city, in: t.data)
+                let answer = try await BallotEntry.key(body, round: round.id, batch: 1, entry: entry, ballot: n, actor: counter,
+                                                       scope: .city, in: t.data)
                 #expect(answer.valid == (n > 4 || partial == .markOnly))
             }
         }

@@ -63,7 +63,8 @@ import Nominations
         _ = try await Nominations.moveList(of: city.wuling.id, in: city.election.id, to: .proposed, actor: "d", scope: .city, in: city.data)
         // 公示 from Thursday 27 August: five working days end on Wednesday 2 September.
         let thursday = try #require(CalendarDate(text: "2026-08-27"))
-        let notice = try await Nominations.moveList(of: city.wuling.id, in: city.election.id, to: .publicized, actor: "d", scope: .city, today: thursday,
+        let notice = try await Nominations.moveList(of: city.wuling.id, in: city.election.id, to: .publicized, actor: "d", scope: .city,
+                                                    today: thursday,
                                                     in: city.data)
         #expect(notice.moved.allSatisfy { $0.noticeFrom == "2026-08-27" && $0.noticeUntil == "2026-09-02" })
         #expect(try await city.data.audit.newest()?.after.contains("（公示 2026-08-27 至 2026-09-02）") == true)

@@ -20,7 +20,8 @@ func demoCityWithNominations() async throws -> (data: MemoryDataStore, generator
 /// Records the six departments' opinions (RULES §12.2) that the unit's candidates in 考察 still
 /// lack, as the department would before 研究审议.
 func vetCompletely(_ unit: OrganizationID, in election: ElectionID, data: any DataStore) async throws {
-    let entries = try await Nominations.list(election, scope: .city, in: data).filter { $0.candidacy.unitID == unit && $0.candidacy.stage == .inspection }
+    let entries = try await Nominations.list(election, scope: .city,
+                                             in: data).filter { $0.candidacy.unitID == unit && $0.candidacy.stage == .inspection }
     let heard = try await data.vetting.departmentsHeard(for: entries.map(\.candidacy.id))
     for entry in entries {
         for department in VettingDepartment.required where !heard[entry.candidacy.id, default: []].contains(department) {

@@ -58,7 +58,8 @@ import Meetings
     @Test func sqliteAnswersAsMemoryDoes() async throws {
         let (memory, sqlite) = try await onMemoryAndSQLite(Self.scenario)
         #expect(memory == sqlite)
-        #expect(memory == ["second current keying refused", "keyings t1:t2,t2:-", "entry claimed once", "batches 1:2,2:1", "entries 1:a:t3", "current 1:{}:t2", "round 1",
+        #expect(memory == ["second current keying refused", "keyings t1:t2,t2:-", "entry claimed once", "batches 1:2,2:1", "entries 1:a:t3",
+                           "current 1:{}:t2", "round 1",
                            "resolutions 1:reenter:1", "one 1.1=t2,1.2=-,2.1=-", "reduction 1:大会举手表决:101:chair:t5"])
     }
 }

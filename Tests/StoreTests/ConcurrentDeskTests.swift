@@ -63,14 +63,16 @@ extension DatabaseSuites {
             }
             #expect(claims.filter { $0 == "ok" }.count == 1 && claims.filter { $0 == "entry.otherCounter" }.count == 9, "\(Set(claims))")
             let owner = try #require(try await data.ballotEntry.entries(of: round.id, batch: 1).first { $0.entry == 1 }).account
-            _ = try await BallotEntry.key(.init(marks: [a: "for"]), round: round.id, batch: 1, entry: 2, ballot: 1, actor: "second", scope: .city, in: data)
+            _ = try await BallotEntry.key(.init(marks: [a: "for"]), round: round.id, batch: 1, entry: 2, ballot: 1, actor: "second",
+                                          scope: .city, in: data)
             try await BallotEntry.finalise(round: round.id, batch: 1, entry: 1, actor: owner, scope: .city, in: data)
             try await BallotEntry.finalise(round: round.id, batch: 1, entry: 2, actor: "second", scope: .city, in: data)
             try await Rounds.take(.finishCount, round: round.id, actor: "chair", scope: .city, in: data)
             let signatures = await Self.atOnce(10) { chair in
                 _ = try await Rounds.take(.sign(asChiefScrutineer: false), round: round.id, actor: "chair\(chair)", scope: .city, in: data)
             }
-            #expect(signatures.filter { $0 == "ok" }.count == 1 && signatures.filter { $0 == "round.signoff.already" }.count == 9, "\(Set(signatures))")
+            #expect(signatures.filter { $0 == "ok" }.count == 1 && signatures.filter { $0 == "round.signoff.already" }.count == 9,
+                    "\(Set(signatures))")
             #expect(try await data.meetings.round(round.id)?.pendingChair?.hasPrefix("chair") == true)
         }
     }

@@ -88,7 +88,8 @@ import Documents
 
         // The candidate process: setup, quotas, nominations, stages, a list move, vetting with a file.
         let election = try await ElectionSetup.create(.init(name: "契约测试选举", organizationID: OrganizationID(generator.cityID), profile: .localCongress,
-                                                            seats: 10, marginRatio: Ratio(1, 5), referenceDate: "2026-09-01"), actor: "d", scope: .city, in: data)
+                                                            seats: 10, marginRatio: Ratio(1,
+                                                                                          5), referenceDate: "2026-09-01"), actor: "d", scope: .city, in: data)
         var plan = QuotaAllocation.Plan(); plan.minimum = 1
         let quotas = try await QuotaAllocation.apply(election.id, plan: plan, actor: "d", scope: .city, in: data)
         out.append("quotas " + quotas.rows.map { "\($0.name):\($0.members):\($0.organizations):\($0.places)" }.joined(separator: ","))

@@ -47,27 +47,37 @@ extension DatabaseSuites {
             let rounds = try await data.meetings.rounds(of: town.id).sorted { $0.number < $1.number }
             let counting = try #require(rounds.first { $0.lifecycle.state == .counting })
             let candidate = try #require(counting.candidates.first).id
-            let voters = try await data.members.search(full, in: .subtree(path: try #require(try await data.organizations.find(town.organizationID)).path))
+            let voters = try await data.members.search(full,
+                                                       in: .subtree(path: try #require(try await data.organizations.find(town.organizationID)).path))
             let absent = try #require(voters.members.first { m in !counting.candidates.contains { $0.id == m.id.description } })
 
             // Each field: what writes it, given the hostile text.
             let fields: [(name: String, field: String, write: @Sendable (String) async throws -> Void)] = [
-                ("退出理由", "reason", { _ = try await Nominations.move(candidacy.id, to: .withdrawn, reason: $0, actor: "dept", scope: .city, in: data) }),
+                ("退出理由", "reason", { _ = try await Nominations.move(candidacy.id, to: .withdrawn, reason: $0, actor: "dept", scope: .city,
+                                                                    in: data) }),
                 ("考察意见", "opinion", { _ = try await Vetting.record(candidacy.id, department: .audit, verdict: .clear, opinion: $0, date: "2026-08-20",
                                                         actor: "dept", scope: .city, in: data) }),
-                ("附件名称", "attachments[0].name", { _ = try await Vetting.record(candidacy.id, department: .audit, verdict: .clear, opinion: "无不良反映", date: "2026-08-20",
-                                                        attachments: [.init(name: $0 + ".pdf", content: Data("%PDF".utf8))], actor: "dept", scope: .city, in: data) }),
+                ("附件名称", "attachments[0].name", { _ = try await Vetting.record(candidacy.id, department: .audit, verdict: .clear,
+                                                                               opinion: "无不良反映", date: "2026-08-20",
+                                                        attachments: [.init(name: $0 + ".pdf",
+                                                                            content: Data("%PDF".utf8))], actor: "dept", scope: .city, in: data) }),
                 ("类别调整理由", "reason", { _ = try await Categories.set(candidacy.id, to: "专业技术人员", reason: $0, actor: "dept", scope: .city, in: data) }),
-                ("党组织名称", "name", { try await OrganizationEditor.rename(town.organizationID, to: $0 + "镇党委", actor: "dept", scope: .city, in: data) }),
+                ("党组织名称", "name", { try await OrganizationEditor.rename(town.organizationID, to: $0 + "镇党委", actor: "dept", scope: .city,
+                                                                        in: data) }),
                 ("选举名称", "name", { _ = try await ElectionSetup.create(.init(name: $0 + "选举", organizationID: city, profile: .basic, seats: 3,
-                                                                   marginRatio: Ratio(1, 5), referenceDate: "2026-09-01"), actor: "dept", scope: .city, in: data) }),
-                ("不计入应到会的批准", "approvedBy", { try await MeetingAttendance.exclude(town.id, member: absent.id, reason: .illness, approvedBy: $0, meetingVote: "全体通过",
+                                                                   marginRatio: Ratio(1,
+                                                                                      5), referenceDate: "2026-09-01"), actor: "dept", scope: .city, in: data) }),
+                ("不计入应到会的批准", "approvedBy", { try await MeetingAttendance.exclude(town.id, member: absent.id, reason: .illness,
+                                                                                  approvedBy: $0, meetingVote: "全体通过",
                                                                   actor: "dept", scope: .city, in: data) }),
-                ("监票人表决情况", "approval", { try await MeetingOfficials.appoint(town.id, member: absent.id, role: .scrutineer, approval: $0, actor: "dept",
+                ("监票人表决情况", "approval", { try await MeetingOfficials.appoint(town.id, member: absent.id, role: .scrutineer, approval: $0,
+                                                                             actor: "dept",
                                                                  scope: .city, in: data) }),
-                ("另选人姓名", "writeIns", { _ = try await BallotEntry.key(.init(marks: [candidate: "against"], writeIns: [.init(under: candidate, name: $0)]),
+                ("另选人姓名", "writeIns", { _ = try await BallotEntry.key(.init(marks: [candidate: "against"],
+                                                                            writeIns: [.init(under: candidate, name: $0)]),
                                                             round: counting.id, batch: 1, entry: 1, ballot: 1, actor: "counter1", scope: .city, in: data) }),
-                ("无效票原因", "invalid", { _ = try await BallotEntry.key(.init(invalid: $0), round: counting.id, batch: 1, entry: 1, ballot: 1, actor: "counter1",
+                ("无效票原因", "invalid", { _ = try await BallotEntry.key(.init(invalid: $0), round: counting.id, batch: 1, entry: 1, ballot: 1,
+                                                                     actor: "counter1",
                                                             scope: .city, in: data) }),
                 ("党员姓名", "name", { text in
                     var record = member.record
@@ -88,7 +98,8 @@ extension DatabaseSuites {
                     } catch let refusal as Refusal {
                         // The one rule's codes: text.control / .bidi / .combining (roster.name.control … in a roster row).
                         let rule = refusal.code.split(separator: ".").last.map(String.init) ?? ""
-                        #expect(["control", "bidi", "combining"].contains(rule) && (refusal.code.hasPrefix("text.") || refusal.code.hasPrefix("roster.name.")),
+                        #expect(["control", "bidi",
+                                 "combining"].contains(rule) && (refusal.code.hasPrefix("text.") || refusal.code.hasPrefix("roster.name.")),
                                 "「\(field.name)」with \(label): \(refusal.code) \(refusal.message)")
                         #expect(refusal.field == field.field, "「\(field.name)」with \(label): field \(refusal.field ?? "nil")")
                         #expect(refusal.message.contains("「"), "the message names the field: \(refusal.message)")

@@ -156,13 +156,15 @@ import PopplerSupport
 
             // 7. The department moves the list on to 公示 — 研究审议 only once all six departments were heard
             // on everyone (one opinion of six is refused); the planner has too few nominees to plan 68 places and says so.
-            _ = try await call(.POST, "/elections/\(election.id)/units/\(wuling)/stage", dept, body: Stage(stage: "考察", reason: nil), expect: .ok, as: APIListMove.self)
+            _ = try await call(.POST, "/elections/\(election.id)/units/\(wuling)/stage", dept, body: Stage(stage: "考察", reason: nil),
+                               expect: .ok, as: APIListMove.self)
             #expect(try await call(.POST, "/elections/\(election.id)/units/\(wuling)/stage", dept, body: Stage(stage: "研究审议", reason: nil),
                                    expect: .badRequest)?.code == "nomination.vetting.incomplete")
             for candidate in list {
                 for department in ["纪检", "监察", "计生", "政法", "审计", "信访"] where candidate.id != vetted.id || department != "纪检" {
                     _ = try await call(.POST, "/elections/\(election.id)/candidates/\(candidate.id)/vetting", dept,
-                                       body: Opinion(department: department, verdict: "无不良反映", opinion: "经查，未发现问题", date: "2026-08-28", attachments: []),
+                                       body: Opinion(department: department, verdict: "无不良反映", opinion: "经查，未发现问题", date: "2026-08-28",
+                                                     attachments: []),
                                        expect: .created, as: APIVettingOpinion.self)
                 }
             }

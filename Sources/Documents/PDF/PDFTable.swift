@@ -50,7 +50,8 @@ public struct PDFTable: Sendable {
             var cx = x
             for ((cell, column), cellSize) in zip(zip(row, columns), sizes) {
                 canvas.rect(x: cx, y: y, width: column.width, height: height)
-                try canvas.cell(cell, x: cx, y: y, width: column.width, height: height, size: cellSize, align: column.align, padding: padding, owner: owner(i))
+                try canvas.cell(cell, x: cx, y: y, width: column.width, height: height, size: cellSize, align: column.align,
+                                padding: padding, owner: owner(i))
                 cx += column.width
             }
             y += height

@@ -84,7 +84,8 @@ public enum DatabaseTarget: Sendable, Equatable, CustomStringConvertible {
             // The PostgreSQL driver always logs queries (at trace here); the server's log handler drops their binds.
             // Eight connections per event loop: requests wait on one another's transactions at the
             // database (which decides who goes first), not for a free connection in this process.
-            databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url), maxConnectionsPerEventLoop: 8, sqlLogLevel: .trace), as: .psql)
+            databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url), maxConnectionsPerEventLoop: 8,
+                                    sqlLogLevel: .trace), as: .psql)
         }
     }
 

@@ -334,7 +334,8 @@ enum JSONText {
 
 extension Candidacy: RecordModel {
     var record: CandidacyRecord {
-        var record = CandidacyRecord(id: CandidacyID(id!), electionID: ElectionID(electionID), memberID: MemberID(memberID), unitID: OrganizationID(unitID),
+        var record = CandidacyRecord(id: CandidacyID(id!), electionID: ElectionID(electionID), memberID: MemberID(memberID),
+                                     unitID: OrganizationID(unitID),
                                      stage: NominationStage(rawValue: stage) ?? .recommended, supportOrganizations: supportOrganizations,
                                      supportMembers: supportMembers, reason: reason, nominatedBy: nominatedBy, nominatedAt: nominatedAt,
                                      categoryOverride: categoryOverride, categoryReason: categoryReason)

@@ -15,7 +15,8 @@ extension StoreMigration {
 
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
-    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(), AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry(), AddSeatReduction(), AddRoundOrigin(), AddCandidacyNotice()]
+    public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(),
+                                                   AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry(), AddSeatReduction(), AddRoundOrigin(), AddCandidacyNotice()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
