@@ -37,15 +37,20 @@ final class HeavyWork: Sendable {
     func run<T: Sendable>(for account: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await limiter.enter(account)
         do {
-            let result = try await heavy.runIfActive { () throws -> T in
-                Self.lowerPriority()
-                return try work()
-            }
+            let result = try await onHeavyPool(work)
             await limiter.leave(account)
             return result
         } catch {
             await limiter.leave(account)
             throw error
+        }
+    }
+
+    /// `work` on the heavy pool at its lower priority, for a caller that holds the account's slot.
+    func onHeavyPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await heavy.runIfActive { () throws -> T in
+            Self.lowerPriority()
+            return try work()
         }
     }
 
@@ -157,12 +162,7 @@ actor DocumentJobs {
             let state: State
             do {
                 // The slot was taken above: the drawing runs on the heavy pool without asking again.
-                let bytes = try await draw { job in
-                    try await work.heavy.runIfActive { () throws -> Data in
-                        HeavyWork.lowerPriority()
-                        return try job()
-                    }
-                }
+                let bytes = try await draw { job in try await work.onHeavyPool(job) }
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 let path = folder.appendingPathComponent(job.id.uuidString).path
                 try bytes.write(to: URL(fileURLWithPath: path))
