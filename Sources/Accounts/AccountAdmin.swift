@@ -76,7 +76,7 @@ public enum AccountAdmin {
     }
 
     /// Creates the account; returns it with its one-time password.
-    public static func create(_ new: NewAccount, by actor: AccountRecord, hash: (String) throws -> String,
+    public static func create(_ new: NewAccount, by actor: AccountRecord, hash: (String) async throws -> String,
                               in data: any DataStore) async throws -> (account: AccountRecord, password: String) {
         let username = new.username.trimmingCharacters(in: .whitespaces)
         guard (3...32).contains(username.count), username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
@@ -104,7 +104,7 @@ public enum AccountAdmin {
             throw Refusal.invalid("account.username.taken", "用户名「\(username)」已被使用", field: "username")
         }
         let password = Accounts.randomPassword()
-        let account = AccountRecord(username: username, passwordHash: try hash(password), displayName: displayName,
+        let account = AccountRecord(username: username, passwordHash: try await hash(password), displayName: displayName,
                                     role: new.role, organizationID: new.organizationID, mustChangePassword: true)
         let scope = organizationName
         try await data.write { data in
@@ -116,7 +116,7 @@ public enum AccountAdmin {
     }
 
     /// A new random password for someone else's account.
-    public static func resetPassword(of id: AccountID, by actor: AccountRecord, hash: (String) throws -> String,
+    public static func resetPassword(of id: AccountID, by actor: AccountRecord, hash: (String) async throws -> String,
                                      in data: any DataStore) async throws -> (account: AccountRecord, password: String) {
         guard var account = try await data.accounts.find(id) else { throw Refusal.notFound("account.notFound", "没有这个用户") }
         guard account.id != actor.id else {
@@ -124,7 +124,7 @@ public enum AccountAdmin {
         }
         try checkAdministers(actor, account, doing: "重置密码")
         let password = Accounts.randomPassword()
-        account.passwordHash = try hash(password)
+        account.passwordHash = try await hash(password)
         account.mustChangePassword = true
         // The old password's sessions end with it.
         try await save(account, endingSessions: true, exceptKey: nil, event: .passwordReset, actor: actor.username,

@@ -23,10 +23,14 @@ public struct DocumentContent: Sendable {
         public var stage: String
         public var supportOrganizations: Int
         public var supportMembers: Int
+        /// The first and last day of this person's 公示 (yyyy-MM-dd), once the list reached it.
+        public var noticeFrom: String?
+        public var noticeUntil: String?
 
         public init(name: String, gender: String, ethnicity: String, birthDate: String, joinDate: String, idNumber: String, position: String,
                     title: String, titleLevel: String, honours: [String], overlaps: [String], category: String, unit: String, stage: String,
-                    supportOrganizations: Int, supportMembers: Int) {
+                    supportOrganizations: Int, supportMembers: Int, noticeFrom: String? = nil, noticeUntil: String? = nil) {
+            self.noticeFrom = noticeFrom; self.noticeUntil = noticeUntil
             self.name = name; self.gender = gender; self.ethnicity = ethnicity; self.birthDate = birthDate; self.joinDate = joinDate
             self.idNumber = idNumber; self.position = position; self.title = title; self.titleLevel = titleLevel; self.honours = honours
             self.overlaps = overlaps; self.category = category; self.unit = unit; self.stage = stage
@@ -76,9 +80,12 @@ public struct DocumentContent: Sendable {
     /// In 姓氏笔画 order by the election's convention.
     public var people: [Person]
     public var units: [UnitReport]
+    /// The election's 公示 period in working days (its setting).
+    public var noticeWorkingDays: Int
 
     public init(election: String, issuer: String, seats: Int, candidatePlaces: Int, referenceDate: String, unit: String?, people: [Person],
-                units: [UnitReport] = []) {
+                units: [UnitReport] = [], noticeWorkingDays: Int = 5) {
+        self.noticeWorkingDays = noticeWorkingDays
         self.election = election; self.issuer = issuer; self.seats = seats; self.candidatePlaces = candidatePlaces
         self.referenceDate = referenceDate; self.unit = unit; self.people = people; self.units = units
     }
@@ -96,6 +103,28 @@ public enum DocumentWording {
     static func monthInWords(_ date: String) -> String {
         guard let day = CalendarDate(text: date) else { return date }
         return "\(day.year)年\(day.month)月"
+    }
+
+    /// "2026-12-07" → "2026年12月7日".
+    static func dayInWords(_ date: String) -> String {
+        guard let day = CalendarDate(text: date) else { return date }
+        return "\(day.year)年\(day.month)月\(day.day)日"
+    }
+
+    /// How the notice states its period: the stored first and last day when everyone listed shares
+    /// one (and that first day as the notice's date), each person's own days when they differ (units
+    /// reached 公示 on different days), only the setting's length while none has reached 公示.
+    static func noticePeriod(_ people: [DocumentContent.Person], workingDays: Int)
+        -> (sentence: String, perPerson: Bool, dated: String?) {
+        let periods = Set(people.compactMap { p in p.noticeFrom.flatMap { from in p.noticeUntil.map { "\(from)|\($0)" } } })
+        let everyoneDated = people.allSatisfy { $0.noticeFrom != nil && $0.noticeUntil != nil }
+        if periods.count == 1, everyoneDated, let from = people.first?.noticeFrom, let until = people.first?.noticeUntil {
+            return ("公示时间为\(dayInWords(from))至\(dayInWords(until))（\(workingDays)个工作日）。", false, dayInWords(from))
+        }
+        if periods.isEmpty {
+            return ("公示时间为\(workingDays)个工作日。", false, nil)
+        }
+        return ("公示时间为\(workingDays)个工作日，各人选的公示起止日期见其简况之后。", true, nil)
     }
 
     /// Full years (周岁) on the reference date.

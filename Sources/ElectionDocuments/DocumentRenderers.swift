@@ -35,21 +35,25 @@ public enum DocumentRenderers {
         let decided = content.election.hasSuffix("预备人选") ? content.election : "\(content.election)预备人选"
         y += try canvas.text("　　经\(content.issuer)研究，确定以下 \(content.people.count) 名同志为\(decided)\(scope)，现予公示。"
                              + "名单按姓氏笔画为序。", x: margin, y: y, size: 12, width: width) + 10
+        let period = DocumentWording.noticePeriod(content.people, workingDays: content.noticeWorkingDays)
         for p in content.people {
             let born = DocumentWording.monthInWords(p.birthDate), joined = DocumentWording.monthInWords(p.joinDate)
             var text = "　　\(p.name)，\(p.gender)，\(p.ethnicity)，\(born)生"
             if !joined.isEmpty { text += "，\(joined)入党" }
             if !p.position.isEmpty { text += "，现为\(p.position)" }
             text += "。"
+            if period.perPerson, let from = p.noticeFrom, let until = p.noticeUntil {
+                text += "公示期：\(DocumentWording.dayInWords(from))至\(DocumentWording.dayInWords(until))。"
+            }
             let height = try canvas.measure(text, size: 12, width: width, owner: p.name)
             if y + height > bottom {
                 try footer(canvas); canvas.newPage(); y = margin
             }
             y += try canvas.text(text, x: margin, y: y, size: 12, width: width, owner: p.name) + 6
         }
-        let closing = ["　　公示时间为5个工作日。公示期间，个人或单位可通过来信、来电、来访等方式，向\(content.issuer)组织部反映公示对象的情况和问题。"
+        let closing = ["　　\(period.sentence)公示期间，个人或单位可通过来信、来电、来访等方式，向\(content.issuer)组织部反映公示对象的情况和问题。"
                        + "反映问题应实事求是，以个人名义反映的提倡签署或告知真实姓名。",
-                       "\(content.issuer)组织部", "　　年　　月　　日"]
+                       "\(content.issuer)组织部", period.dated ?? "　　年　　月　　日"]
         y += 8
         for (i, line) in closing.enumerated() {
             let height = try canvas.measure(line, size: 12, width: width)

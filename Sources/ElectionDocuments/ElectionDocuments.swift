@@ -81,7 +81,8 @@ public enum ElectionDocuments {
                 idNumber: showIDNumbers ? r.idNumber : IDNumber.masked(r.idNumber), position: r.position, title: r.title, titleLevel: r.titleLevel,
                 honours: r.honours.map { "\($0.year)年 \($0.name)（\($0.level)）" }, overlaps: e.overlaps,
                 category: Categories.effective(r, candidacy: e.candidacy).category, unit: e.unitName, stage: e.candidacy.stage.rawValue,
-                supportOrganizations: e.candidacy.supportOrganizations, supportMembers: e.candidacy.supportMembers)
+                supportOrganizations: e.candidacy.supportOrganizations, supportMembers: e.candidacy.supportMembers,
+                noticeFrom: e.candidacy.noticeFrom, noticeUntil: e.candidacy.noticeUntil)
         }
         if people.isEmpty && kind != .report {
             throw Refusal.invalid("document.empty", kind == .notice ? "还没有确定为预备人选的人选，不能生成公示" : "还没有上报的初步人选，不能生成\(kind.title)")
@@ -108,7 +109,8 @@ public enum ElectionDocuments {
             }
         }
         return DocumentContent(election: election.name, issuer: issuer, seats: election.seats, candidatePlaces: election.candidatePlaces,
-                               referenceDate: election.referenceDate, unit: unitName, people: people, units: units)
+                               referenceDate: election.referenceDate, unit: unitName, people: people, units: units,
+                               noticeWorkingDays: try ElectionSetup.noticeWorkingDays(of: election))
     }
 
     /// Draws a document from its content.

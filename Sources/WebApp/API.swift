@@ -290,13 +290,13 @@ enum APIRoutes {
         }
         let (user, password) = try await AccountAdmin.create(
             .init(username: form.username, displayName: form.displayName, role: role, organizationID: form.organizationId),
-            by: access.user, hash: { try Bcrypt.hash($0) }, in: req.data)
+            by: access.user, hash: req.bcrypt, in: req.data)
         return try await APIOneTimePassword(user: APIUser(user), oneTimePassword: password).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func resetPassword(_ req: Request) async throws -> APIOneTimePassword {
         let access = try await Access.require(.manageUsers, for: req)
-        let (user, password) = try await AccountAdmin.resetPassword(of: try pathID(req, "用户"), by: access.user, hash: { try Bcrypt.hash($0) }, in: req.data)
+        let (user, password) = try await AccountAdmin.resetPassword(of: try pathID(req, "用户"), by: access.user, hash: req.bcrypt, in: req.data)
         return APIOneTimePassword(user: APIUser(user), oneTimePassword: password)
     }
 

@@ -79,8 +79,7 @@ enum AccountRoutes {
     static func changeOwnPassword(_ user: AccountRecord, current: String, new: String, for req: Request) async throws {
         let work = req.application.heavyWork
         let keep = req.cookies[req.application.sessions.configuration.cookieName]?.string
-        // bcrypt is slow on purpose: off the event loop, on the passwords' threads.
-        let hasher = PasswordHasher(hash: { password in try await work.password { try Bcrypt.hash(password) } },
+        let hasher = PasswordHasher(hash: req.bcrypt,
                                     verify: { password, hash in try await work.password { try Bcrypt.verify(password, created: hash) } })
         try await AccountAdmin.changeOwnPassword(user, current: current, new: new, keepSessionKey: keep.map(SessionStore.key),
                                                  hasher: hasher, in: req.data)

@@ -98,6 +98,13 @@ extension Application {
 }
 
 extension Request {
+    /// bcrypt for a password set here (own change, a new account, a reset): slow on purpose, so
+    /// off the event loop, on the passwords' threads.
+    var bcrypt: @Sendable (String) async throws -> String {
+        let work = application.heavyWork
+        return { password in try await work.password { try Bcrypt.hash(password) } }
+    }
+
     /// The offload a feature takes (`offload: { work in … }`), run as this account's heavy job.
     func heavy<T: Sendable>(_ account: String) -> @Sendable (@escaping @Sendable () throws -> T) async throws -> T {
         let work = application.heavyWork

@@ -64,7 +64,7 @@ enum UserRoutes {
             }
             let (user, password) = try await AccountAdmin.create(
                 .init(username: form.username, displayName: form.displayName, role: role, organizationID: organizationID),
-                by: access.user, hash: { try Bcrypt.hash($0) }, in: req.data)
+                by: access.user, hash: req.bcrypt, in: req.data)
             return try await req.render("one_time_password", access, OneTimePasswordPage(
                 username: user.username, displayName: user.displayName, password: password, created: true))
         } catch let refusal as Refusal where refusal.kind != .notFound {
@@ -90,7 +90,7 @@ enum UserRoutes {
         let access = try await Access.require(.manageUsers, for: req)
         let id: AccountID = try pathID(req, "用户")
         do {
-            let (user, password) = try await AccountAdmin.resetPassword(of: id, by: access.user, hash: { try Bcrypt.hash($0) }, in: req.data)
+            let (user, password) = try await AccountAdmin.resetPassword(of: id, by: access.user, hash: req.bcrypt, in: req.data)
             return try await req.render("one_time_password", access, OneTimePasswordPage(
                 username: user.username, displayName: user.displayName, password: password, created: false))
         } catch let refusal as Refusal where refusal.kind != .notFound {

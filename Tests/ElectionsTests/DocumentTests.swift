@@ -90,6 +90,49 @@ import PopplerSupport
         }
     }
 
+    /// 公示 states its stored first and last day (RULES §12: five working days by default, a
+    /// setting), not a fixed sentence: the length alone before any list reached 公示, the one
+    /// period when all listed share it, each person's own when units began on different days.
+    @Test(.enabled(if: DocumentTests.pdftotext, "poppler-utils (pdftotext) is not installed: skipped"))
+    func theNoticeStatesTheStoredDaysOfItsPeriod() async throws {
+        let (data, generator, _) = try await demoCityWithNominations()
+        let election = try #require(try await data.elections.all().first { $0.organizationID.uuid == generator.cityID })
+        for key in ["wuling", "dingcheng"] {
+            for stage in [NominationStage.inspection, .deliberation, .proposed] {
+                if stage == .deliberation { try await vetCompletely(Self.unit(key, generator), in: election.id, data: data) }
+                _ = try await Nominations.moveList(of: Self.unit(key, generator), in: election.id, to: stage, actor: "dept", scope: .city, in: data)
+            }
+        }
+        func notice(_ unit: String?) async throws -> String {
+            let document = try await ElectionDocuments.issue(.notice, .pdf, election: election.id, unit: unit.map { Self.unit($0, generator) },
+                                                             showIDNumbers: false, actor: "dept", scope: .city, in: data)
+            // Lines joined: the sentence may wrap.
+            return try Poppler.text(document.bytes, layout: false).replacingOccurrences(of: "\n", with: "")
+        }
+        let before = try await notice(nil)
+        #expect(before.contains("公示时间为5个工作日。公示期间"))
+        #expect(!before.contains("公示期："))
+        // 武陵区 enters 公示 on Saturday 2026-12-05: Monday 7th to Friday 11th. 鼎城区 on Wednesday 9th: 9th to 15th.
+        _ = try await Nominations.moveList(of: Self.unit("wuling", generator), in: election.id, to: .publicized, actor: "dept", scope: .city,
+                                           today: CalendarDate(year: 2026, month: 12, day: 5)!, in: data)
+        let wuling = try await notice("wuling")
+        #expect(wuling.contains("公示时间为2026年12月7日至2026年12月11日（5个工作日）。"))
+        #expect(wuling.contains("组织部2026年12月7日"))
+        _ = try await Nominations.moveList(of: Self.unit("dingcheng", generator), in: election.id, to: .publicized, actor: "dept", scope: .city,
+                                           today: CalendarDate(year: 2026, month: 12, day: 9)!, in: data)
+        let both = try await notice(nil)
+        #expect(both.contains("公示时间为5个工作日，各人选的公示起止日期见其简况之后。"))
+        let content = try await ElectionDocuments.content(.notice, election: election.id, unit: nil, showIDNumbers: false, scope: .city, in: data)
+        #expect(content.people.count == 8)
+        for person in content.people {
+            let days = person.unit.contains("武陵") ? "2026年12月7日至2026年12月11日" : "2026年12月9日至2026年12月15日"
+            let paragraph = try #require(both.range(of: "\(person.name)，"))
+            let rest = both[paragraph.upperBound...]
+            let own = try #require(rest.range(of: "公示期："))
+            #expect(rest[own.upperBound...].hasPrefix(days), "\(person.name)（\(person.unit)）")
+        }
+    }
+
     @Test(.enabled(if: DocumentTests.pdftotext, "poppler-utils (pdftotext) is not installed: skipped"))
     func aUnitGetsItsOwnDocumentsOnlyWithIDNumbersAsTheAccountMaySee() async throws {
         let (data, generator, _) = try await demoCityWithNominations()
