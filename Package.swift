@@ -46,6 +46,7 @@ let package = Package(
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
             .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Audit", dependencies: ["Core", "ElectionRules", "Persistence", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Organizations", dependencies: ["Core", "Persistence", "Audit"]),

@@ -34,7 +34,8 @@ public enum Vetting {
 
     @discardableResult
     public static func record(_ candidacyID: CandidacyID, department: VettingDepartment, verdict: VettingVerdict, opinion: String, date: String,
-                              attachments: [Upload] = [], actor: String, scope: Scope, in data: any DataStore) async throws -> VettingOpinionRecord {
+                              attachments: [Upload] = [], actor: String, scope: Scope, quota: Int = UploadQuota.bytesPerAccount,
+                              in data: any DataStore) async throws -> VettingOpinionRecord {
         guard let candidacy = try await data.candidacies.find(candidacyID),
               let entry = try await Nominations.visible(candidacy, scope: scope, in: data) else {
             throw Refusal.notFound("nomination.notFound", "没有这名人选")
@@ -67,6 +68,7 @@ public enum Vetting {
         let contents = attachments.map(\.content)
         let listed = files.isEmpty ? "" : "，附件 \(files.map(\.name).joined(separator: "、"))"
         try await data.write { data in
+            try await UploadQuota.check(adding: contents.reduce(0) { $0 + $1.count }, for: actor, limit: quota, field: "attachments", in: data)
             try await data.vetting.insert(record, contents: contents)
             try await AuditLog.append(.vettingRecorded, actor: actor, object: "candidate:\(candidacyID)（\(entry.member.record.name)）",
                                       after: "\(department.rawValue)：\(verdict.rawValue)（\(day)）" + listed,

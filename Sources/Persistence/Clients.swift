@@ -18,6 +18,7 @@ public protocol DataStore: Sendable {
     var vetting: any VettingClient { get }
     var meetings: any MeetingClient { get }
     var ballotEntry: any BallotEntryClient { get }
+    var files: any FileClient { get }
 
     /// Runs `body` as one transaction: every change it makes (and its audit row) is kept, or
     /// none is. Inside a transaction, a nested `write` joins it.
@@ -154,6 +155,13 @@ public protocol LoginAttemptClient: Sendable {
     /// Records a refusal and forgets those older than `forgetBefore`.
     func record(username: String, address: String, at: Double, forgetBefore: Double) async throws
     func clear(username: String, address: String) async throws
+}
+
+/// The uploads kept (staged rosters, vetting attachments; on SQLite files beside the database,
+/// on PostgreSQL large objects), as the per-account quota sees them.
+public protocol FileClient: Sendable {
+    /// Bytes of uploads this account holds now: the rosters it staged and the attachments it gave.
+    func usage(of username: String) async throws -> Int
 }
 
 public protocol ImportClient: Sendable {

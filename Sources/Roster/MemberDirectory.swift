@@ -110,13 +110,20 @@ public enum ColumnMaps {
 public enum StagedImports {
     /// Keeps the upload (dropping uploads nobody confirmed or cancelled within a day), with the
     /// unit's remembered column mapping.
-    public static func stage(_ content: Data, fileName: String, username: String, scope: Scope, in data: any DataStore) async throws -> StagedImportRecord {
+    /// The upload counts against the account's quota (`UploadQuota`) while it is staged.
+    public static func stage(_ content: Data, fileName: String, username: String, scope: Scope, quota: Int = UploadQuota.bytesPerAccount,
+                             in data: any DataStore) async throws -> StagedImportRecord {
         let formatter = ISO8601DateFormatter()
-        try await data.imports.deleteStaged(before: formatter.string(from: Date().addingTimeInterval(-86_400)))
         let fileName = try HumanText.clean(fileName, field: "file", label: "文件名", maxLength: 200)
+        let columnMap = try await ColumnMaps.load(for: scope, in: data)
         let staged = StagedImportRecord(username: username, fileName: fileName, sha256: RosterImporter.sha256(content), content: content,
-                                        createdAt: formatter.string(from: Date()), columnMap: try await ColumnMaps.load(for: scope, in: data))
-        try await data.imports.stage(staged)
+                                        createdAt: formatter.string(from: Date()), columnMap: columnMap)
+        let dayAgo = formatter.string(from: Date().addingTimeInterval(-86_400))
+        try await data.write { data in
+            try await data.imports.deleteStaged(before: dayAgo)
+            try await UploadQuota.check(adding: content.count, for: username, limit: quota, field: "file", in: data)
+            try await data.imports.stage(staged)
+        }
         return staged
     }
 

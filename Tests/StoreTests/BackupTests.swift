@@ -3,6 +3,7 @@ import Testing
 import Persistence
 import Audit
 import Demo
+import Roster
 
 /// `xuanju backup` and the backup button: a copy taken while writes go on, checked, usable.
 @Suite struct BackupTests {
@@ -15,8 +16,12 @@ import Demo
         let copyPath = folder + "/copy.sqlite"
         let result: DatabaseBackup.Result
         let auditBefore: Int
+        let upload = Data(String(repeating: "姓名,性别\n张三,男\n", count: 500).utf8)
+        let staged: StagedImportRecord
         do {
             try await DemoLoader.load(DemoGenerator(memberCount: 1_000), into: store.data)
+            // An upload lives beside the database: the backup takes it along.
+            staged = try await StagedImports.stage(upload, fileName: "名册.csv", username: "w", scope: .city, in: store.data)
             auditBefore = try await AuditLog.verify(in: store.data).entries
             // Entry goes on while the copy is taken: 100 audited writes race the backup.
             let data = store.data
@@ -41,6 +46,8 @@ import Demo
         let copy = try XuanjuStore(target: .sqlite(path: copyPath))
         do {
             #expect(try await copy.data.members.count() == 1_000)
+            #expect(try await copy.data.imports.find(staged.id)?.content == upload)
+            #expect(FileManager.default.fileExists(atPath: copyPath + ".files/\(staged.sha256.prefix(2))/\(staged.sha256)"))
             let verification = try await AuditLog.verify(in: copy.data)
             #expect(verification.firstBroken == nil && (auditBefore...(auditBefore + 100)).contains(verification.entries))
         } catch {

@@ -109,6 +109,14 @@ import Documents
         out.append("vetting " + vetted.opinions.map { "\($0.department.rawValue):\($0.verdict.rawValue):\($0.attachments.map(\.name))" }.joined() + " missing \(vetted.missing.count)")
         let file = try await Vetting.attachment(vetted.opinions[0].attachments[0].id, actor: "d", scope: .city, in: data)
         out.append("file \(file.name) \(file.content.count)")
+        // The upload quota counts the attachments the account gave and the rosters it staged.
+        _ = try await StagedImports.stage(Data("姓名,性别\n".utf8), fileName: "名册.csv", username: "d", scope: .city, in: data)
+        out.append("usage d \(try await data.files.usage(of: "d")) w \(try await data.files.usage(of: "w"))")
+        do {
+            try await Vetting.record(nominated[0], department: .audit, verdict: .clear, opinion: "未发现问题", date: "2026-08-28",
+                                     attachments: [.init(name: "函2.txt", content: Data("函复二".utf8))], actor: "d", scope: .city, quota: 24, in: data)
+            out.append("over quota?!")
+        } catch let refusal as Refusal { out.append("quota refused \(refusal.code) \(refusal.field ?? "")") }
         out.append("candidates " + (try await Nominations.list(election.id, scope: .city, in: data))
             .map { "\($0.member.record.name):\($0.candidacy.stage.rawValue):\($0.candidacy.reason)" }.joined(separator: ","))
 
@@ -153,6 +161,8 @@ import Documents
         #expect(Int(meeting[1])! == Int(meeting[2])! + 1 && meeting[3] == "2" && meeting[5].hasPrefix("总监票人:"))   // E = voters − 1 excluded; P = 2
         #expect(memory.contains { $0.hasPrefix("sessions 0 ") })   // the reset ended the session
         #expect(memory.contains { $0.hasPrefix("import refused roster.idNumber.onRoster") })
+        // 函复 (6 bytes) and the staged 名册 (14 bytes) are d's; 函复二 (9 more) would pass 24.
+        #expect(memory.contains("usage d 20 w 0") && memory.contains("quota refused upload.quota attachments"))
     }
 
     @Test func aFailedWriteLeavesTheMemoryStoreAsItWas() async throws {
@@ -177,5 +187,6 @@ import Documents
                                                  "Store.AddPasswordChangeFlag", "Store.AddAccountDisabled", "Store.CreateSessions",
                                                  "Store.CreateLoginAttempts", "Store.CreateAuditCheckpoints", "Store.CreateColumnMaps",
                                                  "Store.AddElectionSetup", "Store.CreateCandidacies",
-                                                 "Store.CreateVetting", "Store.AddCandidacyCategory", "Store.CreateParticipation", "Store.CreateMeetingAttendance", "Store.CreateRounds", "Store.CreateBallotEntry", "Store.AddSeatReduction", "Store.AddRoundOrigin", "Store.AddCandidacyNotice"])
+                                                 "Store.CreateVetting", "Store.AddCandidacyCategory", "Store.CreateParticipation", "Store.CreateMeetingAttendance", "Store.CreateRounds", "Store.CreateBallotEntry", "Store.AddSeatReduction", "Store.AddRoundOrigin", "Store.AddCandidacyNotice",
+                                                 "Store.MoveUploadsToStoredFiles"])
 }

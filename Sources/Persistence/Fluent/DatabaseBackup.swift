@@ -4,7 +4,8 @@ import FluentSQLiteDriver
 
 /// A copy of the SQLite database taken while it is in use: `VACUUM INTO` reads one consistent
 /// snapshot (WAL: writers go on meanwhile, entry is not paused), then the copy is opened on its
-/// own and checked with `PRAGMA integrity_check`. An existing file is never overwritten.
+/// own and checked with `PRAGMA integrity_check`; the uploads it names are copied into a folder
+/// beside it (`<backup>.files`), each checked against its digest. An existing file is never overwritten.
 public enum DatabaseBackup {
     public struct Result: Sendable, Equatable {
         public let path: String
@@ -30,14 +31,21 @@ public enum DatabaseBackup {
         let literal = "'" + path.replacingOccurrences(of: "'", with: "''") + "'"
         try await sql.raw(SQLQueryString("VACUUM INTO \(unsafeRaw: literal)")).run()
         let copy = try await SQLiteConnection.open(storage: .file(path: path))
-        let lines: [String]
+        var lines: [String]
+        let files: [String]
         do {
             lines = try await copy.sql().raw("PRAGMA integrity_check").all().map { try $0.decode(column: "integrity_check", as: String.self) }
+            files = try await copy.sql().raw("SELECT sha256 FROM stored_files").all().map { try $0.decode(column: "sha256", as: String.self) }
         } catch {
             try? await copy.close()
             throw error
         }
         try await copy.close()
+        // The uploads the copy names, beside it as beside the database (`FluentStoredFiles`).
+        let missing = try await FluentStoredFiles(db: database).copy(files, besides: path)
+        if !missing.isEmpty {
+            lines.append("上传文件 \(missing.count) 个未能完整复制（\(missing.map { String($0.prefix(12)) }.joined(separator: "、"))）")
+        }
         let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         return Result(path: path, bytes: bytes, integrity: lines.joined(separator: "；"))
     }

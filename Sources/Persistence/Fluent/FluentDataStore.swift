@@ -22,6 +22,7 @@ public struct FluentDataStore: DataStore {
     public var vetting: any VettingClient { FluentVetting(db: database) }
     public var meetings: any MeetingClient { FluentMeetings(db: database) }
     public var ballotEntry: any BallotEntryClient { FluentBallotEntry(db: database) }
+    public var files: any FileClient { FluentFiles(db: database) }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
         try await database.writeTransaction { db in try await body(FluentDataStore(database: db)) }
@@ -205,10 +206,17 @@ struct FluentAudit: AuditClient {
     }
 }
 
+// MARK: Stored files
+
+struct FluentFiles: FileClient {
+    let db: any Database
+    func usage(of username: String) async throws -> Int { try await FluentStoredFiles(db: db).usage(of: username) }
+}
+
 // MARK: Staged imports and column maps
 
 extension StagedImport {
-    var record: StagedImportRecord {
+    func record(content: Data) -> StagedImportRecord {
         StagedImportRecord(id: StagedImportID(id!), username: username, fileName: fileName, sha256: sha256, content: content,
                            createdAt: createdAt, columnMap: JSONText.decode(columnMapJSON))
     }
@@ -218,20 +226,31 @@ struct FluentImports: ImportClient {
     let db: any Database
 
     func stage(_ file: StagedImportRecord) async throws {
+        try await FluentStoredFiles(db: db).put(file.content, sha256: file.sha256)
         let staged = StagedImport()
         staged.id = file.id.uuid; staged.username = file.username; staged.fileName = file.fileName; staged.sha256 = file.sha256
-        staged.content = file.content; staged.createdAt = file.createdAt; staged.columnMapJSON = JSONText.encode(file.columnMap)
+        staged.size = file.content.count; staged.createdAt = file.createdAt; staged.columnMapJSON = JSONText.encode(file.columnMap)
         try await staged.create(on: db)
     }
 
-    func find(_ id: StagedImportID) async throws -> StagedImportRecord? { try await StagedImport.find(id.uuid, on: db)?.record }
+    func find(_ id: StagedImportID) async throws -> StagedImportRecord? {
+        guard let staged = try await StagedImport.find(id.uuid, on: db) else { return nil }
+        guard let content = try await FluentStoredFiles(db: db).get(staged.sha256) else {
+            throw FluentStoredFiles.damaged(staged.sha256, "文件不在存储中")
+        }
+        return staged.record(content: content)
+    }
 
     func setColumnMap(_ map: [String: String], for id: StagedImportID) async throws {
         try await StagedImport.query(on: db).set(\.$columnMapJSON, to: JSONText.encode(map)).filter(\.$id == id.uuid).update()
     }
 
     func delete(_ id: StagedImportID) async throws { try await StagedImport.query(on: db).filter(\.$id == id.uuid).delete() }
-    func deleteStaged(before: String) async throws { try await StagedImport.query(on: db).filter(\.$createdAt < before).delete() }
+    /// Also forgets the stored files nothing names any more (see `FluentStoredFiles.sweep`).
+    func deleteStaged(before: String) async throws {
+        try await StagedImport.query(on: db).filter(\.$createdAt < before).delete()
+        try await FluentStoredFiles(db: db).sweep()
+    }
 
     func columnMap(for key: String) async throws -> [String: String] {
         var map: [String: String] = [:]
@@ -567,7 +586,8 @@ struct FluentVetting: VettingClient {
         for (position, (attachment, content)) in zip(o.attachments, contents).enumerated() {
             let file = VettingAttachment()
             file.id = attachment.id.uuid; file.opinionID = o.id.uuid; file.position = position; file.name = attachment.name
-            file.sha256 = attachment.sha256; file.size = attachment.size; file.content = content
+            file.sha256 = attachment.sha256; file.size = attachment.size
+            try await FluentStoredFiles(db: db).put(content, sha256: attachment.sha256)
             try await file.create(on: db)
         }
     }
@@ -608,6 +628,7 @@ struct FluentVetting: VettingClient {
     func attachment(_ id: AttachmentID) async throws -> (opinion: VettingOpinionRecord, name: String, content: Data)? {
         guard let file = try await VettingAttachment.find(id.uuid, on: db), let opinion = try await VettingOpinion.find(file.opinionID, on: db),
               let record = try await records([opinion]).first else { return nil }
-        return (record, file.name, file.content)
+        guard let content = try await FluentStoredFiles(db: db).get(file.sha256) else { throw FluentStoredFiles.damaged(file.sha256, "文件不在存储中") }
+        return (record, file.name, content)
     }
 }

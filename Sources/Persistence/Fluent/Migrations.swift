@@ -16,7 +16,8 @@ extension StoreMigration {
 /// The schema, in order. Every entry point (server, demo, audit verify, tests) runs these.
 public enum StoreMigrations {
     public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(),
-                                                   AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry(), AddSeatReduction(), AddRoundOrigin(), AddCandidacyNotice()]
+                                                   AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry(), AddSeatReduction(), AddRoundOrigin(), AddCandidacyNotice(),
+                                                   MoveUploadsToStoredFiles()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -487,5 +488,52 @@ struct AddCandidacyCategory: StoreMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(Candidacy.schema).deleteField("category_reason").update()
         try await database.schema(Candidacy.schema).deleteField("category_override").update()
+    }
+}
+
+/// Uploaded files leave the tables that name them for the content-addressed store
+/// (`FluentStoredFiles`): each existing staged roster and attachment is stored there, then the
+/// `content` columns go. A staged roster keeps its size, for the per-account quota.
+struct MoveUploadsToStoredFiles: StoreMigration {
+    static let tables = [StagedImport.schema, VettingAttachment.schema]
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(FluentStoredFiles.table)
+            .field("sha256", .string, .identifier(auto: false))
+            .field("size", .int, .required)
+            .field("object", .int64)
+            .field("stored_at", .string, .required)
+            .create()
+        try await database.schema(StagedImport.schema).field("size", .int, .required, .sql(.default(0))).update()
+        try await database.transaction { db in
+            let sql = db as! any SQLDatabase, files = FluentStoredFiles(db: db)
+            for table in Self.tables {
+                for row in try await sql.select().column("id").from(table).all() {
+                    let id = try row.decode(column: "id", as: UUID.self)
+                    guard let found = try await sql.select().columns("sha256", "content").from(table).where("id", .equal, id).first() else { continue }
+                    let content = try found.decode(column: "content", as: Data.self)
+                    // The name is the content's: an older row's recorded digest is not trusted unread.
+                    let sha256 = FluentStoredFiles.sha256(content)
+                    try await files.put(content, sha256: sha256)
+                    try await sql.update(table).set("sha256", to: sha256).where("id", .equal, id).run()
+                    if table == StagedImport.schema { try await sql.update(table).set("size", to: content.count).where("id", .equal, id).run() }
+                }
+            }
+        }
+        for table in Self.tables { try await database.schema(table).deleteField("content").update() }
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in Self.tables { try await database.schema(table).field("content", .data).update() }
+        let sql = database as! any SQLDatabase, files = FluentStoredFiles(db: database)
+        for table in Self.tables {
+            for row in try await sql.select().columns("id", "sha256").from(table).all() {
+                let content = try await files.get(try row.decode(column: "sha256", as: String.self)) ?? Data()
+                try await sql.update(table).set("content", to: content).where("id", .equal, try row.decode(column: "id", as: UUID.self)).run()
+            }
+        }
+        try await database.schema(StagedImport.schema).deleteField("size").update()
+        try await files.forgetAll()
+        try await database.schema(FluentStoredFiles.table).delete()
     }
 }

@@ -245,15 +245,15 @@ public final class AuditEntry: Model, @unchecked Sendable {
     public init() {}
 }
 
-/// An uploaded roster file between preview and confirmation. Kept in the database, not on one
-/// server's disk, so the confirmation may reach any server.
+/// An uploaded roster file between preview and confirmation; its bytes are a stored file
+/// (`FluentStoredFiles`), named by `sha256`.
 public final class StagedImport: Model, @unchecked Sendable {
     public static let schema = "import_staging"
     @ID(key: .id) public var id: UUID?
     @Field(key: "username") public var username: String
     @Field(key: "file_name") public var fileName: String
     @Field(key: "sha256") public var sha256: String
-    @Field(key: "content") public var content: Data
+    @Field(key: "size") public var size: Int
     @Field(key: "created_at") public var createdAt: String
     /// The user's column mapping for this file (JSON: heading → column title).
     @Field(key: "column_map") public var columnMapJSON: String
@@ -313,7 +313,7 @@ public final class VettingOpinion: Model, @unchecked Sendable {
     public init() {}
 }
 
-/// A file given with an opinion (kept in the database, like a staged roster).
+/// A file given with an opinion; its bytes are a stored file (`FluentStoredFiles`), named by `sha256`.
 public final class VettingAttachment: Model, @unchecked Sendable {
     public static let schema = "vetting_attachments"
     @ID(key: .id) public var id: UUID?
@@ -322,6 +322,5 @@ public final class VettingAttachment: Model, @unchecked Sendable {
     @Field(key: "name") public var name: String
     @Field(key: "sha256") public var sha256: String
     @Field(key: "size") public var size: Int
-    @Field(key: "content") public var content: Data
     public init() {}
 }

@@ -53,7 +53,7 @@ public struct MemoryDataStore: DataStore {
     public let organizations: any OrganizationClient, members: any MemberClient, accounts: any AccountClient
     public let audit: any AuditClient, sessions: any SessionClient, loginAttempts: any LoginAttemptClient
     public let imports: any ImportClient, elections: any ElectionClient, candidacies: any CandidacyClient, vetting: any VettingClient
-    public let meetings: any MeetingClient, ballotEntry: any BallotEntryClient
+    public let meetings: any MeetingClient, ballotEntry: any BallotEntryClient, files: any FileClient
 
     public init() { self.init(box: Box(), inTransaction: false) }
 
@@ -63,6 +63,7 @@ public struct MemoryDataStore: DataStore {
         audit = MemoryAudit(box: box); sessions = MemorySessions(box: box); loginAttempts = MemoryLoginAttempts(box: box)
         imports = MemoryImports(box: box); elections = MemoryElections(box: box); candidacies = MemoryCandidacies(box: box)
         vetting = MemoryVetting(box: box); meetings = MemoryMeetings(box: box); ballotEntry = MemoryBallotEntry(box: box)
+        files = MemoryFiles(box: box)
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
@@ -308,6 +309,16 @@ struct MemoryLoginAttempts: LoginAttemptClient {
     }
     func clear(username: String, address: String) async throws {
         box.change { $0.attempts.removeAll { $0.username == username && $0.address == address } }
+    }
+}
+
+struct MemoryFiles: FileClient {
+    let box: MemoryDataStore.Box
+    func usage(of username: String) async throws -> Int {
+        box.read { s in
+            let staged = s.staged.values.filter { $0.username == username }.reduce(0) { $0 + $1.content.count }
+            return s.opinions.filter { $0.recordedBy == username }.flatMap(\.attachments).reduce(staged) { $0 + $1.size }
+        }
     }
 }
 
