@@ -70,8 +70,8 @@ public enum Rounds {
         guard (1...ElectionSetup.maxSeats).contains(seats) else {
             throw Refusal.invalid("round.seats.outOfRange", "应选名额应在1至\(ElectionSetup.maxSeats)之间", field: "seats")
         }
-        guard !memberIDs.isEmpty, memberIDs.count <= DocumentRenderers.ballotCapacity, Set(memberIDs).count == memberIDs.count else {
-            throw Refusal.invalid("round.candidates.count", "候选人应为1至\(DocumentRenderers.ballotCapacity)名（一张选票排得下），且不重复", field: "candidates")
+        guard !memberIDs.isEmpty, memberIDs.count <= BallotDesign.maxCandidates, Set(memberIDs).count == memberIDs.count else {
+            throw Refusal.invalid("round.candidates.count", "候选人应为1至\(BallotDesign.maxCandidates)名，且不重复", field: "candidates")
         }
         let voters = try await MeetingAttendance.voters(memberIDs, of: election, in: data)
         var people: [MemberRecord] = []
@@ -391,7 +391,7 @@ public enum Rounds {
         }
     }
 
-    /// The round's ballots (numbered from 1), or its spare set, once the ballot is frozen.
+    /// `count` copies of the round's ballot (all alike, unnumbered), or its spare set, once the ballot is frozen.
     /// `offload` runs the drawing (the server gives it a thread of its own, off the event loop).
     public static func ballots(_ id: RoundID, count: Int, spare: Bool, scope: Scope, in data: any DataStore,
                                offload: (@escaping @Sendable () throws -> Data) async throws -> Data = { try $0() }) async throws -> Data {
@@ -404,25 +404,29 @@ public enum Rounds {
         public let count: Int
         let spare: Bool
         public let roundNumber: Int
+        /// Pages the set takes: copies × the sheets of one ballot.
+        public var pages: Int { count * DocumentRenderers.ballotLayout(design).sheets.count }
 
         public func draw(_ offload: (@escaping @Sendable () throws -> Data) async throws -> Data) async throws -> Data {
             let (design, count, spare) = (design, count, spare)
             do {
-                return try await offload { try DocumentRenderers.ballots(design, numbers: 1...count, spare: spare) }
+                return try await offload { try DocumentRenderers.ballots(design, copies: count, spare: spare) }
             } catch let error as PDFError {
                 throw Refusal.invalid(error.code, error.message)
             }
         }
     }
 
-    public static func ballotSet(_ id: RoundID, count: Int, spare: Bool, scope: Scope, in data: any DataStore) async throws -> BallotSet {
+    public static func ballotSet(_ id: RoundID, count: Int, spare: Bool, paper: BallotPaper = .a4, scope: Scope,
+                                 in data: any DataStore) async throws -> BallotSet {
         let (round, election) = try await find(id, scope: scope, in: data)
         guard let hash = round.lifecycle.ballotHash else {
             throw Refusal.invalid("round.ballot.notFrozen", "选票确定后才能印制（本轮在「\(round.lifecycle.state.rawValue)」）")
         }
         guard (1...100_000).contains(count) else { throw Refusal.invalid("round.ballots.count", "一次印制1至100000张", field: "count") }
-        let design = BallotDesign(title: election.name + (round.kind == .formal ? "" : "（\(label(round.kind))）"), seats: round.seats,
-                                  candidates: round.candidates.map(\.name), hash: hash)
+        let design = BallotDesign(title: election.name, round: "第 \(round.number) 轮　\(label(round.kind))", seats: round.seats,
+                                  candidates: round.candidates.map(\.name), order: round.approvedOrder ? .approved : .strokes,
+                                  paper: paper, hash: hash)
         return BallotSet(design: design, count: count, spare: spare, roundNumber: round.number)
     }
 }

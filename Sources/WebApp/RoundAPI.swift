@@ -4,6 +4,7 @@ import Core
 import Persistence
 import Elections
 import Meetings
+import ElectionDocuments
 
 struct APIRoundSummary: Content {
     let id: RoundID, election: ElectionID, kind: RoundKind, state: RoundState
@@ -75,6 +76,10 @@ struct APIRoundStep: Content {
     }
 }
 
+struct APIBallotPreview: Content {
+    let title: String, seats: Int, candidates: [String], order: String?, paper: String?
+}
+
 /// Rounds of voting under /api/v1: the list the account may see, one round, setting one up,
 /// its lifecycle steps, and its ballots as a PDF.
 enum RoundAPI {
@@ -91,6 +96,30 @@ enum RoundAPI {
         signedIn.get("rounds", ":round", "report", use: report)
         signedIn.post("rounds", ":round", "follow-up", use: followUp)
         signedIn.post("rounds", ":round", "seat-reduction", use: reduceSeats)
+        signedIn.on(.POST, "ballots", "preview", body: .collect(maxSize: "256kb"), use: preview)
+    }
+
+    /// `POST /api/v1/ballots/preview`: one ballot of a list typed in, to check the layout before
+    /// the meeting — every sheet of it, marked as a preview.
+    @Sendable static func preview(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.runMeeting, for: req)
+        let form = try req.content.decode(APIBallotPreview.self)
+        guard let order = BallotOrder(rawValue: form.order ?? "strokes"), order != .approved else {
+            throw Refusal.invalid("ballot.order.unknown", "order 应为 strokes（姓氏笔画）或 given（按所列顺序）", field: "order")
+        }
+        guard let paper = BallotPaper(rawValue: form.paper ?? "A4") else {
+            throw Refusal.invalid("ballot.paper.unknown", "paper 应为 A4 或 A3", field: "paper")
+        }
+        let design = try BallotPreview.design(title: form.title, seats: form.seats, candidates: form.candidates, order: order, paper: paper)
+        let pdf = try await BallotPreview.draw(design, offload: req.heavy(access.user.username))
+        return pdfResponse(pdf, name: "ballot-preview.pdf")
+    }
+
+    static func pdfResponse(_ pdf: Data, name: String) -> Response {
+        let response = Response(status: .ok, body: .init(data: pdf))
+        response.headers.replaceOrAdd(name: .contentType, value: "application/pdf")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        return response
     }
 
     /// The meeting's decision to reduce the seats instead of a supplementary election, with its vote.
@@ -224,8 +253,8 @@ enum RoundAPI {
         return try await Rounds.take(step, round: id, actor: access.user.username, scope: try access.scope, in: req.data)
     }
 
-    /// `?count=` ballots numbered from 1 (default: as many as were issued, or present), `?spare=true` for the spare set.
-    /// Beyond `DocumentJobs.threshold` ballots the set is drawn as a job: the answer is 202 with
+    /// `?count=` copies of the ballot, all alike (default: as many as were issued, or present), `?spare=true` for the
+    /// spare set, `?paper=A3` for A3 sheets. Beyond `DocumentJobs.threshold` pages the set is drawn as a job: the answer is 202 with
     /// the job (`Location` its address), the page is sent to the job's page.
     @Sendable static func ballots(_ req: Request) async throws -> Response {
         let access = try await Access.require(.runMeeting, for: req)
@@ -233,9 +262,12 @@ enum RoundAPI {
         let round = try await Rounds.find(id, scope: try access.scope, in: req.data).round
         let count = req.query[Int.self, at: "count"] ?? round.lifecycle.issued ?? round.lifecycle.present ?? 1
         let spare = req.query[String.self, at: "spare"] == "true"
-        let set = try await Rounds.ballotSet(id, count: count, spare: spare, scope: try access.scope, in: req.data)
+        guard let paper = BallotPaper(rawValue: req.query[String.self, at: "paper"] ?? "A4") else {
+            throw Refusal.invalid("ballot.paper.unknown", "paper 应为 A4 或 A3", field: "paper")
+        }
+        let set = try await Rounds.ballotSet(id, count: count, spare: spare, paper: paper, scope: try access.scope, in: req.data)
         let name = "ballots-\(round.number)\(spare ? "-spare" : "").pdf"
-        guard count <= DocumentJobs.threshold else {
+        guard set.pages <= DocumentJobs.threshold else {
             let job = try await DocumentJobs.shared.start(owner: access.user.username, name: name, contentType: "application/pdf",
                                                           work: req.application.heavyWork,
                                                           draw: { offload in try await set.draw(offload) })
@@ -246,10 +278,6 @@ enum RoundAPI {
             }
             return req.redirect(to: "/jobs/\(job.id.uuidString)", redirectType: .normal)
         }
-        let pdf = try await set.draw(req.heavy(access.user.username))
-        let response = Response(status: .ok, body: .init(data: pdf))
-        response.headers.replaceOrAdd(name: .contentType, value: "application/pdf")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
-        return response
+        return pdfResponse(try await set.draw(req.heavy(access.user.username)), name: name)
     }
 }

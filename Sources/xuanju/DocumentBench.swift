@@ -22,7 +22,7 @@ struct DocumentBench: ParsableCommand {
         var bytes = Data()
         for _ in 0..<repeats {
             let t = DispatchTime.now().uptimeNanoseconds
-            bytes = ballots ? try DocumentRenderers.ballots(design, numbers: 1...forms) : try ElectionDocuments.render(.forms, .pdf, content)
+            bytes = ballots ? try DocumentRenderers.ballots(design, copies: forms) : try ElectionDocuments.render(.forms, .pdf, content)
             best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9)
         }
         let file = out ?? FileManager.default.temporaryDirectory.appendingPathComponent("xuanju-bench-\(ballots ? "ballots" : "forms").pdf").path

@@ -145,6 +145,7 @@ import Documents
         ("POST /elections/ELECTION/slate", ["decision": "accept", "digest": "0"], [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/elections/ELECTION/candidates/\(UUID())/category", ["category": "农民"], [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/candidates/\(UUID())/category", ["category": "农民"], [.notFound, .notFound, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /api/v1/ballots/preview", ["title": "缺少其他字段"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/elections/ELECTION/check-ins", ["query": "没有这个人"], [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/meeting/check-in", ["query": ""], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/meeting/exclusions", ["query": "没有这个人", "reason": "出国半年以上", "approvedBy": "批准", "meetingVote": "通过"],
@@ -319,7 +320,7 @@ import Documents
                     #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
                 }
             }
-            #expect(writeRoutes.count == 63)   // every non-GET route, the election pages and API included
+            #expect(writeRoutes.count == 64)   // every non-GET route, the election pages and API included
             #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()

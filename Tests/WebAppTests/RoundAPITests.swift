@@ -13,6 +13,36 @@ import Meetings
 /// The election meeting through /api/v1: check-in at the door, a round set up, its ballot
 /// frozen and printed, voting opened on the meeting's E and P, the ballots returned.
 @Suite(.serialized) struct RoundAPITests {
+    /// `POST /api/v1/ballots/preview`: the seed's 68 names, given in reverse, come back as a
+    /// two-sheet PDF in 姓氏笔画 order marked as a preview; a bad order or paper is a coded refusal.
+    @Test func aBallotPreviewDrawsTheListGivenOverItsSheets() async throws {
+        try await withXuanjuApp { app in
+            try await User(username: "dept", passwordHash: try Bcrypt.hash("dept-password", cost: 4), displayName: "组织部",
+                           role: .departmentAdmin, organizationID: nil).create(on: app.db)
+            let dept = try await ElectionAPITests.signIn(app, "dept", "dept-password")
+            // 丁 2, 于 3, 王 4, 石 5, 朱 6, 李 7, 周 8 strokes; 一 1 … 海 10: the order is known by hand.
+            let names = Array("丁于王石朱李周").flatMap { s in Array("一力山文平光志明春海").map { "\(s)\($0)" } }.prefix(68)
+            let body = APIBallotPreview(title: "常德市出席省第十二次党代会代表候选人推荐人选", seats: 56, candidates: names.reversed(),
+                                        order: "strokes", paper: nil)
+            try await app.testing().test(.POST, "/api/v1/ballots/preview", headers: dept, beforeRequest: { try $0.content.encode(body) }) { res in
+                #expect(res.status == .ok && res.headers.contentType?.description == "application/pdf")
+                let pages = try Poppler.text(Data(buffer: res.body)).split(separator: "\u{0C}").map(String.init).filter { !$0.isEmpty }
+                #expect(pages.count == 2)
+                let words = pages.flatMap { $0.components(separatedBy: .whitespacesAndNewlines) }.filter(Set(names).contains)
+                #expect(words == Array(names))
+                let flat = String(pages[1].unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) })
+                #expect(flat.contains("第2张共2张") && flat.contains("选票样张（预览），不是正式选票") && flat.contains("（按姓氏笔画为序）"))
+            }
+            for (change, code) in [("order", "ballot.order.unknown"), ("paper", "ballot.paper.unknown")] {
+                let bad = APIBallotPreview(title: "t", seats: 1, candidates: ["王一"], order: change == "order" ? "approved" : nil,
+                                           paper: change == "paper" ? "B5" : nil)
+                try await app.testing().test(.POST, "/api/v1/ballots/preview", headers: dept, beforeRequest: { try $0.content.encode(bad) }) { res in
+                    #expect(res.status == .badRequest && (try? res.content.decode(APIError.self).code) == code)
+                }
+            }
+        }
+    }
+
     @Test func aRoundByAPIFromCheckInToTheBallotsReturned() async throws {
         try await withXuanjuApp { app in
             let generator = DemoGenerator(memberCount: 2_000)
@@ -41,13 +71,20 @@ import Meetings
             let frozen = try #require(try await call(.POST, "/rounds/\(round.id)/steps", body: APIRoundStep(step: "freeze", issued: nil, returned: nil, reason: nil),
                                                      expect: .ok, as: APIRound.self))
             let hash = try #require(frozen.ballotHash)
-            // Printed: one ballot a page, each with its number, the names and the definition's hash.
+            // Printed: two copies alike, unnumbered, each with the round, the names and the definition's hash.
             try await app.testing().test(.GET, "/api/v1/rounds/\(round.id)/ballots.pdf?count=2", headers: dept) { res in
                 #expect(res.status == .ok && res.headers.contentType?.description == "application/pdf")
                 // scripts/test installs poppler-utils; without it this fails rather than passing unread.
-                let text = try Poppler.text(Data(buffer: res.body))
-                #expect(text.contains("No. 00001") && text.contains("No. 00002") && text.contains(String(hash.prefix(16))))
-                #expect(round.candidates.allSatisfy { text.contains($0.name) })
+                let pages = try Poppler.text(Data(buffer: res.body)).split(separator: "\u{0C}").map(String.init)
+                #expect(pages.count == 2 && pages[0] == pages[1])
+                let flat = String(pages[0].unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) })
+                #expect(flat.contains("第1轮正式选举") && flat.contains("第1张共1张") && flat.contains(String(hash.prefix(16))))
+                #expect(!pages[0].contains("No."))
+                #expect(round.candidates.allSatisfy { pages[0].contains($0.name) })
+            }
+            try await app.testing().test(.GET, "/api/v1/rounds/\(round.id)/ballots.pdf?count=2&paper=B5", headers: dept) { res in
+                let code = try res.content.decode(APIError.self).code
+                #expect(res.status == .badRequest && code == "ballot.paper.unknown")
             }
             #expect(try await call(.POST, "/rounds/\(round.id)/steps", body: APIRoundStep(step: "open", issued: 1, returned: nil, reason: nil),
                                    expect: .badRequest)?.code == "round.quorum.notMet")

@@ -18,13 +18,14 @@ public struct PDFError: Error, Sendable, CustomStringConvertible {
 /// fixed, so the same content gives the same bytes.
 public final class PDFCanvas {
     public static let a4Width = 595.276, a4Height = 841.89
+    public static let a3Width = 841.89, a3Height = 1190.551
     public static let fontFamily = "Noto Sans CJK SC"
     /// What the PDF says it was created on: fixed, so that a document depends on its content only.
     public static let fixedCreationDate = "2026-01-01T00:00:00Z"
 
     public enum Align: Sendable { case left, center, right }
 
-    public let width = PDFCanvas.a4Width, height = PDFCanvas.a4Height
+    public let width: Double, height: Double
     public private(set) var pageCount = 1
 
     private let sink: Sink
@@ -38,14 +39,16 @@ public final class PDFCanvas {
     /// Collects what Cairo writes.
     private final class Sink { var data = Data() }
 
-    public init(title: String) {
+    /// A portrait page of `width` × `height` points (A4 unless given).
+    public init(title: String, width: Double = PDFCanvas.a4Width, height: Double = PDFCanvas.a4Height) {
+        self.width = width; self.height = height
         sink = Sink()
         let write: cairo_write_func_t = { closure, bytes, length in
             let sink = Unmanaged<Sink>.fromOpaque(closure!).takeUnretainedValue()
             if let bytes { sink.data.append(bytes, count: Int(length)) }
             return CAIRO_STATUS_SUCCESS
         }
-        surface = cairo_pdf_surface_create_for_stream(write, Unmanaged.passUnretained(sink).toOpaque(), PDFCanvas.a4Width, PDFCanvas.a4Height)
+        surface = cairo_pdf_surface_create_for_stream(write, Unmanaged.passUnretained(sink).toOpaque(), width, height)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, PDFCanvas.fixedCreationDate)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, PDFCanvas.fixedCreationDate)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
