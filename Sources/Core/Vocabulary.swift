@@ -42,11 +42,14 @@ public enum NominationStage: String, Codable, Sendable, CaseIterable {
     case proposed = "预备人选"
     case publicized = "公示"
     case reported = "报上级审查"
+    /// The convening committee approved the unit's list as its candidates (RULES §13).
+    case approved = "正式候选人"
     case notPassed = "未通过"
     case withdrawn = "退出"
 
     /// The stages a nomination goes through, in order.
-    public static let path: [NominationStage] = [.recommended, .preliminary, .inspection, .deliberation, .proposed, .publicized, .reported]
+    public static let path: [NominationStage] = [.recommended, .preliminary, .inspection, .deliberation, .proposed, .publicized, .reported,
+                                                 .approved]
 
     public var isActive: Bool { Self.path.contains(self) }
 

@@ -36,6 +36,8 @@ public enum ElectionOverview {
         public let unit: String
         public let places: Int
         public let reason: String?
+        /// The unit's delegate seats (nil where the election only recommends).
+        public let seats: Int?
     }
 
     /// One election's quota rows the scope may see (a unit its own), in the order they were set.
@@ -44,7 +46,7 @@ public enum ElectionOverview {
         let units = Dictionary(try await data.organizations.find(rows.map(\.organizationID)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return rows.compactMap { row -> QuotaRow? in
             guard let unit = units[row.organizationID], scope == .city || scope.contains(path: unit.path) else { return nil }
-            return QuotaRow(unitID: row.organizationID, unit: unit.name, places: row.places, reason: row.reason)
+            return QuotaRow(unitID: row.organizationID, unit: unit.name, places: row.places, reason: row.reason, seats: row.seats)
         }
     }
 }

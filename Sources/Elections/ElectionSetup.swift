@@ -30,6 +30,10 @@ public enum ElectionSetup {
         public var options = RuleOptions()
         /// How long 公示 runs, in working days (RULES §12: five by default).
         public var noticeWorkingDays = 5
+        /// The units below elect the delegates at their own meetings (选举单位, RULES §13): each
+        /// gets seats and the candidate places they imply. Off: the units only recommend
+        /// candidates upward and get candidate places alone (the seed's provincial recommendation).
+        public var electoralUnits = false
 
         public init(name: String, organizationID: OrganizationID, office: Office = .delegate, profile: RuleProfile, seats: Int,
                     marginRatio: Ratio, candidatePlaces: Int? = nil, referenceDate: String, nameOrder: NameConvention = .a,
@@ -172,6 +176,7 @@ public enum ElectionSetup {
             throw Refusal.invalid("election.notice.days", "公示期应为1至30个工作日", field: "noticeWorkingDays")
         }
         settings["noticeWorkingDays"] = draft.noticeWorkingDays
+        if draft.electoralUnits { settings["electoralUnits"] = true }
         let deadlines = try checked(draft.deadlines)
         if !deadlines.isEmpty { settings["deadlines"] = deadlines.map { ["step": $0.step, "due": $0.due, "milestone": $0.milestone.rawValue] } }
         guard try await data.elections.all().allSatisfy({ $0.name != name }) else {
@@ -189,6 +194,7 @@ public enum ElectionSetup {
                                           + "年龄计算日\(draft.referenceDate)，姓氏笔画约定\(draft.nameOrder.rawValue)，"
                                           + "\(draft.options.quorumLabel(draft.profile))，无法辨认的标记：\(draft.options.partialInvalid.label)，"
                                           + "公示 \(draft.noticeWorkingDays) 个工作日，"
+                                          + (draft.electoralUnits ? "各选举单位选举代表，" : "")
                                           + "结构要求 \(requirementCount) 项，时间节点 \(deadlines.count) 个", in: data)
         }
         return election
@@ -222,6 +228,15 @@ public enum ElectionSetup {
             throw Refusal.invalid("election.settings.invalid", "选举「\(election.name)」的计票设置无法读取，请联系系统管理员")
         }
         return RuleOptions(quorumStrict: strict, partialInvalid: partial)
+    }
+
+    /// Whether the units elect delegates (seats and places) or only recommend (places).
+    public static func electoralUnits(of election: ElectionRecord) throws -> Bool {
+        guard let value = try settings(of: election)["electoralUnits"] else { return false }
+        guard let on = value as? Bool else {
+            throw Refusal.invalid("election.settings.invalid", "选举「\(election.name)」的选举单位设置无法读取，请联系系统管理员")
+        }
+        return on
     }
 
     /// How many working days 公示 runs (five for an election made before it was a setting).

@@ -58,12 +58,18 @@ public enum Nominations {
         return candidacy
     }
 
-    /// The election's unit this organization belongs to: the organization directly below the
-    /// election's that is it or holds it.
+    /// The election's unit this organization belongs to: the unit with a quota that is it or holds
+    /// it (units may be at any depth); before any quota is set, the organization directly below
+    /// the election's that is it or holds it.
     static func unit(of organization: OrganizationRecord, in election: ElectionRecord, data: any DataStore) async throws -> OrganizationRecord? {
         guard let top = try await data.organizations.find(election.organizationID), organization.path.hasPrefix(top.path),
               organization.id != top.id else { return nil }
         let ids = organization.pathIDs
+        let units = Set(try await data.elections.quotas(of: election.id).map(\.organizationID))
+        if !units.isEmpty {
+            guard let id = ids.last(where: units.contains) else { return nil }
+            return try await data.organizations.find(id)
+        }
         guard let i = ids.firstIndex(of: top.id), i + 1 < ids.count else { return nil }
         return try await data.organizations.find(ids[i + 1])
     }
@@ -72,7 +78,7 @@ public enum Nominations {
     /// 公示 on only the department withdraws a candidate (RULES §12).
     public static func mayMove(from current: NominationStage? = nil, to stage: NominationStage, scope: Scope) -> Bool {
         if scope == .city { return true }
-        if stage == .withdrawn, let current, [.publicized, .reported].contains(current) { return false }
+        if stage == .withdrawn, let current, [.publicized, .reported, .approved].contains(current) { return false }
         return [NominationStage.recommended, .preliminary, .withdrawn].contains(stage)
     }
 
@@ -168,6 +174,9 @@ public enum Nominations {
             let from = candidacy.stage
             var notice: (first: CalendarDate, last: CalendarDate)?
             if stage.isActive {
+                guard stage != .approved else {
+                    throw Refusal.invalid("nomination.approved.listOnly", "正式候选人由组织部按单位整份名单批准（写明批准的决定）", field: "stage")
+                }
                 guard from.next == stage else {
                     throw Refusal.invalid("nomination.stage.order",
                                           "「\(entry.member.record.name)」在「\(from.rawValue)」，下一环节是\(from.next.map { "「\($0.rawValue)」" } ?? "（已结束）")", field: "stage")
@@ -274,11 +283,17 @@ extension Nominations {
 
     /// Moves a unit's whole list one stage on (the nominations at the stage before `stage`),
     /// with the checks every move makes (`checkAdvance`), in one transaction.
-    public static func moveList(of unitID: OrganizationID, in electionID: ElectionID, to stage: NominationStage, actor: String, scope: Scope,
-                                today: CalendarDate = .today(), in data: any DataStore) async throws -> ListMove {
+    /// 正式候选人 takes the convening committee's `decision` (2 to 200 characters), kept on each candidate.
+    public static func moveList(of unitID: OrganizationID, in electionID: ElectionID, to stage: NominationStage, decision: String = "",
+                                actor: String, scope: Scope, today: CalendarDate = .today(), in data: any DataStore) async throws -> ListMove {
         try check(stage, scope: scope)
         guard stage.isActive, let i = NominationStage.path.firstIndex(of: stage), i > 0 else {
             throw Refusal.invalid("nomination.stage.order", "整份名单只能进入下一环节", field: "stage")
+        }
+        let decision = try HumanText.screened(decision, field: "decision", label: "批准的决定")
+        guard stage != .approved || (2...200).contains(decision.count) else {
+            throw Refusal.invalid("nomination.approved.decisionMissing", "批准为正式候选人须写明决定（如「县委常委会 2026年11月20日 研究批准」，2至200字）",
+                                  field: "decision")
         }
         let previous = NominationStage.path[i - 1]
         return try await data.write { data in
@@ -292,11 +307,16 @@ extension Nominations {
             warnings += entries.filter { !$0.overlaps.isEmpty }
                 .map { "\($0.member.record.name)同时是\($0.overlaps.joined(separator: "、"))（省党代表一般不与人大代表、政协委员交叉）" }
             let notice = today.workingDays(try ElectionSetup.noticeWorkingDays(of: election))
-            let changed = entries.map { moved($0.candidacy, to: stage, notice: notice) }
+            let changed = entries.map { entry in
+                var c = moved(entry.candidacy, to: stage, notice: notice)
+                if stage == .approved { c.decision = decision }
+                return c
+            }
             for c in changed { try await data.candidacies.update(c) }
             try await AuditLog.append(.candidateStageChanged, actor: actor, object: "election:\(election.id) unit:\(unitID)",
                                       before: previous.rawValue, after: "\(stage.rawValue)：\(entries.map(\.member.record.name).joined(separator: "、"))"
-                                          + (stage == .publicized ? "（公示 \(notice.first) 至 \(notice.last)）" : ""), in: data)
+                                          + (stage == .publicized ? "（公示 \(notice.first) 至 \(notice.last)）" : "")
+                                          + (stage == .approved ? "（\(decision)）" : ""), in: data)
             return ListMove(moved: changed, warnings: warnings)
         }
     }

@@ -126,10 +126,17 @@ public struct QuotaRecord: Sendable, Equatable {
     public var electionID: ElectionID
     public var organizationID: OrganizationID
     public var places: Int
-    /// Why the places were set by hand rather than by the apportionment (nil when they were not).
+    /// Why the seats or places were set by hand rather than by the apportionment (nil when they were not).
     public var reason: String?
-    public init(electionID: ElectionID, organizationID: OrganizationID, places: Int, reason: String? = nil) {
-        self.electionID = electionID; self.organizationID = organizationID; self.places = places; self.reason = reason
+    /// The delegates the unit elects (an electoral unit, RULES §13); nil where the election only
+    /// recommends candidates upward and the unit has candidate places alone.
+    public var seats: Int?
+    public init(electionID: ElectionID, organizationID: OrganizationID, places: Int, reason: String? = nil, seats: Int? = nil) {
+        self.electionID = electionID
+        self.organizationID = organizationID
+        self.places = places
+        self.reason = reason
+        self.seats = seats
     }
 }
 
@@ -330,6 +337,9 @@ public struct CandidacyRecord: Sendable, Equatable {
     /// 公示: its first and last day (yyyy-MM-dd), set when the list enters 公示 (RULES §12).
     public var noticeFrom: String?
     public var noticeUntil: String?
+    /// The convening committee's recorded decision approving the unit's list as its candidates
+    /// (正式候选人, RULES §13); empty before.
+    public var decision: String = ""
 
     public init(id: CandidacyID = CandidacyID(UUID()), electionID: ElectionID, memberID: MemberID, unitID: OrganizationID,
                 stage: NominationStage = .recommended, supportOrganizations: Int, supportMembers: Int, reason: String = "",

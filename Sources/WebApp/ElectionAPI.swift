@@ -11,7 +11,9 @@ struct APIElection: Content {
     let seats: Int, candidatePlaces: Int, marginRatio: String, minimumCandidates: Int, referenceDate: String, nameOrder: NameConvention
     /// RULES §2 and §4 settings.
     let quorumStrict: Bool, partialInvalid: PartialInvalid
+    let electoralUnits: Bool
     init(_ e: ElectionRecord) throws {
+        electoralUnits = try ElectionSetup.electoralUnits(of: e)
         id = e.id; name = e.name; organizationId = e.organizationID; office = e.office; profile = e.profile; seats = e.seats
         candidatePlaces = e.candidatePlaces; marginRatio = e.marginRatio.description
         minimumCandidates = Margin.minimumCandidates(seats: e.seats, ratio: e.marginRatio); referenceDate = e.referenceDate; nameOrder = e.nameOrder
@@ -28,14 +30,19 @@ struct APINewElection: Content {
     let quorumStrict: Bool?, partialInvalid: PartialInvalid?
     /// 公示 in working days (default 5).
     let noticeWorkingDays: Int?
+    /// The units elect delegates (seats and places each) rather than recommend (places only).
+    let electoralUnits: Bool?
     /// The timeline; `composition` (the requirements in the planner's JSON form) is read from the body as it is.
     let deadlines: [ElectionSetup.Deadline]?
 }
 
-/// How the places are shared: every field may be left out (Hamilton on members, no base, no minimum).
+/// How the seats (electoral units) or places (recommendation) are shared: every field may be left
+/// out (Hamilton on members, no base, no minimum, the units in force or those directly below).
+/// `overrides` set what is shared by hand; `placeOverrides` raise an electoral unit's candidate places.
 struct APIQuotaPlan: Content {
     struct Override: Content { let unit: OrganizationID; let places: Int; let reason: String }
     let method: String?, base: Int?, memberWeight: String?, organizationWeight: String?, minimum: Int?, overrides: [Override]?
+    let placeOverrides: [Override]?, units: [OrganizationID]?
 
     func plan() throws -> QuotaAllocation.Plan {
         var plan = QuotaAllocation.Plan()
@@ -50,7 +57,12 @@ struct APIQuotaPlan: Content {
         plan.memberWeight = try Self.ratio(memberWeight, field: "memberWeight") ?? Ratio(1, 1)
         plan.organizationWeight = try Self.ratio(organizationWeight, field: "organizationWeight") ?? Ratio(0, 1)
         guard (overrides ?? []).count <= 1_000 else { throw Refusal.invalid("quota.overrides.tooMany", "调整过多", field: "overrides") }
+        guard (placeOverrides ?? []).count <= 1_000, (units ?? []).count <= 1_000 else {
+            throw Refusal.invalid("quota.overrides.tooMany", "调整或单位过多", field: "placeOverrides")
+        }
         plan.overrides = (overrides ?? []).map { .init(unit: $0.unit, places: $0.places, reason: $0.reason) }
+        plan.placeOverrides = (placeOverrides ?? []).map { .init(unit: $0.unit, places: $0.places, reason: $0.reason) }
+        plan.units = units
         return plan
     }
 
@@ -61,13 +73,27 @@ struct APIQuotaPlan: Content {
 
 struct APIQuotaPreview: Content {
     struct Row: Content {
-        let unit: OrganizationID, name: String, members: Int, organizations: Int, share: Double, places: Int, previous: Int?, reason: String?
+        let unit: OrganizationID, name: String, members: Int, organizations: Int, share: Double
+        /// The unit's delegate seats (null where the election only recommends).
+        let seats: Int?
+        let places: Int, previous: Int?, previousSeats: Int?, reason: String?
     }
-    let election: ElectionID, candidatePlaces: Int, total: Int, complete: Bool, ties: [[String]], rows: [Row]
+    /// `total` is of what is shared (seats for electoral units, else places) and must reach `target`.
+    let election: ElectionID, candidatePlaces: Int, electoral: Bool, target: Int, total: Int, totalPlaces: Int
+    let complete: Bool, ties: [[String]], rows: [Row]
     init(_ p: QuotaAllocation.Preview) {
-        election = p.election.id; candidatePlaces = p.election.candidatePlaces; total = p.total; complete = p.complete; ties = p.ties
-        rows = p.rows.map { .init(unit: $0.unit, name: $0.name, members: $0.members, organizations: $0.organizations,
-                                  share: ($0.share * 10_000).rounded() / 10_000, places: $0.places, previous: $0.previous, reason: $0.reason) }
+        election = p.election.id
+        candidatePlaces = p.election.candidatePlaces
+        electoral = p.electoral
+        target = p.target
+        total = p.total
+        totalPlaces = p.totalPlaces
+        complete = p.complete
+        ties = p.ties
+        rows = p.rows.map {
+            .init(unit: $0.unit, name: $0.name, members: $0.members, organizations: $0.organizations, share: ($0.share * 10_000).rounded() / 10_000,
+                  seats: $0.seats, places: $0.places, previous: $0.previous, previousSeats: $0.previousSeats, reason: $0.reason)
+        }
     }
 }
 
@@ -116,6 +142,7 @@ enum ElectionAPI {
                                         deadlines: form.deadlines ?? [])
         draft.options = RuleOptions(quorumStrict: form.quorumStrict ?? false, partialInvalid: form.partialInvalid ?? .markOnly)
         draft.noticeWorkingDays = form.noticeWorkingDays ?? 5
+        draft.electoralUnits = form.electoralUnits ?? false
         let election = try await ElectionSetup.create(draft, actor: access.user.username, scope: try access.scope, in: req.data)
         return try await APIElection(election).encodeResponse(status: .created, for: req)
     }

@@ -30,9 +30,15 @@ struct ElectionPage: Encodable {
         let unit: String; let unitID: String; let members: Int; let organizations: Int; let share: String; let places: Int; let previous: String; let changed: Bool; let reason: String
         /// What the form had for this unit's override (kept when a preview or a refusal shows the form again).
         var override = "", overrideReason = ""
+        /// The unit's delegate seats, where the units elect ("" otherwise).
+        var seats = ""
     }
     struct Candidate: Encodable { let id: String; let name: String; let unit: String; let stage: String; let next: String?; let support: String; let reason: String?; let overlap: String? }
-    struct UnitList: Encodable { let unitID: String; let unit: String; let count: Int; let stage: String; let next: String? }
+    struct UnitList: Encodable {
+        let unitID: String, unit: String, count: Int, stage: String, next: String?
+        /// The move needs the convening committee's decision written in (正式候选人).
+        let needsDecision: Bool
+    }
     struct Requirement: Encodable {
         let label: String; let level: String; let needed: Int; let actual: Int; let met: Bool; let robustness: String
         /// The bar's width and the mark of the needed count, in a 200-unit-wide SVG.
@@ -40,6 +46,8 @@ struct ElectionPage: Encodable {
     }
     let id: String, name: String, seats: Int, places: Int, margin: String, minimum: Int, referenceDate: String, nameOrder: String
     let quotas: [Quota], quotaTotal: Int, previewing: Bool
+    /// The units elect delegates: the table shows their seats beside the candidate places.
+    let electoral: Bool, seatTotal: Int
     let canManage: Bool, canNominate: Bool, seesNominations: Bool, canRunMeeting: Bool
     struct Method: Encodable { let name: String; let label: String; let selected: Bool }
     let methods: [Method], base: Int, unitMinimum: Int
@@ -94,7 +102,7 @@ enum CompositionForm {
 struct ElectionForm: Content {
     var name: String, seats: String, marginRatio: String, candidatePlaces: String?, referenceDate: String
     var profile: String, office: String, nameOrder: String?
-    var quorumStrict: String?, partialInvalid: String?, noticeWorkingDays: String?
+    var quorumStrict: String?, partialInvalid: String?, noticeWorkingDays: String?, electoralUnits: String?
     var composition: String?, deadlines: String?
 }
 
@@ -167,6 +175,7 @@ enum ElectionPages {
                                             compositionJSON: try CompositionForm.json(from: try req.content.decode([String: String].self)),
                                             deadlines: try ElectionSetup.parseTimeline(form.deadlines ?? ""))
             draft.options = RuleOptions(quorumStrict: form.quorumStrict == "on", partialInvalid: partial)
+            draft.electoralUnits = form.electoralUnits == "on"
             if let text = form.noticeWorkingDays?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                 guard let days = Int(text) else { throw Refusal.invalid("election.notice.days", "公示期应为1至30个工作日", field: "noticeWorkingDays") }
                 draft.noticeWorkingDays = days
@@ -189,12 +198,13 @@ enum ElectionPages {
                 let typed = plan.overrides.first { $0.unit == r.unit }
                 return .init(unit: r.name, unitID: r.unit.description, members: r.members, organizations: r.organizations, share: String(format: "%.2f", r.share),
                              places: r.places, previous: r.previous.map(String.init) ?? "—", changed: r.previous != nil && r.previous != r.places, reason: r.reason ?? "",
-                             override: typed.map { String($0.places) } ?? "", overrideReason: typed?.reason ?? "")
+                             override: typed.map { String($0.places) } ?? "", overrideReason: typed?.reason ?? "",
+                             seats: r.seats.map(String.init) ?? "")
             }
         } else {
             let rows = try await ElectionOverview.quotas(election.id, scope: scope, in: req.data)
             quotas = rows.map { .init(unit: $0.unit, unitID: $0.unitID.description, members: 0, organizations: 0, share: "", places: $0.places,
-                                      previous: "", changed: false, reason: $0.reason ?? "") }
+                                      previous: "", changed: false, reason: $0.reason ?? "", seats: $0.seats.map(String.init) ?? "") }
         }
         var candidates: [ElectionPage.Candidate] = [], lists: [ElectionPage.UnitList] = [], requirements: [ElectionPage.Requirement] = []
         var progress: [ElectionPage.ProgressRow] = []
@@ -206,7 +216,8 @@ enum ElectionPages {
             let entries = try await Nominations.list(election.id, scope: scope, in: req.data)
             candidates = entries.map { e in
                 .init(id: e.candidacy.id.description, name: e.member.record.name, unit: e.unitName, stage: e.candidacy.stage.rawValue,
-                      next: nextStage(e.candidacy.stage),
+                      // 正式候选人 is approved for a unit's whole list, never one by one.
+                      next: e.candidacy.stage.next == .approved ? nil : nextStage(e.candidacy.stage),
                       support: "\(e.candidacy.supportOrganizations) 个组织、\(e.candidacy.supportMembers) 名党员",
                       reason: e.candidacy.reason.isEmpty ? nil : e.candidacy.reason,
                       overlap: e.overlaps.isEmpty ? nil : "同时是" + e.overlaps.joined(separator: "、"))
@@ -216,7 +227,8 @@ enum ElectionPages {
             lists = groups.values.compactMap { group -> ElectionPage.UnitList? in
                 guard let first = group.first else { return nil }
                 let next = nextStage(first.candidacy.stage)
-                return .init(unitID: first.candidacy.unitID.description, unit: first.unitName, count: group.count, stage: first.candidacy.stage.rawValue, next: next)
+                return .init(unitID: first.candidacy.unitID.description, unit: first.unitName, count: group.count, stage: first.candidacy.stage.rawValue, next: next,
+                             needsDecision: first.candidacy.stage.next == .approved)
             }.sorted { ($0.unit, $0.stage) < ($1.unit, $1.stage) }
             requirements = try await Nominations.composition(of: election, entries: entries, scope: scope, in: req.data).filter { $0.unit == nil }.map { r in
                 let top = max(r.needed, r.actual, 1)
@@ -243,6 +255,7 @@ enum ElectionPages {
             margin: ElectionSetup.percent(election.marginRatio), minimum: Margin.minimumCandidates(seats: election.seats, ratio: election.marginRatio),
             referenceDate: election.referenceDate, nameOrder: election.nameOrder == .a ? "A（姓氏笔画，单名视为空白）" : "B（姓名笔画）",
             quotas: quotas, quotaTotal: quotas.map(\.places).reduce(0, +), previewing: preview != nil,
+            electoral: try ElectionSetup.electoralUnits(of: election), seatTotal: quotas.compactMap { Int($0.seats) }.reduce(0, +),
             canManage: access.can(.manageElections), canNominate: access.can(.nominate), seesNominations: sees,
             canRunMeeting: access.can(.runMeeting),
             methods: ApportionmentMethod.allCases.map { .init(name: $0.rawValue, label: $0.label,
@@ -287,7 +300,7 @@ enum ElectionPages {
     }
 
     struct NominationForm: Content { var idNumber: String; var supportOrganizations: String?; var supportMembers: String? }
-    struct StageForm: Content { var stage: String; var reason: String? }
+    struct StageForm: Content { var stage: String; var reason: String?; var decision: String? }
 
     @Sendable static func nominate(_ req: Request) async throws -> Response {
         let (access, form, id) = try await electionForm(req, .nominate, NominationForm.self)
@@ -346,10 +359,10 @@ enum ElectionPages {
     }
 
     @Sendable static func moveList(_ req: Request) async throws -> Response {
-        let (access, id, stage, _) = try await stageRequest(req)
+        let (access, id, stage, form) = try await stageRequest(req)
         do {
             let result = try await Nominations.moveList(of: try NominationAPI.parameter(req, "unit", "单位"), in: id, to: stage,
-                                                        actor: access.user.username, scope: try access.scope, in: req.data)
+                                                        decision: form.decision ?? "", actor: access.user.username, scope: try access.scope, in: req.data)
             return try await page(req, access, warnings: ["已有 \(result.moved.count) 名人选进入「\(stage.rawValue)」"] + result.warnings)
         } catch let refusal as Refusal where refusal.kind == .invalid {
             return try await page(req, access, error: refusal.message)

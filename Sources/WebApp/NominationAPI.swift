@@ -24,7 +24,11 @@ struct APICandidate: Content {
 }
 
 struct APINomination: Content { let memberId: MemberID; let supportOrganizations: Int?; let supportMembers: Int? }
-struct APIStageChange: Content { let stage: NominationStage; let reason: String? }
+struct APIStageChange: Content {
+    let stage: NominationStage, reason: String?
+    /// The convening committee's decision, for a list approved as 正式候选人.
+    let decision: String?
+}
 struct APIListMove: Content { let moved: Int; let warnings: [String] }
 
 /// Nominations under /api/v1/elections/{id}: the list (a unit sees its own), nominating from
@@ -100,7 +104,7 @@ enum NominationAPI {
         let access = try await Access.require(.nominate, for: req)
         let form = try req.content.decode(APIStageChange.self)
         let result = try await Nominations.moveList(of: try parameter(req, "unit", "单位"), in: try pathID(req, "选举"), to: form.stage,
-                                                    actor: access.user.username, scope: try access.scope, in: req.data)
+                                                    decision: form.decision ?? "", actor: access.user.username, scope: try access.scope, in: req.data)
         return APIListMove(moved: result.moved.count, warnings: result.warnings)
     }
 

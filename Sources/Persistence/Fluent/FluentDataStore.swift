@@ -292,7 +292,7 @@ struct FluentElections: ElectionClient {
     func quotas(of election: ElectionID) async throws -> [QuotaRecord] {
         try await ElectionQuota.query(on: db).filter(\.$electionID == election.uuid).all().map {
             QuotaRecord(electionID: ElectionID($0.electionID), organizationID: OrganizationID($0.organizationID), places: $0.places,
-                        reason: $0.reason.isEmpty ? nil : $0.reason)
+                        reason: $0.reason.isEmpty ? nil : $0.reason, seats: $0.seats)
         }
     }
 
@@ -311,7 +311,8 @@ struct FluentElections: ElectionClient {
 
     func insert(_ quotas: [QuotaRecord]) async throws {
         for q in quotas {
-            try await ElectionQuota(electionID: q.electionID.uuid, organizationID: q.organizationID.uuid, places: q.places, reason: q.reason).create(on: db)
+            try await ElectionQuota(electionID: q.electionID.uuid, organizationID: q.organizationID.uuid, places: q.places, reason: q.reason,
+                                    seats: q.seats).create(on: db)
         }
     }
 
@@ -360,6 +361,7 @@ extension Candidacy: RecordModel {
                                      categoryOverride: categoryOverride, categoryReason: categoryReason)
         record.noticeFrom = noticeFrom
         record.noticeUntil = noticeUntil
+        record.decision = decision
         return record
     }
 
@@ -367,7 +369,7 @@ extension Candidacy: RecordModel {
         electionID = r.electionID.uuid; memberID = r.memberID.uuid; unitID = r.unitID.uuid; stage = r.stage.rawValue
         supportOrganizations = r.supportOrganizations; supportMembers = r.supportMembers; reason = r.reason
         nominatedBy = r.nominatedBy; nominatedAt = r.nominatedAt; categoryOverride = r.categoryOverride; categoryReason = r.categoryReason
-        noticeFrom = r.noticeFrom; noticeUntil = r.noticeUntil
+        noticeFrom = r.noticeFrom; noticeUntil = r.noticeUntil; decision = r.decision
     }
 }
 

@@ -17,7 +17,7 @@ extension StoreMigration {
 public enum StoreMigrations {
     public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(),
                                                    AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry(), AddSeatReduction(), AddRoundOrigin(), AddCandidacyNotice(),
-                                                   MoveUploadsToStoredFiles()]
+                                                   MoveUploadsToStoredFiles(), AddElectoralUnits()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -535,5 +535,19 @@ struct MoveUploadsToStoredFiles: StoreMigration {
         try await database.schema(StagedImport.schema).deleteField("size").update()
         try await files.forgetAll()
         try await database.schema(FluentStoredFiles.table).delete()
+    }
+}
+
+/// Electoral units (RULES §13): a unit's delegate seats beside its candidate places, and the
+/// convening committee's decision that made a unit's list its candidates (正式候选人).
+struct AddElectoralUnits: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(ElectionQuota.schema).field("seats", .int).update()
+        try await database.schema(Candidacy.schema).field("decision", .string, .required, .sql(.default(""))).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Candidacy.schema).deleteField("decision").update()
+        try await database.schema(ElectionQuota.schema).deleteField("seats").update()
     }
 }

@@ -94,10 +94,15 @@ public final class ElectionQuota: Model, @unchecked Sendable {
     @Field(key: "places") public var places: Int
     /// The recorded reason of a hand-set quota ("" for an apportioned one).
     @Field(key: "reason") public var reason: String
+    @OptionalField(key: "seats") public var seats: Int?
 
     public init() {}
-    public init(electionID: UUID, organizationID: UUID, places: Int, reason: String?) {
-        self.electionID = electionID; self.organizationID = organizationID; self.places = places; self.reason = reason ?? ""
+    public init(electionID: UUID, organizationID: UUID, places: Int, reason: String?, seats: Int?) {
+        self.electionID = electionID
+        self.organizationID = organizationID
+        self.places = places
+        self.reason = reason ?? ""
+        self.seats = seats
     }
 }
 
@@ -296,6 +301,7 @@ public final class Candidacy: Model, @unchecked Sendable {
     @Field(key: "category_reason") public var categoryReason: String
     @OptionalField(key: "notice_from") public var noticeFrom: String?
     @OptionalField(key: "notice_until") public var noticeUntil: String?
+    @Field(key: "decision") public var decision: String
     public init() {}
 }
 
