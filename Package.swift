@@ -56,13 +56,14 @@ let package = Package(
         .target(name: "Elections", dependencies: ["Core", "Persistence", "Audit", "Organizations", "Allocation", "Documents", "NameOrder"]),
         .target(name: "Nominations", dependencies: ["Core", "Persistence", "Audit", "Elections", "Allocation", "NameOrder", "Documents",
                                                     .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Delegates", dependencies: ["Core", "Persistence", "Audit", "Allocation", "Elections", "NameOrder", "Documents"]),
         .target(name: "Meetings", dependencies: ["Core", "Persistence", "Audit", "Elections", "ElectionDocuments", "NameOrder", "Documents",
                                                  .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ElectionDocuments", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations", "Organizations",
                                                           "NameOrder"]),
         .target(name: "Demo", dependencies: ["Core", "Persistence", "Audit", "Documents", "Allocation", "Elections", "Nominations", "Meetings"]),
         .target(name: "WebApp", dependencies: [
-            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Nominations", "Meetings", "ElectionDocuments", "Documents",
+            "Core", "Persistence", "Audit", "Organizations", "Roster", "Accounts", "Elections", "Nominations", "Meetings", "Delegates", "ElectionDocuments", "Documents",
             "Allocation", "NameOrder",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
@@ -91,7 +92,7 @@ let package = Package(
             .product(name: "SQLKit", package: "sql-kit"),
         ]),
         // Feature tests on the in-memory store: no database, seconds to run.
-        .testTarget(name: "ElectionsTests", dependencies: ["Core", "Persistence", "Audit", "Demo", "Elections", "Nominations", "Meetings", "Allocation", "Documents",
+        .testTarget(name: "ElectionsTests", dependencies: ["Core", "Persistence", "Audit", "Demo", "Elections", "Nominations", "Meetings", "Delegates", "Allocation", "Documents",
                                                           "ElectionDocuments", "NameOrder", "PopplerSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: [
             "Documents", "PopplerSupport",

@@ -44,6 +44,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case entryFinalised = "entry.finalised"
     case entryResolved = "entry.resolved"
     case seatsReduced = "round.seatsReduced"
+    case delegateReviewed = "delegate.reviewed"
+    case delegateTermEnded = "delegate.termEnded"
 }
 
 extension AuditAction {
@@ -89,6 +91,8 @@ extension AuditAction {
         case .entryFinalised: return "提交一次录入"
         case .entryResolved: return "监票人裁定录入差异"
         case .seatsReduced: return "减少应选名额的决定"
+        case .delegateReviewed: return "代表资格审查"
+        case .delegateTermEnded: return "代表任期终止"
         }
     }
 }

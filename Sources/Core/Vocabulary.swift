@@ -89,3 +89,16 @@ public enum VettingVerdict: String, Codable, Sendable, CaseIterable {
     case toVerify = "有反映，须核实"
     case against = "不同意推荐"
 }
+
+/// A delegate's qualification as the 代表资格审查委员会 finds it (RULES §13).
+public enum DelegateQualification: String, Codable, Sendable, CaseIterable {
+    case pending = "待审查"
+    case valid = "有效"
+    case invalid = "无效"
+}
+
+/// What follows a delegate found not qualified: the unit elects again, or the delegate is replaced.
+public enum DisqualificationConsequence: String, Codable, Sendable, CaseIterable {
+    case reelect = "重新选举"
+    case replace = "撤换"
+}

@@ -377,7 +377,33 @@ public enum Rounds {
             if !batches.isEmpty { try await data.ballotEntry.insert(batches) }
         }
         try await record(round, "\(action.name)：\(round.lifecycle.state.rawValue)" + details(round.lifecycle, action))
+        // The announced elected are the election's delegates (an announced round is never reopened).
+        // Only a round that elects delegates makes them: not a preliminary (its winners go on to the
+        // formal round), not the congress's committee or secretaries.
+        let electsDelegates = round.kind != .preliminary && (round.office ?? election.office ?? .delegate) == .delegate
+        if action == .announce, electsDelegates {
+            try await data.delegates.insert(try await elected(round, election: election, scope: scope, in: data))
+        }
         return round
+    }
+
+    /// Who the round elected, as delegates: a listed candidate by id, a write-in by the one full
+    /// member of that name (the count already refused a write-in who is none).
+    static func elected(_ round: RoundRecord, election: ElectionRecord, scope: Scope, in data: any DataStore) async throws -> [DelegateRecord] {
+        let report = try await RoundResults.report(round.id, scope: scope, in: data).report
+        let listed = Dictionary(round.candidates.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let writeIns = try await RoundResults.writeInMembers(report.elected.filter { listed[$0] == nil }, election: election, in: data)
+        let at = AuditLog.timestamp()
+        return try report.elected.map { chosen in
+            if let name = listed[chosen], let uuid = UUID(uuidString: chosen) {
+                return DelegateRecord(electionID: election.id, memberID: MemberID(uuid), name: name, roundID: round.id, electedAt: at)
+            }
+            guard let members = writeIns[chosen], members.count == 1 else {
+                throw Refusal.invalid("round.announce.writeInAmbiguous",
+                                      "另选当选的「\(chosen)」在名册中有 \(writeIns[chosen]?.count ?? 0) 名同名的正式党员，无法确定是哪一位：请核对名册后再宣布")
+            }
+            return DelegateRecord(electionID: election.id, memberID: members[0].id, name: members[0].record.name, roundID: round.id, electedAt: at)
+        }
     }
 
     static func details(_ l: RoundLifecycle, _ action: RoundAction) -> String {

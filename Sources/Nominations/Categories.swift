@@ -3,27 +3,18 @@ import Core
 import Persistence
 import Audit
 import Documents
+import Elections
 
-/// The composition category a nominee counts in (RULES §10, the seed's definitions): 领导干部
-/// as the roster says; 专业技术人员 only with a mid-level or higher professional title; 先进模范人物
-/// only with an honour from county level up; any other roster category as it is. The department
-/// may set a category by hand, with its reason, and that is what counts then.
+/// The composition category a nominee counts in (RULES §10): `CompositionCategory`'s rule, with
+/// the department's hand-set category, and its reason, where there is one.
 public enum Categories {
-    public static let leader = "领导干部", professional = "专业技术人员", model = "先进模范人物"
-    static let seniorTitles: Set<String> = ["中级", "副高", "副高级", "正高", "正高级"]
-    static let countyOrAbove: Set<String> = ["县级", "县处级", "市级", "地市级", "省级", "省部级", "部级", "国家级", "全国"]
+    public static let leader = CompositionCategory.leader, professional = CompositionCategory.professional
+    public static let model = CompositionCategory.model
 
     /// The category and what it rests on.
     public static func effective(_ record: RosterRecord, candidacy: CandidacyRecord) -> (category: String, basis: String) {
         if !candidacy.categoryOverride.isEmpty { return (candidacy.categoryOverride, "人工调整：\(candidacy.categoryReason)") }
-        if record.category == leader { return (leader, "名册") }
-        if seniorTitles.contains(record.titleLevel) { return (professional, "职称：\(record.title)（\(record.titleLevel)）") }
-        if let honour = record.honours.first(where: { countyOrAbove.contains($0.level) }) {
-            return (model, "荣誉：\(honour.name)（\(honour.level)，\(honour.year)）")
-        }
-        if record.category == professional { return ("", "名册填「专业技术人员」，但没有中级以上职称") }
-        if record.category == model { return ("", "名册填「先进模范人物」，但没有县级以上荣誉") }
-        return (record.category, "名册")
+        return CompositionCategory.derived(record)
     }
 
     public static let choices = [leader, professional, model, "一线工人", "农民", "企业管理人员", "机关工作人员", "离退休人员"]

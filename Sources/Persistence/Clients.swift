@@ -19,6 +19,7 @@ public protocol DataStore: Sendable {
     var meetings: any MeetingClient { get }
     var ballotEntry: any BallotEntryClient { get }
     var files: any FileClient { get }
+    var delegates: any DelegateClient { get }
 
     /// Runs `body` as one transaction: every change it makes (and its audit row) is kept, or
     /// none is. Inside a transaction, a nested `write` joins it.
@@ -155,6 +156,14 @@ public protocol LoginAttemptClient: Sendable {
     /// Records a refusal and forgets those older than `forgetBefore`.
     func record(username: String, address: String, at: Double, forgetBefore: Double) async throws
     func clear(username: String, address: String) async throws
+}
+
+/// The election's delegates (the body its rounds elected).
+public protocol DelegateClient: Sendable {
+    func delegates(of election: ElectionID) async throws -> [DelegateRecord]
+    func insert(_ delegates: [DelegateRecord]) async throws
+    /// Stores a delegate's review and term (found by election and member).
+    func update(_ delegate: DelegateRecord) async throws
 }
 
 /// The uploads kept (staged rosters, vetting attachments; on SQLite files beside the database,

@@ -386,3 +386,31 @@ public struct SessionRecord: Sendable, Equatable {
     public var lastSeen: Double
     public init(data: [String: String], createdAt: Double, lastSeen: Double) { self.data = data; self.createdAt = createdAt; self.lastSeen = lastSeen }
 }
+
+/// A delegate of the election (RULES §13): written when the round that elected them is
+/// announced (an announced round is final), then reviewed by the qualification
+/// committee (代表资格审查); a term that ends early keeps the record, with the day and the reason.
+public struct DelegateRecord: Sendable, Equatable {
+    public var electionID: ElectionID
+    public var memberID: MemberID
+    public var name: String
+    public var roundID: RoundID
+    public var electedAt: String
+    public var qualification: DelegateQualification = .pending
+    /// Why a delegate was found not qualified (empty otherwise), and what follows.
+    public var verdictReason = ""
+    public var consequence: DisqualificationConsequence?
+    public var reviewedBy = ""
+    public var reviewedAt = ""
+    /// The day the term ended early (转出, 留党察看, resignation: 党代表任期制暂行条例 25–26), and why.
+    public var termEnded: String?
+    public var termReason = ""
+
+    public init(electionID: ElectionID, memberID: MemberID, name: String, roundID: RoundID, electedAt: String) {
+        self.electionID = electionID
+        self.memberID = memberID
+        self.name = name
+        self.roundID = roundID
+        self.electedAt = electedAt
+    }
+}

@@ -112,6 +112,7 @@ enum ElectionAPI {
         signedIn.post("elections", ":id", "quotas", "preview", use: { try await quotas($0, apply: false) })
         signedIn.put("elections", ":id", "quotas", use: { try await quotas($0, apply: true) })
         NominationAPI.register(signedIn)
+        DelegateAPI.register(signedIn)
     }
 
     @Sendable static func list(_ req: Request) async throws -> [APIElection] {

@@ -188,5 +188,6 @@ import Documents
                                                  "Store.CreateLoginAttempts", "Store.CreateAuditCheckpoints", "Store.CreateColumnMaps",
                                                  "Store.AddElectionSetup", "Store.CreateCandidacies",
                                                  "Store.CreateVetting", "Store.AddCandidacyCategory", "Store.CreateParticipation", "Store.CreateMeetingAttendance", "Store.CreateRounds", "Store.CreateBallotEntry", "Store.AddSeatReduction", "Store.AddRoundOrigin", "Store.AddCandidacyNotice",
-                                                 "Store.MoveUploadsToStoredFiles", "Store.AddElectoralUnits"])
+                                                 "Store.MoveUploadsToStoredFiles", "Store.AddElectoralUnits",
+                                                 "Store.CreateDelegates"])
 }

@@ -198,10 +198,24 @@ import Meetings
             }) { res in #expect(res.status == .forbidden) }
             let announced = try #require(try await call(.POST, "/rounds/\(round.id)/steps", body: APIRoundStep(step: "announce"), expect: .ok, as: APIRound.self))
             #expect(announced.state == .announced)
+            var elected: [String] = []
             try await app.testing().test(.GET, "/api/v1/rounds/\(round.id)/report", headers: scrutineer) { res in
                 let report = try res.content.decode(APIRoundReport.self)
                 #expect(!report.provisional)
+                elected = report.report.elected
             }
+            // The announced elected are the town's delegates, awaiting review; the department finds one qualified.
+            let delegates = try #require(try await call(.GET, "/elections/\(town)/delegates", expect: .ok, as: [APIDelegate].self))
+            #expect(!elected.isEmpty && Set(delegates.map(\.memberId.description)) == Set(elected))
+            #expect(delegates.allSatisfy { $0.qualification == .pending && $0.elected.round == round.id && !$0.stands && !$0.unit.isEmpty })
+            let delegate = try #require(delegates.first)
+            let reviewed = try #require(try await call(.POST, "/elections/\(town)/delegates/\(delegate.memberId)/qualification",
+                                                       body: APIDelegateReview(qualification: .valid, reason: nil, consequence: nil), expect: .ok,
+                                                       as: APIDelegate.self))
+            #expect(reviewed.qualification == .valid && reviewed.stands)
+            #expect(try await call(.POST, "/elections/\(town)/delegates/\(delegate.memberId)/qualification",
+                                   body: APIDelegateReview(qualification: .invalid, reason: nil, consequence: .reelect),
+                                   expect: .badRequest)?.code == "delegate.review.reasonMissing")
         }
     }
 }

@@ -23,6 +23,7 @@ public struct FluentDataStore: DataStore {
     public var meetings: any MeetingClient { FluentMeetings(db: database) }
     public var ballotEntry: any BallotEntryClient { FluentBallotEntry(db: database) }
     public var files: any FileClient { FluentFiles(db: database) }
+    public var delegates: any DelegateClient { FluentDelegates(db: database) }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
         try await database.writeTransaction { db in try await body(FluentDataStore(database: db)) }
@@ -203,6 +204,57 @@ struct FluentAudit: AuditClient {
         let row = AuditCheckpoint()
         row.seq = seq; row.hash = hash; row.at = at
         try await row.create(on: db)
+    }
+}
+
+// MARK: Delegates
+
+struct FluentDelegates: DelegateClient {
+    let db: any Database
+
+    func delegates(of election: ElectionID) async throws -> [DelegateRecord] {
+        try await Delegate.query(on: db).filter(\.$electionID == election.uuid).all().map { row in
+            var record = DelegateRecord(electionID: ElectionID(row.electionID), memberID: MemberID(row.memberID), name: row.name,
+                                        roundID: RoundID(row.roundID), electedAt: row.electedAt)
+            record.qualification = DelegateQualification(rawValue: row.qualification) ?? .pending
+            record.verdictReason = row.verdictReason
+            record.consequence = DisqualificationConsequence(rawValue: row.consequence)
+            record.reviewedBy = row.reviewedBy
+            record.reviewedAt = row.reviewedAt
+            record.termEnded = row.termEnded
+            record.termReason = row.termReason
+            return record
+        }
+    }
+
+    func insert(_ delegates: [DelegateRecord]) async throws {
+        for d in delegates {
+            let row = Delegate()
+            row.electionID = d.electionID.uuid
+            row.memberID = d.memberID.uuid
+            row.name = d.name
+            row.roundID = d.roundID.uuid
+            row.electedAt = d.electedAt
+            apply(d, to: row)
+            try await row.create(on: db)
+        }
+    }
+
+    func update(_ d: DelegateRecord) async throws {
+        guard let row = try await Delegate.query(on: db).filter(\.$electionID == d.electionID.uuid).filter(\.$memberID == d.memberID.uuid).first()
+        else { return }
+        apply(d, to: row)
+        try await row.update(on: db)
+    }
+
+    func apply(_ d: DelegateRecord, to row: Delegate) {
+        row.qualification = d.qualification.rawValue
+        row.verdictReason = d.verdictReason
+        row.consequence = d.consequence?.rawValue ?? ""
+        row.reviewedBy = d.reviewedBy
+        row.reviewedAt = d.reviewedAt
+        row.termEnded = d.termEnded
+        row.termReason = d.termReason
     }
 }
 

@@ -17,7 +17,8 @@ extension StoreMigration {
 public enum StoreMigrations {
     public static let all: [any AsyncMigration] = [CreateCoreSchema(), CreateImportStaging(), AddMemberSortKey(), AddPasswordChangeFlag(),
                                                    AddAccountDisabled(), CreateSessions(), CreateLoginAttempts(), CreateAuditCheckpoints(), CreateColumnMaps(), AddElectionSetup(), CreateCandidacies(), CreateVetting(), AddCandidacyCategory(), CreateParticipation(), CreateMeetingAttendance(), CreateRounds(), CreateBallotEntry(), AddSeatReduction(), AddRoundOrigin(), AddCandidacyNotice(),
-                                                   MoveUploadsToStoredFiles(), AddElectoralUnits()]
+                                                   MoveUploadsToStoredFiles(), AddElectoralUnits(),
+                                                   CreateDelegates()]
 }
 
 /// Members listed in 姓氏笔画 order by the database: a stored key, filled in for existing rows.
@@ -549,5 +550,31 @@ struct AddElectoralUnits: StoreMigration {
     func revert(on database: any Database) async throws {
         try await database.schema(Candidacy.schema).deleteField("decision").update()
         try await database.schema(ElectionQuota.schema).deleteField("seats").update()
+    }
+}
+
+/// The delegate body: who each announced round elected, their review and term.
+struct CreateDelegates: StoreMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(Delegate.schema)
+            .id()
+            .field("election_id", .uuid, .required, .references(Election.schema, .id))
+            .field("member_id", .uuid, .required, .references(Member.schema, .id))
+            .field("name", .string, .required)
+            .field("round_id", .uuid, .required, .references(Round.schema, .id))
+            .field("elected_at", .string, .required)
+            .field("qualification", .string, .required)
+            .field("verdict_reason", .string, .required)
+            .field("consequence", .string, .required)
+            .field("reviewed_by", .string, .required)
+            .field("reviewed_at", .string, .required)
+            .field("term_ended", .string)
+            .field("term_reason", .string, .required)
+            .unique(on: "election_id", "member_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Delegate.schema).delete()
     }
 }

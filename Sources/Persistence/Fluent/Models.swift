@@ -330,3 +330,22 @@ public final class VettingAttachment: Model, @unchecked Sendable {
     @Field(key: "size") public var size: Int
     public init() {}
 }
+
+/// A delegate of an election (see `DelegateRecord`).
+public final class Delegate: Model, @unchecked Sendable {
+    public static let schema = "delegates"
+    @ID(key: .id) public var id: UUID?
+    @Field(key: "election_id") public var electionID: UUID
+    @Field(key: "member_id") public var memberID: UUID
+    @Field(key: "name") public var name: String
+    @Field(key: "round_id") public var roundID: UUID
+    @Field(key: "elected_at") public var electedAt: String
+    @Field(key: "qualification") public var qualification: String
+    @Field(key: "verdict_reason") public var verdictReason: String
+    @Field(key: "consequence") public var consequence: String
+    @Field(key: "reviewed_by") public var reviewedBy: String
+    @Field(key: "reviewed_at") public var reviewedAt: String
+    @OptionalField(key: "term_ended") public var termEnded: String?
+    @Field(key: "term_reason") public var termReason: String
+    public init() {}
+}

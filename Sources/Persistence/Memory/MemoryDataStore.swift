@@ -46,6 +46,7 @@ public struct MemoryDataStore: DataStore {
         var candidacies: [CandidacyRecord] = []
         var opinions: [VettingOpinionRecord] = []
         var attachmentContents: [AttachmentID: Data] = [:]
+        var delegates: [DelegateRecord] = []
     }
 
     let box: Box
@@ -53,7 +54,7 @@ public struct MemoryDataStore: DataStore {
     public let organizations: any OrganizationClient, members: any MemberClient, accounts: any AccountClient
     public let audit: any AuditClient, sessions: any SessionClient, loginAttempts: any LoginAttemptClient
     public let imports: any ImportClient, elections: any ElectionClient, candidacies: any CandidacyClient, vetting: any VettingClient
-    public let meetings: any MeetingClient, ballotEntry: any BallotEntryClient, files: any FileClient
+    public let meetings: any MeetingClient, ballotEntry: any BallotEntryClient, files: any FileClient, delegates: any DelegateClient
 
     public init() { self.init(box: Box(), inTransaction: false) }
 
@@ -64,6 +65,7 @@ public struct MemoryDataStore: DataStore {
         imports = MemoryImports(box: box); elections = MemoryElections(box: box); candidacies = MemoryCandidacies(box: box)
         vetting = MemoryVetting(box: box); meetings = MemoryMeetings(box: box); ballotEntry = MemoryBallotEntry(box: box)
         files = MemoryFiles(box: box)
+        delegates = MemoryDelegates(box: box)
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any DataStore) async throws -> T) async throws -> T {
@@ -309,6 +311,28 @@ struct MemoryLoginAttempts: LoginAttemptClient {
     }
     func clear(username: String, address: String) async throws {
         box.change { $0.attempts.removeAll { $0.username == username && $0.address == address } }
+    }
+}
+
+struct MemoryDelegates: DelegateClient {
+    let box: MemoryDataStore.Box
+    func delegates(of election: ElectionID) async throws -> [DelegateRecord] { box.read { $0.delegates.filter { $0.electionID == election } } }
+    func insert(_ delegates: [DelegateRecord]) async throws {
+        try box.change { s in
+            for d in delegates {
+                // As the database's unique index: one row per member of an election.
+                try s.delegates.appendUnique(d, constraint: "delegates.election_id, delegates.member_id") {
+                    $0.electionID == d.electionID && $0.memberID == d.memberID
+                }
+            }
+        }
+    }
+    func update(_ delegate: DelegateRecord) async throws {
+        box.change { s in
+            if let i = s.delegates.firstIndex(where: { $0.electionID == delegate.electionID && $0.memberID == delegate.memberID }) {
+                s.delegates[i] = delegate
+            }
+        }
     }
 }
 
