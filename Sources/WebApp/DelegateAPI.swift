@@ -48,6 +48,15 @@ enum DelegateAPI {
         signedIn.get("elections", ":id", "delegates", "composition", use: composition)
         signedIn.post("elections", ":id", "delegates", ":member", "qualification", use: review)
         signedIn.post("elections", ":id", "delegates", ":member", "term-end", use: endTerm)
+        signedIn.get("elections", ":id", "delegates", "qualification-report.pdf", use: report)
+    }
+
+    /// 代表资格审查报告 (PDF), drawn as the account's heavy job.
+    @Sendable static func report(_ req: Request) async throws -> Response {
+        let access = try await Access.require(.manageElections, for: req)
+        let pdf = try await QualificationReport.issue(try pathID(req, "选举"), actor: access.user.username, scope: try access.scope, in: req.data,
+                                                      offload: req.heavy(access.user.username))
+        return RoundAPI.pdfResponse(pdf, name: "qualification-report.pdf")
     }
 
     @Sendable static func list(_ req: Request) async throws -> [APIDelegate] {

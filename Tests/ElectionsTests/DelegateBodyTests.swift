@@ -7,6 +7,7 @@ import Documents
 import Elections
 import Meetings
 import Delegates
+import PopplerSupport
 
 /// The delegate body (issue #19 items 9 and 10, RULES §13): an announced round's elected become
 /// the election's delegates, listed with their unit and round; the qualification committee's
@@ -97,6 +98,22 @@ import Delegates
         after = try await DelegateBody.list(t.election.id, scope: .city, in: t.data)
         let ended = try #require(after.first { $0.delegate.memberID == first })
         #expect(ended.delegate.termEnded == "2027-03-01" && ended.delegate.termReason == "调离本选举单位" && !ended.stands && after.count == 2)
+        // The committee's report: both delegates with their verdicts, the figures, the composition with its share.
+        #expect(await refused("delegate.report.departmentOnly") {
+            _ = try await QualificationReport.issue(t.election.id, actor: "u", scope: unitScope, in: t.data)
+        })
+        let pdf = try await QualificationReport.issue(t.election.id, actor: "d", scope: .city, in: t.data)
+        #expect(try await t.data.audit.newest()?.after == "代表资格审查报告.pdf：2 名代表")
+        if Poppler.installed() {
+            let text = String(try Poppler.text(pdf).unicodeScalars.filter { !CharacterSet.whitespacesAndNewlines.contains($0) })
+            #expect(after.allSatisfy { text.contains($0.delegate.name) })
+            #expect(text.contains("资格有效1名，无效1名，尚待审查0名；任期终止1名。现缺额2名。"))
+            #expect(text.contains("当选时已受留党察看处分（撤换）") && text.contains("2027-03-01任期终止：调离本选举单位"))
+            // Women among the one counted: 1 of 1 is 100.0%, none is 0.0%.
+            #expect(text.contains("妇女") && text.contains("参考1名\(women)\(women == 1 ? "100.0%达到" : "0.0%未达到")"))
+        } else {
+            try Test.cancel("poppler-utils 未安装：资格审查报告的读回检查跳过")
+        }
         #expect(try await AuditLog.verify(in: t.data).firstBroken == nil)
     }
 }

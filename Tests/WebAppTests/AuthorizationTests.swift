@@ -65,6 +65,7 @@ import Documents
         ("GET /api/v1/elections/ELECTION/composition", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/ELECTION/delegates", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/ELECTION/delegates/composition", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("GET /api/v1/elections/ELECTION/delegates/qualification-report.pdf", [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/ELECTION/candidates/\(UUID())/vetting", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/ELECTION/vetting/attachments/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("GET /elections/ELECTION/candidates/\(UUID())", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
