@@ -131,6 +131,7 @@ enum ElectionPages {
         CandidatePages.register(routes)
         SlatePages.register(routes)
         MeetingPages.register(routes)
+        DelegatePages.register(routes)
         RoundPages.register(routes)
         JobRoutes.register(api: nil, pages: routes)
     }

@@ -216,6 +216,13 @@ import Meetings
             #expect(try await call(.POST, "/elections/\(town)/delegates/\(delegate.memberId)/qualification",
                                    body: APIDelegateReview(qualification: .invalid, reason: nil, consequence: .reelect),
                                    expect: .badRequest)?.code == "delegate.review.reasonMissing")
+            // The 代表名册 page lists them with their verdicts and offers the department the review.
+            try await app.testing().test(.GET, "/elections/\(town)/delegates", headers: dept) { res in
+                #expect(res.status == .ok)
+                let html = res.body.string
+                #expect(delegates.allSatisfy { html.contains("<td>\($0.name)</td>") })
+                #expect(html.contains("资格有效 1 名，无效 0 名，待审查 \(delegates.count - 1) 名") && html.contains("代表资格审查报告（PDF）"))
+            }
         }
     }
 }
