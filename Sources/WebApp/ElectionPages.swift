@@ -132,6 +132,7 @@ enum ElectionPages {
         SlatePages.register(routes)
         MeetingPages.register(routes)
         DelegatePages.register(routes)
+        BallotPreviewPages.register(routes)
         RoundPages.register(routes)
         JobRoutes.register(api: nil, pages: routes)
     }

@@ -8,6 +8,8 @@ import Meetings
 struct RoundListPage: Encodable {
     struct Row: Encodable { let id: String; let election: String; let number: Int; let kind: String; let seats: Int; let state: String }
     let rows: [Row]
+    /// The account may draw a ballot preview (those who run meetings).
+    let canPreview: Bool
 }
 
 struct RoundPage: Encodable {
@@ -55,7 +57,7 @@ enum RoundPages {
             RoundListPage.Row(id: $0.round.id.description, election: $0.election.name, number: $0.round.number, kind: Rounds.label($0.round.kind),
                               seats: $0.round.seats, state: $0.round.lifecycle.state.rawValue)
         }
-        return try await req.render("rounds", access, RoundListPage(rows: rows))
+        return try await req.render("rounds", access, RoundListPage(rows: rows, canPreview: access.can(.runMeeting)))
     }
 
     /// The steps the round's state offers the desk (the lifecycle still decides each one).

@@ -65,6 +65,7 @@ import Documents
         ("GET /api/v1/elections/ELECTION/composition", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/ELECTION/delegates", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
         ("GET /elections/ELECTION/delegates", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
+        ("GET /ballots/preview", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/ELECTION/delegates/composition", [.ok, .ok, .ok, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/ELECTION/delegates/qualification-report.pdf", [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("GET /api/v1/elections/ELECTION/candidates/\(UUID())/vetting", [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
@@ -155,6 +156,7 @@ import Documents
          [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/delegates/\(UUID())/term-end", ["date": "2027-02-30", "reason": "调离"],
          [.badRequest, .badRequest, .forbidden, .forbidden, .forbidden, .forbidden]),
+        ("POST /ballots/preview", ["title": "缺少名额"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/ballots/preview", ["title": "缺少其他字段"], [.badRequest, .badRequest, .badRequest, .forbidden, .forbidden, .forbidden]),
         ("POST /api/v1/elections/ELECTION/check-ins", ["query": "没有这个人"], [.notFound, .notFound, .notFound, .forbidden, .forbidden, .forbidden]),
         ("POST /elections/ELECTION/meeting/check-in", ["query": ""], [.badRequest, .badRequest, .notFound, .forbidden, .forbidden, .forbidden]),
@@ -330,7 +332,7 @@ import Documents
                     #expect(res.status == .forbidden, "\(request) without a CSRF token: \(res.status)")
                 }
             }
-            #expect(writeRoutes.count == 67)   // every non-GET route, the election pages and API included
+            #expect(writeRoutes.count == 68)   // every non-GET route, the election pages and API included
             #expect(try await AuditEntry.query(on: app.db).count() == auditBefore)
             // Refusals are audited.
             let refused = try await AuditEntry.query(on: app.db).filter(\.$action == AuditAction.accessRefused.rawValue).count()
