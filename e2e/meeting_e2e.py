@@ -280,6 +280,28 @@ try:
         assert expected in text, (expected, text[:1500])
     kind, sheet = download(f"/rounds/{rid}/report.xlsx")
     assert kind.startswith("application/vnd.openxmlformats") and sheet[:2] == b"PK"
+
+    # The announced elected are the town's delegates (issue #19 item 9): the demo's 40 of round 1,
+    # the four of round 2 and the tie-break's winner — all 45 seats — on 代表名册, awaiting review;
+    # the department finds one qualified.
+    status, town_election = admin.call("GET", f"/api/v1/rounds/{rid}")
+    election_id = town_election["election"]
+    driver.get(f"{base}/elections/{election_id}/delegates")
+    step("代表名册列出 45 名，含第 2 轮和重新投票当选的五人", lambda: all(n in body() for n in names[:5]) and "已宣布当选 45 名" in body()
+         and "待审查 45 名" in body())
+    status, delegates = admin.call("GET", f"/api/v1/elections/{election_id}/delegates")
+    assert len(delegates) == 45 and set(names[:5]) <= {d["name"] for d in delegates}, delegates
+    assert all(d["qualification"] == "待审查" and not d["stands"] for d in delegates), delegates
+    first = driver.find_element(By.CSS_SELECTOR, "form[action$='/qualification']")
+    first.find_element(By.CSS_SELECTOR, "button").click()
+    step("记录一名代表资格有效", lambda: "资格有效 1 名" in body() and "代表资格有效" in body())
+    shot("delegates")
+    kind, pdf = download(f"/elections/{election_id}/delegates/qualification-report.pdf")
+    text = re.sub(r"\s+", "", pdf_text(pdf))
+    assert "代表资格审查报告" in text and "资格有效1名，无效0名，尚待审查44名" in text and all(n in text for n in names[:5]), text[:800]
+    driver.get(f"{base}/ballots/preview")
+    step("选票样张的表单", lambda: "候选人姓名（每行一名）" in body())
+    shot("ballot-preview")
     print(f"e2e meeting: {browser.steps} passed, 0 failed")
 finally:
     driver.quit()

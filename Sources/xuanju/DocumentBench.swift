@@ -12,12 +12,18 @@ struct DocumentBench: ParsableCommand {
     @Option(help: "重复次数，取最快一次") var repeats = 3
     @Option(help: "把生成的 PDF 写到这个文件") var out: String?
     @Flag(help: "测选票而不是登记表：泥城镇党员大会的 54 名候选人，每张一页") var ballots = false
+    @Option(help: "选票上的候选人数（--ballots 时；多于一页排得下的分几页，如 68、150）") var candidates = 54
+    @Option(help: "选票纸张：A4 或 A3（--ballots 时）") var paper = "A4"
 
     func run() throws {
         guard (1...100_000).contains(forms), (1...20).contains(repeats) else { throw ValidationError("--forms 应在1至100000之间，--repeats 1至20") }
+        guard (1...BallotDesign.maxCandidates).contains(candidates), let sheet = BallotPaper(rawValue: paper) else {
+            throw ValidationError("--candidates 应在1至\(BallotDesign.maxCandidates)之间，--paper 为 A4 或 A3")
+        }
         let content = Self.content(forms)
-        let design = BallotDesign(title: "泥城镇第十四届党员代表大会代表选举", seats: 45,
-                                  candidates: BallotDesign.strokeOrdered(Self.content(54).people.map(\.name), convention: .a), hash: String(repeating: "ab", count: 32))
+        let design = BallotDesign(title: "泥城镇第十四届党员代表大会代表选举", round: "第 1 轮　正式选举", seats: candidates * 5 / 6,
+                                  candidates: BallotDesign.strokeOrdered(Self.content(candidates).people.map(\.name), convention: .a),
+                                  paper: sheet, hash: String(repeating: "ab", count: 32))
         var best = Double.infinity
         var bytes = Data()
         for _ in 0..<repeats {
@@ -27,7 +33,8 @@ struct DocumentBench: ParsableCommand {
         }
         let file = out ?? FileManager.default.temporaryDirectory.appendingPathComponent("xuanju-bench-\(ballots ? "ballots" : "forms").pdf").path
         try bytes.write(to: URL(fileURLWithPath: file))
-        print(String(format: "%@ %d 页：%.3f 秒（%.0f 页/秒），%.1f MB → %@", ballots ? "选票" : "登记表", forms, best, Double(forms) / best,
+        let pages = ballots ? forms * DocumentRenderers.ballotLayout(design).sheets.count : forms
+        print(String(format: "%@ %d 页：%.3f 秒（%.0f 页/秒），%.1f MB → %@", ballots ? "选票" : "登记表", pages, best, Double(pages) / best,
                      Double(bytes.count) / 1e6, file))
         if let peer = Self.pdftotext(file) {
             print(String(format: "对照：pdftotext 读回同一文件 %.3f 秒；读回 %d 页，含每页的姓名：%@", peer.seconds, peer.pages,
