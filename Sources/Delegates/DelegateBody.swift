@@ -23,6 +23,20 @@ public enum DelegateBody {
         public var stands: Bool { delegate.qualification == .valid && delegate.termEnded == nil }
     }
 
+    /// How the body stands: verdicts given, terms ended, seats held (not found unqualified, term going on).
+    public struct Tally: Sendable, Equatable {
+        public let valid: Int, invalid: Int, pending: Int, ended: Int, holding: Int
+        public init(_ entries: [Entry]) {
+            valid = entries.filter { $0.delegate.qualification == .valid }.count
+            invalid = entries.filter { $0.delegate.qualification == .invalid }.count
+            pending = entries.filter { $0.delegate.qualification == .pending }.count
+            ended = entries.filter { $0.delegate.termEnded != nil }.count
+            holding = entries.filter { $0.delegate.qualification != .invalid && $0.delegate.termEnded == nil }.count
+        }
+        /// Seats without a delegate holding them.
+        public func vacant(of seats: Int) -> Int { max(0, seats - holding) }
+    }
+
     public static func list(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> [Entry] {
         let election = try await ElectionSetup.find(electionID, scope: scope, in: data)
         let delegates = try await data.delegates.delegates(of: election.id)

@@ -20,9 +20,7 @@ public enum QualificationReport {
         public let composition: [RequirementReport]
         /// Counted on the delegates the composition counts (all but the unqualified).
         public let counted: Int
-        public let valid: Int, invalid: Int, pending: Int, ended: Int
-        /// Seats held: delegates not found unqualified whose term goes on.
-        public let holding: Int
+        public let tally: DelegateBody.Tally
     }
 
     public static func content(_ electionID: ElectionID, scope: Scope, in data: any DataStore) async throws -> Content {
@@ -44,12 +42,7 @@ public enum QualificationReport {
         }
         let composition = try await DelegateBody.composition(election.id, scope: scope, in: data)
         return Content(election: election.name, seats: election.seats, rows: rows, composition: composition,
-                       counted: entries.filter { $0.delegate.qualification != .invalid }.count,
-                       valid: entries.filter { $0.delegate.qualification == .valid }.count,
-                       invalid: entries.filter { $0.delegate.qualification == .invalid }.count,
-                       pending: entries.filter { $0.delegate.qualification == .pending }.count,
-                       ended: entries.filter { $0.delegate.termEnded != nil }.count,
-                       holding: entries.filter { $0.delegate.qualification != .invalid && $0.delegate.termEnded == nil }.count)
+                       counted: entries.filter { $0.delegate.qualification != .invalid }.count, tally: DelegateBody.Tally(entries))
     }
 
     /// The report, drawn (by `offload`) and recorded in the audit log.
@@ -92,9 +85,9 @@ public enum QualificationReport {
         var y = margin
         y += try canvas.text(content.election, x: margin, y: y, size: 11, width: width, align: .center) + 2
         y += try canvas.text("代表资格审查报告", x: margin, y: y, size: 16, bold: true, width: width, align: .center) + 12
-        let vacant = max(0, content.seats - content.holding)
+        let tally = content.tally, vacant = tally.vacant(of: content.seats)
         let summary = "　　本次选举应选代表 \(content.seats) 名，已选出 \(content.rows.count) 名。代表资格审查委员会对每名代表的选举程序和代表资格进行了审查："
-            + "资格有效 \(content.valid) 名，无效 \(content.invalid) 名，尚待审查 \(content.pending) 名；任期终止 \(content.ended) 名。"
+            + "资格有效 \(tally.valid) 名，无效 \(tally.invalid) 名，尚待审查 \(tally.pending) 名；任期终止 \(tally.ended) 名。"
             + (vacant > 0 ? "现缺额 \(vacant) 名。" : "")
         y += try canvas.text(summary, x: margin, y: y, size: 11, width: width) + 10
         y += try canvas.text("一、代表名单（按选举单位，单位内按姓氏笔画为序）", x: margin, y: y, size: 11, bold: true, width: width) + 4

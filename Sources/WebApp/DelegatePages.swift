@@ -41,15 +41,14 @@ enum DelegatePages {
             return DelegatesPage.Row(memberID: d.memberID.description, name: d.name, unit: e.unit, qualification: d.qualification.rawValue,
                                      note: notes.joined(separator: "；"), stands: e.stands, ended: d.termEnded != nil, pending: d.qualification == .pending)
         }
-        let holding = entries.filter { $0.delegate.qualification != .invalid && $0.delegate.termEnded == nil }.count
+        let tally = DelegateBody.Tally(entries)
         return try await req.render("delegates", access, DelegatesPage(
             electionID: election.id.description, electionName: election.name, seats: election.seats, rows: rows,
             requirements: reports.map { .init(label: $0.label, level: $0.level == "mandatory" ? "硬性" : "参考", needed: $0.needed, actual: $0.actual,
                                               met: $0.met) },
-            valid: entries.filter { $0.delegate.qualification == .valid }.count,
-            invalid: entries.filter { $0.delegate.qualification == .invalid }.count,
-            pending: entries.filter { $0.delegate.qualification == .pending }.count,
-            vacant: scope == .city ? max(0, election.seats - holding) : 0,
+            valid: tally.valid, invalid: tally.invalid, pending: tally.pending,
+            // A unit sees its own delegates only: the election's vacancies are the department's figure.
+            vacant: scope == .city ? tally.vacant(of: election.seats) : 0,
             canReview: access.can(.manageElections),
             consequences: DisqualificationConsequence.allCases.map(\.rawValue),
             message: message, error: error), status: error == nil ? .ok : .badRequest)
