@@ -54,8 +54,8 @@ public enum QualificationReport {
             throw Refusal.invalid(error.code, error.message)
         }
         try await data.write { data in
-            try await AuditLog.append(.documentIssued, actor: actor, object: "election:\(electionID)",
-                                      after: "代表资格审查报告.pdf：\(content.rows.count) 名代表", in: data)
+            _ = try await AuditLog.append(.documentIssued, actor: actor, object: "election:\(electionID)",
+                                          after: "代表资格审查报告.pdf：\(content.rows.count) 名代表", in: data)
         }
         return pdf
     }
